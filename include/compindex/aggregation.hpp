@@ -1,0 +1,59 @@
+#pragma once
+/// @file aggregation.hpp
+/// Aggregation of a node's children into the node's score. Missing children are left out and the
+/// weights renormalized over the children a unit has; below the node's coverage threshold (the
+/// share of children available) the unit's score is missing.
+
+#include "config.hpp"
+#include "error.hpp"
+#include "types.hpp"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace compindex {
+namespace aggregation {
+
+/// sum w x / sum w.
+struct arithmetic_mean {};
+/// exp(sum w log x / sum w); values must be > 0.
+struct geometric_mean {};
+/// sum w / sum (w / x); values must be > 0.
+struct harmonic_mean {};
+/// (sum w x^p / sum w)^(1/p); p = 1 arithmetic, p -> 0 geometric, p = -1 harmonic. Values must
+/// be >= 0 (> 0 when p <= 0).
+struct generalized_mean {
+  double p = 1.0;
+};
+/// Copeland's rule: unit j beats unit k when the weighted share of children on which j is better
+/// (ties count half) exceeds 1/2; the score is wins minus losses. Compared on the children both
+/// units have. Cost grows with the square of the number of units.
+struct copeland {};
+
+using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland>;
+
+std::string name(const method& m);
+/// @throws spec_error for an unknown name.
+method from_name(const std::string& name, double p = 1.0);
+
+}  // namespace aggregation
+
+/// The children of one node for one aggregation call.
+struct children_view {
+  std::vector<const double*> columns;  ///< one pointer per child, each to n_units values
+  std::vector<double> weights;         ///< one weight per child (not necessarily normalized)
+};
+
+/// Aggregates one node.
+/// @param coverage minimum share of children a unit needs (0..1); below it the result is NaN
+/// @param out n_units values
+/// @throws data_error naming the node, the unit and the child for a value outside the method's domain
+void aggregate_node(const aggregation::method& m, const children_view& children, index_t n_units, double coverage,
+                    double* out, const std::string& node, const codes& units, const codes& child_codes);
+
+}  // namespace compindex
+
+#ifdef COMPINDEX_HEADER_ONLY
+#include "impl/aggregation.ipp"
+#endif

@@ -1,0 +1,18 @@
+#pragma once
+/// @file compindex.hpp
+/// Umbrella header: includes every public header of compindex.
+
+#include "aggregation.hpp"
+#include "config.hpp"
+#include "error.hpp"
+#include "framework.hpp"
+#include "imputation.hpp"
+#include "io.hpp"
+#include "normalization.hpp"
+#include "pipeline.hpp"
+#include "ranking.hpp"
+#include "statistics.hpp"
+#include "transform.hpp"
+#include "treatment.hpp"
+#include "types.hpp"
+#include "version.hpp"

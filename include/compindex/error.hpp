@@ -1,0 +1,37 @@
+#pragma once
+/// @file error.hpp
+/// The three exception types compindex throws. Each derives from the standard exception
+/// that pybind11 maps to the matching Python builtin; the Python package maps them to
+/// `compindex.SpecError`, `compindex.DataError` and `compindex.ComputationError`.
+
+#include <stdexcept>
+#include <string>
+
+namespace compindex {
+
+/// Invalid configuration: a malformed framework, an unknown code or method, a bad parameter.
+class spec_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// Data that violate a method's precondition: shape mismatch, all-missing indicator,
+/// zero variance under min-max, non-positive values under a geometric mean.
+class data_error : public std::domain_error {
+ public:
+  using std::domain_error::domain_error;
+};
+
+/// A numerical failure: no convergence, a singular matrix.
+class computation_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+[[noreturn]] inline void throw_spec(const std::string& msg) { throw spec_error(msg); }
+[[noreturn]] inline void throw_data(const std::string& msg) { throw data_error(msg); }
+[[noreturn]] inline void throw_computation(const std::string& msg) { throw computation_error(msg); }
+}  // namespace detail
+
+}  // namespace compindex

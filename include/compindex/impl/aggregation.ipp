@@ -1,0 +1,146 @@
+#pragma once
+// Out-of-line definitions of aggregation.hpp.
+
+#include "../aggregation.hpp"
+#include "../detail/format.hpp"
+
+#include <cmath>
+
+namespace compindex {
+
+namespace aggregation {
+
+COMPINDEX_INLINE std::string name(const method& m) {
+  static const char* const names[] = {"arithmetic_mean", "geometric_mean", "harmonic_mean", "generalized_mean", "copeland"};
+  return names[m.index()];
+}
+
+COMPINDEX_INLINE method from_name(const std::string& n, double p) {
+  if (n == "arithmetic_mean") return arithmetic_mean{};
+  if (n == "geometric_mean") return geometric_mean{};
+  if (n == "harmonic_mean") return harmonic_mean{};
+  if (n == "generalized_mean") {
+    if (!std::isfinite(p)) detail::throw_spec("generalized_mean: the power p must be finite");
+    return generalized_mean{p};
+  }
+  if (n == "copeland") return copeland{};
+  detail::throw_spec("unknown aggregation '" + n +
+                     "' (expected arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean or copeland)");
+}
+
+}  // namespace aggregation
+
+namespace detail {
+
+[[noreturn]] inline void domain_error_at(const std::string& node, const std::string& method, const std::string& what,
+                                         const codes& units, index_t i, const codes& child_codes, std::size_t c,
+                                         double v) {
+  throw_data("node '" + node + "': " + method + " needs " + what + ", but unit '" +
+             (static_cast<std::size_t>(i) < units.size() ? units[static_cast<std::size_t>(i)] : std::to_string(i)) +
+             "' has " + fmt_double(v) + " for '" + (c < child_codes.size() ? child_codes[c] : std::to_string(c)) +
+             "' (normalize onto a positive range, e.g. range=(1, 100))");
+}
+
+// Weighted means of the power family, column by column: accumulate sum w f(x) and sum w over the
+// available children, then finish. f and finish are chosen by the method.
+template <class F, class Finish>
+void power_family(const children_view& ch, index_t n, double coverage, double* out, F f, Finish finish) {
+  std::vector<double> sw(static_cast<std::size_t>(n), 0.0), cnt(static_cast<std::size_t>(n), 0.0);
+  for (index_t i = 0; i < n; ++i) out[i] = 0.0;
+  for (std::size_t c = 0; c < ch.columns.size(); ++c) {
+    const double* col = ch.columns[c];
+    const double w = ch.weights[c];
+    for (index_t i = 0; i < n; ++i) {
+      const double v = col[i];
+      const bool ok = !std::isnan(v);
+      out[i] += (ok && w != 0.0) ? w * f(v) : 0.0;
+      sw[static_cast<std::size_t>(i)] += ok ? w : 0.0;
+      cnt[static_cast<std::size_t>(i)] += ok ? 1.0 : 0.0;
+    }
+  }
+  const double k = static_cast<double>(ch.columns.size());
+  for (index_t i = 0; i < n; ++i) {
+    const double s = sw[static_cast<std::size_t>(i)], m = cnt[static_cast<std::size_t>(i)];
+    out[i] = (m == 0.0 || m < coverage * k - 1e-12 || !(s > 0.0)) ? std::nan("") : finish(out[i] / s);
+  }
+}
+
+}  // namespace detail
+
+COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const children_view& ch, index_t n, double coverage,
+                                     double* out, const std::string& node, const codes& units, const codes& child_codes) {
+  using namespace aggregation;
+  const std::string mname = name(m);
+  auto check = [&](bool strictly_positive) {
+    for (std::size_t c = 0; c < ch.columns.size(); ++c)
+      for (index_t i = 0; i < n; ++i) {
+        const double v = ch.columns[c][i];
+        if (std::isnan(v) || ch.weights[c] == 0.0) continue;
+        if (strictly_positive ? !(v > 0.0) : !(v >= 0.0))
+          detail::domain_error_at(node, mname, strictly_positive ? "positive values" : "non-negative values", units, i,
+                                  child_codes, c, v);
+      }
+  };
+  switch (m.index()) {
+    case 0:
+      detail::power_family(ch, n, coverage, out, [](double v) { return v; }, [](double a) { return a; });
+      return;
+    case 1:
+      check(true);
+      detail::power_family(ch, n, coverage, out, [](double v) { return std::log(v); }, [](double a) { return std::exp(a); });
+      return;
+    case 2:
+      check(true);
+      detail::power_family(ch, n, coverage, out, [](double v) { return 1.0 / v; }, [](double a) { return 1.0 / a; });
+      return;
+    case 3: {
+      const double p = std::get<generalized_mean>(m).p;
+      if (p == 1.0) {
+        detail::power_family(ch, n, coverage, out, [](double v) { return v; }, [](double a) { return a; });
+      } else if (p == 0.0) {
+        check(true);
+        detail::power_family(ch, n, coverage, out, [](double v) { return std::log(v); }, [](double a) { return std::exp(a); });
+      } else {
+        check(p < 0.0);
+        detail::power_family(ch, n, coverage, out, [p](double v) { return std::pow(v, p); },
+                             [p](double a) { return std::pow(a, 1.0 / p); });
+      }
+      return;
+    }
+    default: {  // copeland
+      const std::size_t k = ch.columns.size();
+      std::vector<char> covered(static_cast<std::size_t>(n));
+      for (index_t i = 0; i < n; ++i) {
+        std::size_t avail = 0;
+        for (std::size_t c = 0; c < k; ++c) avail += !std::isnan(ch.columns[c][i]);
+        covered[static_cast<std::size_t>(i)] =
+            avail > 0 && static_cast<double>(avail) >= coverage * static_cast<double>(k) - 1e-12;
+      }
+      for (index_t j = 0; j < n; ++j) out[j] = covered[static_cast<std::size_t>(j)] ? 0.0 : std::nan("");
+      for (index_t j = 0; j < n; ++j) {
+        if (!covered[static_cast<std::size_t>(j)]) continue;
+        for (index_t l = j + 1; l < n; ++l) {
+          if (!covered[static_cast<std::size_t>(l)]) continue;
+          double win = 0.0, total = 0.0;
+          for (std::size_t c = 0; c < k; ++c) {
+            const double a = ch.columns[c][j], b = ch.columns[c][l];
+            if (std::isnan(a) || std::isnan(b)) continue;
+            const double w = ch.weights[c];
+            total += w;
+            win += a > b ? w : (a == b ? 0.5 * w : 0.0);
+          }
+          if (!(total > 0.0)) continue;
+          const double share = win / total;
+          if (share > 0.5) {
+            out[j] += 1.0, out[l] -= 1.0;
+          } else if (share < 0.5) {
+            out[j] -= 1.0, out[l] += 1.0;
+          }
+        }
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace compindex

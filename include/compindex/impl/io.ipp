@@ -1,0 +1,256 @@
+#pragma once
+// Out-of-line definitions of io.hpp.
+
+#include "../io.hpp"
+#include "../detail/format.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <istream>
+#include <iterator>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace compindex {
+
+COMPINDEX_INLINE std::ptrdiff_t table::column(const std::string& name) const {
+  auto it = std::find(header.begin(), header.end(), name);
+  return it == header.end() ? -1 : it - header.begin();
+}
+
+namespace detail {
+
+inline std::string trim(const std::string& s) {
+  std::size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+inline std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+inline std::string cell_where(const table& t, std::size_t row, std::size_t col) {
+  return t.source + ", row " + std::to_string(row + 2) + ", column '" + t.header[col] + "'";
+}
+
+}  // namespace detail
+
+COMPINDEX_INLINE table read_csv(std::istream& in, const std::string& source, char delim) {
+  table t;
+  t.source = source;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  std::vector<codes> records;
+  codes rec;
+  std::string field;
+  bool quoted = false, field_started = false, was_quoted = false;
+  std::size_t line = 1, quote_line = 0;
+  auto end_field = [&] {
+    rec.push_back(was_quoted ? field : detail::trim(field));
+    field.clear();
+    field_started = was_quoted = false;
+  };
+  auto end_record = [&] {
+    end_field();
+    const bool blank = rec.size() == 1 && rec[0].empty();
+    if (!blank) records.push_back(std::move(rec));
+    rec.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && !field_started && detail::trim(field).empty()) {
+      quoted = was_quoted = field_started = true;
+      field.clear();
+      quote_line = line;
+    } else if (c == delim) {
+      end_field();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      continue;
+    } else if (c == '\n' || c == '\r') {
+      end_record();
+      ++line;
+    } else {
+      if (was_quoted && !std::isspace(static_cast<unsigned char>(c)))
+        detail::throw_data(source + ", line " + std::to_string(line) + ": text after a closing quote");
+      if (!was_quoted) field += c;
+      field_started = field_started || !std::isspace(static_cast<unsigned char>(c));
+    }
+  }
+  if (quoted) detail::throw_data(source + ", line " + std::to_string(quote_line) + ": a quoted field is never closed");
+  if (!field.empty() || !rec.empty() || was_quoted) end_record();
+  if (records.empty()) detail::throw_data(source + ": the file is empty (no header row)");
+  t.header = std::move(records.front());
+  std::unordered_set<std::string> seen;
+  for (std::size_t j = 0; j < t.header.size(); ++j) {
+    if (t.header[j].empty()) detail::throw_data(source + ": header column " + std::to_string(j + 1) + " has no name");
+    if (!seen.insert(t.header[j]).second) detail::throw_data(source + ": duplicate column '" + t.header[j] + "' in the header");
+  }
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    auto& row = records[r];
+    // Trailing empty cells beyond the header (a common spreadsheet artefact) are dropped.
+    while (row.size() > t.header.size() && row.back().empty()) row.pop_back();
+    if (row.size() != t.header.size())
+      detail::throw_data(source + ", row " + std::to_string(r + 1) + ": " + std::to_string(row.size()) + " cells, but the header has " +
+                         std::to_string(t.header.size()) + " columns");
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+COMPINDEX_INLINE table read_csv_file(const std::string& path, char delim) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) detail::throw_data(path + ": cannot open the file");
+  return read_csv(f, path, delim);
+}
+
+COMPINDEX_INLINE double parse_number(const std::string& raw, const std::string& where) {
+  const std::string s = detail::trim(raw);
+  static const char* const missing[] = {"", "na", "nan", "n/a", "-", "..", ".", "null", "none", "#n/a"};
+  const std::string l = detail::lower(s);
+  for (auto* m : missing)
+    if (l == m) return nan;
+  const char* b = s.c_str();
+  char* e = nullptr;
+  errno = 0;
+  const double v = std::strtod(b, &e);
+  if (e == b || *e != '\0') {
+    const bool comma_decimal = s.find(',') != std::string::npos &&
+                               std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.' || c == '-' || c == '+'; });
+    if (comma_decimal)
+      detail::throw_data(where + ": '" + s + "' uses a decimal comma; write numbers with a decimal point (e.g. " +
+                         [&] { std::string t = s; std::replace(t.begin(), t.end(), ',', '.'); return t; }() + ")");
+    detail::throw_data(where + ": '" + s + "' is not a number");
+  }
+  if (std::isinf(v)) detail::throw_data(where + ": '" + s + "' is infinite");
+  if (std::isnan(v)) return nan;
+  return v;
+}
+
+COMPINDEX_INLINE framework read_framework(const table& meta) {
+  const auto c_code = meta.column("code");
+  if (c_code < 0) detail::throw_data(meta.source + ": no 'code' column");
+  const auto c_parent = meta.column("parent"), c_weight = meta.column("weight"), c_dir = meta.column("direction"),
+             c_name = meta.column("name"), c_kind = meta.column("kind"), c_lower = meta.column("lower"),
+             c_upper = meta.column("upper"), c_target = meta.column("target");
+  std::vector<node> nodes;
+  nodes.reserve(meta.rows.size());
+  for (std::size_t r = 0; r < meta.rows.size(); ++r) {
+    const auto& row = meta.rows[r];
+    auto cell = [&](std::ptrdiff_t c) -> const std::string& { return row[static_cast<std::size_t>(c)]; };
+    auto where = [&](std::ptrdiff_t c) { return detail::cell_where(meta, r, static_cast<std::size_t>(c)); };
+    node nd;
+    nd.code = cell(c_code);
+    if (nd.code.empty()) detail::throw_data(where(c_code) + ": empty code");
+    if (c_parent >= 0) nd.parent = cell(c_parent);
+    if (c_name >= 0) nd.name = cell(c_name);
+    if (c_weight >= 0 && !cell(c_weight).empty()) {
+      nd.weight = parse_number(cell(c_weight), where(c_weight));
+      if (std::isnan(nd.weight)) nd.weight = 1.0;
+    }
+    if (c_dir >= 0 && !cell(c_dir).empty()) {
+      const double d = parse_number(cell(c_dir), where(c_dir));
+      if (!(d == 1.0 || d == -1.0) && !std::isnan(d))
+        detail::throw_data(where(c_dir) + ": direction must be 1 or -1, got '" + cell(c_dir) + "'");
+      nd.direction = std::isnan(d) ? 1 : static_cast<int>(d);
+    }
+    if (c_kind >= 0) {
+      const std::string k = detail::lower(cell(c_kind));
+      if (k == "indicator") nd.kind = node_kind::indicator;
+      else if (k == "aggregate") nd.kind = node_kind::aggregate;
+      else if (!k.empty()) detail::throw_data(where(c_kind) + ": kind must be 'indicator' or 'aggregate', got '" + cell(c_kind) + "'");
+    }
+    if (c_lower >= 0) nd.lower = parse_number(cell(c_lower), where(c_lower));
+    if (c_upper >= 0) nd.upper = parse_number(cell(c_upper), where(c_upper));
+    if (c_target >= 0) nd.target = parse_number(cell(c_target), where(c_target));
+    nodes.push_back(std::move(nd));
+  }
+  try {
+    return framework(std::move(nodes));
+  } catch (const spec_error& e) {
+    detail::throw_spec(meta.source + ": " + e.what());
+  }
+}
+
+COMPINDEX_INLINE dataset read_dataset(const table& t, const framework& fw, const data_columns& cols) {
+  const auto c_unit = t.column(cols.unit);
+  if (c_unit < 0) detail::throw_data(t.source + ": no '" + cols.unit + "' column (the unit codes)");
+  const auto ind = fw.indicator_codes();
+  std::vector<std::ptrdiff_t> ind_col(ind.size());
+  std::vector<std::string> missing_cols;
+  for (std::size_t j = 0; j < ind.size(); ++j) {
+    ind_col[j] = t.column(ind[j]);
+    if (ind_col[j] < 0) missing_cols.push_back(ind[j]);
+  }
+  if (!missing_cols.empty()) {
+    std::string list;
+    for (auto& m : missing_cols) list += (list.empty() ? "'" : ", '") + m + "'";
+    detail::throw_data(t.source + ": no column for indicator(s) " + list);
+  }
+  std::unordered_set<std::string> known(ind.begin(), ind.end());
+  known.insert(cols.unit);
+  for (auto* v : {&cols.groups, &cols.denominators, &cols.ignore})
+    for (auto& c : *v) {
+      if (t.column(c) < 0) detail::throw_data(t.source + ": no column '" + c + "'");
+      known.insert(c);
+    }
+  for (auto& h : t.header)
+    if (!known.count(h))
+      detail::throw_data(t.source + ": column '" + h + "' is not an indicator of the framework (declare it as a group, a denominator, or a column to ignore)");
+  const std::size_t n = t.rows.size();
+  if (n == 0) detail::throw_data(t.source + ": no data rows");
+  codes units(n);
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t r = 0; r < n; ++r) {
+    units[r] = t.rows[r][static_cast<std::size_t>(c_unit)];
+    if (units[r].empty()) detail::throw_data(detail::cell_where(t, r, static_cast<std::size_t>(c_unit)) + ": empty unit code");
+    auto [it, fresh] = seen.emplace(units[r], r);
+    if (!fresh)
+      detail::throw_data(detail::cell_where(t, r, static_cast<std::size_t>(c_unit)) + ": unit '" + units[r] +
+                         "' already appears in row " + std::to_string(it->second + 2));
+  }
+  matrix values(static_cast<index_t>(n), static_cast<index_t>(ind.size()));
+  for (std::size_t j = 0; j < ind.size(); ++j)
+    for (std::size_t r = 0; r < n; ++r)
+      values(static_cast<index_t>(r), static_cast<index_t>(j)) =
+          parse_number(t.rows[r][static_cast<std::size_t>(ind_col[j])], detail::cell_where(t, r, static_cast<std::size_t>(ind_col[j])));
+  dataset d(std::move(units), std::move(values));
+  if (!cols.denominators.empty()) {
+    matrix den(static_cast<index_t>(n), static_cast<index_t>(cols.denominators.size()));
+    for (std::size_t k = 0; k < cols.denominators.size(); ++k) {
+      const auto c = static_cast<std::size_t>(t.column(cols.denominators[k]));
+      for (std::size_t r = 0; r < n; ++r)
+        den(static_cast<index_t>(r), static_cast<index_t>(k)) = parse_number(t.rows[r][c], detail::cell_where(t, r, c));
+    }
+    d.set_denominators(cols.denominators, std::move(den));
+  }
+  for (auto& g : cols.groups) {
+    const auto c = static_cast<std::size_t>(t.column(g));
+    codes labels(n);
+    for (std::size_t r = 0; r < n; ++r) labels[r] = t.rows[r][c];
+    d.add_group(g, labels);
+  }
+  return d;
+}
+
+}  // namespace compindex

@@ -1,0 +1,213 @@
+#pragma once
+// Out-of-line definitions of normalization.hpp.
+
+#include "../normalization.hpp"
+#include "../detail/format.hpp"
+#include "../statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace compindex {
+
+namespace normalization {
+
+namespace {
+const char* const method_names[] = {"min_max",  "z_score",         "goalposts", "distance_to_max",
+                                    "distance_to_reference", "distance_to_target", "fraction_of_max",
+                                    "rank",     "percentile_rank", "borda",     "none"};
+}  // namespace
+
+COMPINDEX_INLINE std::string name(const method& m) { return method_names[m.index()]; }
+
+COMPINDEX_INLINE method from_name(const std::string& n) {
+  if (n == "min_max") return min_max{};
+  if (n == "z_score") return z_score{};
+  if (n == "goalposts") return goalposts{};
+  if (n == "distance_to_max") return distance_to_max{};
+  if (n == "distance_to_reference") return distance_to_reference{};
+  if (n == "distance_to_target") return distance_to_target{};
+  if (n == "fraction_of_max") return fraction_of_max{};
+  if (n == "rank") return rank{};
+  if (n == "percentile_rank") return percentile_rank{};
+  if (n == "borda") return borda{};
+  if (n == "none") return none{};
+  std::string list;
+  for (auto* s : method_names) list += (list.empty() ? "" : ", ") + std::string(s);
+  compindex::detail::throw_spec("unknown normalization '" + n + "' (expected one of " + list + ")");
+}
+
+COMPINDEX_INLINE bool uses_range(const method& m) {
+  return !(std::holds_alternative<z_score>(m) || std::holds_alternative<rank>(m) || std::holds_alternative<borda>(m) ||
+           std::holds_alternative<none>(m));
+}
+
+}  // namespace normalization
+
+COMPINDEX_INLINE vector ascending_ranks(vector_cref x) {
+  const index_t n = x.size();
+  std::vector<index_t> idx;
+  idx.reserve(static_cast<std::size_t>(n));
+  for (index_t i = 0; i < n; ++i)
+    if (!std::isnan(x[i])) idx.push_back(i);
+  std::sort(idx.begin(), idx.end(), [&](index_t a, index_t b) { return x[a] < x[b]; });
+  vector r = vector::Constant(n, nan);
+  for (std::size_t k = 0; k < idx.size(); ++k)
+    r[idx[k]] = (k > 0 && x[idx[k]] == x[idx[k - 1]]) ? r[idx[k - 1]] : static_cast<double>(k + 1);
+  return r;
+}
+
+namespace detail {
+
+inline std::string unit_name(const column_context& c, index_t i) {
+  if (c.units && static_cast<std::size_t>(i) < c.units->size()) return (*c.units)[static_cast<std::size_t>(i)];
+  return "row " + std::to_string(i + 1);
+}
+
+inline std::string ind_name(const column_context& c) { return c.indicator ? *c.indicator : std::string("?"); }
+
+// A raw-unit parameter, transformed and direction-adjusted.
+inline double prepare_parameter(double raw, const column_context& c, const char* what) {
+  double v = raw;
+  if (c.transform) {
+    if (!transform_domain_ok(*c.transform, v))
+      throw_data("indicator '" + ind_name(c) + "': its " + what + " " + fmt_double(raw) + " is outside the domain of transform '" +
+                 transform::name(*c.transform) + "'");
+    v = apply_transform(*c.transform, v);
+  }
+  return c.direction * v;
+}
+
+// Maps t (on [0, 1]) onto the range.
+inline void to_range(Eigen::Ref<vector> x, const range& r) {
+  const double w = r.upper - r.lower;
+  for (index_t i = 0; i < x.size(); ++i) x[i] = r.lower + w * x[i];
+}
+
+}  // namespace detail
+
+COMPINDEX_INLINE void normalize_column(const normalization::method& m, const range& r, Eigen::Ref<vector> x,
+                                       const column_context& c) {
+  using namespace normalization;
+  const index_t n = x.size();
+  const index_t avail = statistics::count(x);
+  if (avail == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
+  if (uses_range(m) && !(r.lower < r.upper) && !(r.lower > r.upper))
+    detail::throw_spec("normalization range: lower and upper must differ, got " + detail::fmt_double(r.lower));
+  if (std::holds_alternative<fraction_of_max>(m)) {
+    // Works on undirected values: the best value is the max (direction +1) or the min (direction -1).
+    const double mn = statistics::min(x), mx = statistics::max(x);
+    if (!(mn > 0.0))
+      detail::throw_data("indicator '" + detail::ind_name(c) + "': fraction_of_max needs positive values, the minimum is " +
+                         detail::fmt_double(mn));
+    for (index_t i = 0; i < n; ++i) x[i] = c.direction > 0 ? x[i] / mx : mn / x[i];
+    detail::to_range(x, r);
+    return;
+  }
+  if (c.direction < 0) x = -x;
+  const double mn = statistics::min(x), mx = statistics::max(x);
+  auto constant_error = [&](const char* method_name) {
+    detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(c.direction * mn) +
+                       "); " + method_name + " is undefined for it");
+  };
+  switch (m.index()) {
+    case 0:    // min_max
+    case 3: {  // distance_to_max: 1 - (max - x)/(max - min)
+      if (!(mx > mn)) constant_error(m.index() == 0 ? "min_max" : "distance_to_max");
+      const double w = mx - mn;
+      if (m.index() == 0) {
+        for (index_t i = 0; i < n; ++i) x[i] = (x[i] - mn) / w;
+      } else {
+        for (index_t i = 0; i < n; ++i) x[i] = 1.0 - (mx - x[i]) / w;
+      }
+      detail::to_range(x, r);
+      return;
+    }
+    case 1: {  // z_score
+      const auto& z = std::get<z_score>(m);
+      const double mu = statistics::mean(x), s = statistics::sd(x);
+      if (!(s > 0)) constant_error("z_score");
+      for (index_t i = 0; i < n; ++i) x[i] = z.mean + z.sd * (x[i] - mu) / s;
+      return;
+    }
+    case 2: {  // goalposts
+      const auto& g = std::get<goalposts>(m);
+      const double lo_raw = std::isnan(g.lower) ? c.lower : g.lower;
+      const double hi_raw = std::isnan(g.upper) ? c.upper : g.upper;
+      if (std::isnan(lo_raw) || std::isnan(hi_raw))
+        detail::throw_spec("indicator '" + detail::ind_name(c) + "': goalposts normalization needs a lower and an upper goalpost");
+      if (!(lo_raw < hi_raw))
+        detail::throw_spec("indicator '" + detail::ind_name(c) + "': goalposts need lower < upper, got " + detail::fmt_double(lo_raw) +
+                           " and " + detail::fmt_double(hi_raw));
+      double lo = detail::prepare_parameter(lo_raw, c, "lower goalpost");
+      double hi = detail::prepare_parameter(hi_raw, c, "upper goalpost");
+      if (lo > hi) std::swap(lo, hi);
+      const double w = hi - lo;
+      for (index_t i = 0; i < n; ++i) {
+        double t = (x[i] - lo) / w;
+        if (g.clamp) t = std::clamp(t, 0.0, 1.0);  // NaN passes through std::clamp unchanged
+        x[i] = t;
+      }
+      detail::to_range(x, r);
+      return;
+    }
+    case 4: {  // distance_to_reference
+      const auto& d = std::get<distance_to_reference>(m);
+      index_t ref = -1;
+      if (c.units)
+        for (std::size_t i = 0; i < c.units->size(); ++i)
+          if ((*c.units)[i] == d.unit) ref = static_cast<index_t>(i);
+      if (ref < 0) detail::throw_spec("indicator '" + detail::ind_name(c) + "': unknown reference unit '" + d.unit + "'");
+      const double xr = x[ref];
+      if (std::isnan(xr))
+        detail::throw_data("indicator '" + detail::ind_name(c) + "': the reference unit '" + d.unit + "' has no value");
+      if (!(xr > mn))
+        detail::throw_data("indicator '" + detail::ind_name(c) + "': the reference unit '" + d.unit +
+                           "' has the worst value, so distance_to_reference is undefined");
+      for (index_t i = 0; i < n; ++i) {
+        double t = (x[i] - mn) / (xr - mn);
+        if (d.cap && t > 1.0) t = 1.0;
+        x[i] = t;
+      }
+      detail::to_range(x, r);
+      return;
+    }
+    case 5: {  // distance_to_target
+      const auto& d = std::get<distance_to_target>(m);
+      const double raw = std::isnan(d.target) ? c.target : d.target;
+      if (std::isnan(raw)) detail::throw_spec("indicator '" + detail::ind_name(c) + "': distance_to_target needs a target");
+      const double tg = detail::prepare_parameter(raw, c, "target");
+      if (!(tg > mn))
+        detail::throw_data("indicator '" + detail::ind_name(c) + "': the target " + detail::fmt_double(raw) +
+                           " is not better than the worst value, so distance_to_target is undefined");
+      for (index_t i = 0; i < n; ++i) {
+        double t = (x[i] - mn) / (tg - mn);
+        if (d.cap && t > 1.0) t = 1.0;
+        x[i] = t;
+      }
+      detail::to_range(x, r);
+      return;
+    }
+    case 7:  // rank
+      x = ascending_ranks(x);
+      return;
+    case 8: {  // percentile_rank
+      if (avail < 2)
+        detail::throw_data("indicator '" + detail::ind_name(c) + "': percentile_rank needs at least 2 values");
+      vector rk = ascending_ranks(x);
+      for (index_t i = 0; i < n; ++i) x[i] = (rk[i] - 1.0) / static_cast<double>(avail - 1);
+      detail::to_range(x, r);
+      return;
+    }
+    case 9: {  // borda
+      vector rk = ascending_ranks(x);
+      x = rk.array() - 1.0;
+      return;
+    }
+    default:  // none
+      return;
+  }
+}
+
+}  // namespace compindex

@@ -1,0 +1,413 @@
+#pragma once
+// Out-of-line definitions of pipeline.hpp.
+
+#include "../pipeline.hpp"
+#include "../detail/format.hpp"
+#include "../statistics.hpp"
+
+#include <cmath>
+#include <unordered_set>
+
+namespace compindex {
+
+// ---------------------------------------------------------------------------------------------
+// dataset
+
+namespace detail {
+inline void check_unit_codes(const codes& units) {
+  if (units.empty()) throw_spec("data: no units");
+  std::unordered_set<std::string> seen;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (units[i].empty()) throw_spec("data: the unit in row " + std::to_string(i + 1) + " has an empty code");
+    if (!seen.insert(units[i]).second) throw_spec("data: duplicate unit code '" + units[i] + "'");
+  }
+}
+}  // namespace detail
+
+COMPINDEX_INLINE dataset::dataset(codes units, matrix values)
+    : dataset(std::move(units), std::make_shared<const matrix>(std::move(values))) {}
+
+COMPINDEX_INLINE dataset::dataset(codes units, std::shared_ptr<const matrix> values) {
+  detail::check_unit_codes(units);
+  if (!values) detail::throw_spec("data: no values");
+  if (values->rows() != static_cast<index_t>(units.size()))
+    detail::throw_spec("data: " + std::to_string(units.size()) + " unit codes but " + std::to_string(values->rows()) +
+                       " rows of values");
+  units_ = std::make_shared<const codes>(std::move(units));
+  values_ = std::move(values);
+}
+
+COMPINDEX_INLINE void dataset::set_denominators(codes names, matrix values) {
+  if (values.rows() != n_units() || values.cols() != static_cast<index_t>(names.size()))
+    detail::throw_spec("denominators: expected " + std::to_string(n_units()) + " x " + std::to_string(names.size()) +
+                       " values, got " + std::to_string(values.rows()) + " x " + std::to_string(values.cols()));
+  std::unordered_set<std::string> seen;
+  for (auto& nm : names)
+    if (nm.empty() || !seen.insert(nm).second) detail::throw_spec("denominators: empty or duplicate code '" + nm + "'");
+  denominator_codes_ = std::move(names);
+  denominators_ = std::move(values);
+}
+
+COMPINDEX_INLINE void dataset::add_group(const std::string& name, const codes& labels) {
+  if (name.empty()) detail::throw_spec("unit group: the name must not be empty");
+  if (labels.size() != units_->size())
+    detail::throw_spec("unit group '" + name + "': " + std::to_string(labels.size()) + " labels for " +
+                       std::to_string(units_->size()) + " units");
+  group g;
+  std::map<std::string, int> id;
+  g.ids.reserve(labels.size());
+  for (auto& l : labels) {
+    if (l.empty()) {
+      g.ids.push_back(-1);
+      continue;
+    }
+    auto it = id.find(l);
+    if (it == id.end()) {
+      it = id.emplace(l, static_cast<int>(g.labels.size())).first;
+      g.labels.push_back(l);
+    }
+    g.ids.push_back(it->second);
+  }
+  groups_[name] = std::move(g);
+}
+
+COMPINDEX_INLINE bool dataset::has_group(const std::string& name) const { return groups_.count(name) > 0; }
+
+COMPINDEX_INLINE const std::vector<int>& dataset::group_ids(const std::string& name) const {
+  auto it = groups_.find(name);
+  if (it == groups_.end()) detail::throw_spec("unknown unit group '" + name + "'");
+  return it->second.ids;
+}
+
+COMPINDEX_INLINE const codes& dataset::group_labels(const std::string& name) const {
+  auto it = groups_.find(name);
+  if (it == groups_.end()) detail::throw_spec("unknown unit group '" + name + "'");
+  return it->second.labels;
+}
+
+COMPINDEX_INLINE std::vector<std::string> dataset::group_names() const {
+  std::vector<std::string> out;
+  for (auto& kv : groups_) out.push_back(kv.first);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// plan
+
+namespace detail {
+
+template <class M>
+void resolve_by_indicator(const framework& fw, const std::map<std::string, M>& by, std::vector<M>& out, const char* what) {
+  for (auto& [code, m] : by) {
+    auto i = fw.find(code);
+    if (i == framework::npos) throw_spec(std::string(what) + ": unknown indicator '" + code + "'");
+    if (!fw.is_indicator(i)) throw_spec(std::string(what) + ": '" + code + "' is an aggregate, not an indicator");
+    out[fw.indicator_column(i)] = m;
+  }
+}
+
+template <class M>
+void resolve_by_node(const framework& fw, const std::map<std::string, M>& by, std::vector<M>& out, const char* what) {
+  for (auto& [code, m] : by) {
+    auto i = fw.find(code);
+    if (i == framework::npos) throw_spec(std::string(what) + ": unknown node '" + code + "'");
+    if (fw.is_indicator(i)) throw_spec(std::string(what) + ": '" + code + "' is an indicator, not an aggregate");
+    out[i] = m;
+  }
+}
+
+inline void check_range(const range& r, const std::string& where) {
+  if (!std::isfinite(r.lower) || !std::isfinite(r.upper) || r.lower == r.upper)
+    throw_spec(where + ": the normalization range needs two different finite bounds, got (" + fmt_double(r.lower) + ", " +
+               fmt_double(r.upper) + ")");
+}
+
+inline void check_normalization(const normalization::method& m, const node& nd) {
+  using namespace normalization;
+  if (auto* z = std::get_if<z_score>(&m)) {
+    if (!std::isfinite(z->mean) || !(z->sd > 0) || !std::isfinite(z->sd))
+      throw_spec("indicator '" + nd.code + "': z_score needs a finite mean and a positive sd");
+  } else if (auto* g = std::get_if<goalposts>(&m)) {
+    const double lo = std::isnan(g->lower) ? nd.lower : g->lower, hi = std::isnan(g->upper) ? nd.upper : g->upper;
+    if (std::isnan(lo) || std::isnan(hi))
+      throw_spec("indicator '" + nd.code + "': goalposts normalization needs a lower and an upper goalpost");
+    if (!(lo < hi))
+      throw_spec("indicator '" + nd.code + "': goalposts need lower < upper, got " + fmt_double(lo) + " and " + fmt_double(hi));
+  } else if (auto* t = std::get_if<distance_to_target>(&m)) {
+    if (std::isnan(t->target) && std::isnan(nd.target))
+      throw_spec("indicator '" + nd.code + "': distance_to_target needs a target");
+  } else if (auto* r = std::get_if<distance_to_reference>(&m)) {
+    if (r->unit.empty()) throw_spec("indicator '" + nd.code + "': distance_to_reference needs a reference unit");
+  }
+}
+
+inline void check_treatment(const treatment::method& m, const std::string& where) {
+  if (auto* g = std::get_if<treatment::gii>(&m)) {
+    if (!(g->skew_threshold >= 0) || !std::isfinite(g->skew_threshold) || !std::isfinite(g->kurtosis_threshold))
+      throw_spec(where + ": treatment thresholds must be finite, the skew threshold non-negative");
+    if (g->max_winsorized < 0) throw_spec(where + ": the maximum number of winsorized points must be >= 0");
+  }
+}
+
+}  // namespace detail
+
+COMPINDEX_INLINE plan::plan(framework f, const pipeline_spec& s) : fw(std::move(f)) {
+  const std::size_t ni = fw.n_indicators(), nn = fw.size();
+  denominator.assign(ni, std::string());
+  denominator_scale.assign(ni, 1.0);
+  for (auto& [code, d] : s.denominators) {
+    auto i = fw.find(code);
+    if (i == framework::npos) detail::throw_spec("denomination: unknown indicator '" + code + "'");
+    if (!fw.is_indicator(i)) detail::throw_spec("denomination: '" + code + "' is an aggregate, not an indicator");
+    if (d.denominator.empty()) detail::throw_spec("denomination of '" + code + "': no denominator named");
+    if (!std::isfinite(d.scale) || d.scale == 0.0)
+      detail::throw_spec("denomination of '" + code + "': the scale must be finite and non-zero");
+    denominator[fw.indicator_column(i)] = d.denominator;
+    denominator_scale[fw.indicator_column(i)] = d.scale;
+  }
+  imputation.assign(ni, s.imputation);
+  detail::resolve_by_indicator(fw, s.imputation_by_indicator, imputation, "imputation_by_indicator");
+  treatment.assign(ni, s.treatment);
+  detail::resolve_by_indicator(fw, s.treatment_by_indicator, treatment, "treatment_by_indicator");
+  transform.assign(ni, s.transform);
+  detail::resolve_by_indicator(fw, s.transform_by_indicator, transform, "transform_by_indicator");
+  normalization.assign(ni, s.normalization);
+  detail::resolve_by_indicator(fw, s.normalization_by_indicator, normalization, "normalization_by_indicator");
+  output_range.assign(ni, s.output_range);
+  detail::resolve_by_indicator(fw, s.range_by_indicator, output_range, "range_by_indicator");
+  for (std::size_t j = 0; j < ni; ++j) {
+    const node& nd = fw.at(fw.indicators()[j]);
+    detail::check_normalization(normalization[j], nd);
+    detail::check_treatment(treatment[j], "indicator '" + nd.code + "'");
+    if (compindex::normalization::uses_range(normalization[j])) detail::check_range(output_range[j], "indicator '" + nd.code + "'");
+    if (auto* b = std::get_if<compindex::transform::box_cox>(&transform[j]); b && !std::isfinite(b->lambda))
+      detail::throw_spec("indicator '" + nd.code + "': box_cox needs a finite lambda");
+  }
+  aggregation.assign(nn, s.aggregation);
+  detail::resolve_by_node(fw, s.aggregation_by_node, aggregation, "aggregation_by_node");
+  for (std::size_t i = 0; i < nn; ++i)
+    if (auto* g = std::get_if<compindex::aggregation::generalized_mean>(&aggregation[i]); g && !std::isfinite(g->p))
+      detail::throw_spec("node '" + fw.at(i).code + "': generalized_mean needs a finite power p");
+  auto check_coverage = [](double c, const std::string& where) {
+    if (!(c >= 0.0 && c <= 1.0)) detail::throw_spec(where + ": coverage must be between 0 and 1, got " + detail::fmt_double(c));
+  };
+  check_coverage(s.coverage, "coverage");
+  coverage.assign(nn, s.coverage);
+  detail::resolve_by_node(fw, s.coverage_by_node, coverage, "coverage_by_node");
+  for (std::size_t i = 0; i < nn; ++i) check_coverage(coverage[i], "coverage of node '" + fw.at(i).code + "'");
+  weights = fw.weight_set(s.weight_set);
+  for (auto& [code, w] : s.weights) weights[static_cast<index_t>(fw.index_of(code))] = w;
+  fw.validate_weights(weights);
+}
+
+// ---------------------------------------------------------------------------------------------
+// result
+
+COMPINDEX_INLINE const matrix& result::data(stage s) const {
+  switch (s) {
+    case stage::raw: return *raw;
+    case stage::denominated: return *denominated;
+    case stage::imputed: return *imputed;
+    case stage::treated: return *treated;
+    default: return *normalized;
+  }
+}
+
+COMPINDEX_INLINE matrix result::scores(const framework& fw) const {
+  matrix s(normalized->rows(), static_cast<index_t>(fw.size()));
+  for (std::size_t i = 0; i < fw.size(); ++i) s.col(static_cast<index_t>(i)) = node_scores(fw, i);
+  return s;
+}
+
+COMPINDEX_INLINE vector result::node_scores(const framework& fw, std::size_t i) const {
+  if (fw.is_indicator(i)) return normalized->col(static_cast<index_t>(fw.indicator_column(i)));
+  return aggregated.col(static_cast<index_t>(fw.aggregate_column(i)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// running
+
+COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result& out) {
+  const framework& fw = p.fw;
+  const matrix& raw = data.values();
+  const index_t n = data.n_units(), ni = static_cast<index_t>(fw.n_indicators());
+  const codes& units = data.units();
+  if (raw.cols() != ni)
+    detail::throw_data("data: " + std::to_string(raw.cols()) + " indicator columns, but the framework has " +
+                       std::to_string(ni) + " indicators");
+  auto icode = [&](index_t j) -> const std::string& { return fw.at(fw.indicators()[static_cast<std::size_t>(j)]).code; };
+  for (index_t j = 0; j < ni; ++j) {
+    bool any = false;
+    for (index_t i = 0; i < n; ++i) {
+      const double v = raw(i, j);
+      if (std::isinf(v))
+        detail::throw_data("indicator '" + icode(j) + "': unit '" + units[static_cast<std::size_t>(i)] + "' has an infinite value");
+      any = any || !std::isnan(v);
+    }
+    if (!any) detail::throw_data("indicator '" + icode(j) + "' has no data (every value is missing)");
+  }
+  out.units = data.shared_units();
+  out.raw = data.shared_values();
+
+  // Denomination.
+  bool any_denominator = false;
+  for (auto& d : p.denominator) any_denominator = any_denominator || !d.empty();
+  if (any_denominator) {
+    auto den = std::make_shared<matrix>(raw);
+    for (index_t j = 0; j < ni; ++j) {
+      const std::string& dcode = p.denominator[static_cast<std::size_t>(j)];
+      if (dcode.empty()) continue;
+      index_t dj = -1;
+      for (std::size_t k = 0; k < data.denominator_codes().size(); ++k)
+        if (data.denominator_codes()[k] == dcode) dj = static_cast<index_t>(k);
+      if (dj < 0) detail::throw_spec("indicator '" + icode(j) + "': denominator '" + dcode + "' is not in the data");
+      const double scale = p.denominator_scale[static_cast<std::size_t>(j)];
+      for (index_t i = 0; i < n; ++i) {
+        const double d = data.denominators()(i, dj);
+        if (std::isnan((*den)(i, j))) continue;
+        if (std::isnan(d)) {
+          (*den)(i, j) = nan;
+          out.diagnostics.push_back({"missing_denominator", icode(j),
+                                     "indicator '" + icode(j) + "': unit '" + units[static_cast<std::size_t>(i)] +
+                                         "' has no value of denominator '" + dcode + "', so its value is missing"});
+          continue;
+        }
+        if (d == 0.0 || std::isinf(d))
+          detail::throw_data("indicator '" + icode(j) + "': denominator '" + dcode + "' is " + detail::fmt_double(d) +
+                             " for unit '" + units[static_cast<std::size_t>(i)] + "'");
+        (*den)(i, j) = (*den)(i, j) * scale / d;
+      }
+    }
+    out.denominated = std::move(den);
+  } else {
+    out.denominated = out.raw;
+  }
+
+  // Imputation.
+  bool any_imputation = false;
+  for (auto& m : p.imputation) any_imputation = any_imputation || m.index() != 0;
+  out.imputed_cells.clear();
+  if (any_imputation) {
+    auto imp = std::make_shared<matrix>(*out.denominated);
+    static const std::vector<int> no_groups;
+    for (index_t j = 0; j < ni; ++j) {
+      const auto& m = p.imputation[static_cast<std::size_t>(j)];
+      const std::string& g = imputation::group_of(m);
+      const auto& ids = g.empty() ? no_groups : data.group_ids(g);
+      auto rep = impute_column(m, imp->col(j), ids, icode(j));
+      for (auto i : rep.rows) out.imputed_cells.emplace_back(i, j);
+      for (auto i : rep.fallback_rows)
+        out.diagnostics.push_back({"imputation_fallback", icode(j),
+                                   "indicator '" + icode(j) + "': no unit of the group of '" + units[static_cast<std::size_t>(i)] +
+                                       "' has a value, so the overall " +
+                                       (std::holds_alternative<imputation::group_median>(m) ? "median" : "mean") + " was used"});
+    }
+    out.imputed = std::move(imp);
+  } else {
+    out.imputed = out.denominated;
+  }
+
+  // Outlier treatment.
+  bool any_treatment = false;
+  for (auto& m : p.treatment) any_treatment = any_treatment || m.index() != 0;
+  out.treatment.clear();
+  if (any_treatment) {
+    auto tr = std::make_shared<matrix>(*out.imputed);
+    out.treatment.reserve(static_cast<std::size_t>(ni));
+    for (index_t j = 0; j < ni; ++j) {
+      out.treatment.push_back(treat_column(p.treatment[static_cast<std::size_t>(j)], tr->col(j), icode(j)));
+      const auto& rep = out.treatment.back();
+      if (rep.action == treatment_action::log_transformed && !rep.passes_after)
+        out.diagnostics.push_back({"treatment_incomplete", icode(j),
+                                   "indicator '" + icode(j) + "' is still outside the skewness/kurtosis thresholds after the log transform"});
+    }
+    out.treated = std::move(tr);
+  } else {
+    out.treated = out.imputed;
+  }
+
+  // Transform and normalization.
+  auto nm = std::make_shared<matrix>(*out.treated);
+  for (index_t j = 0; j < ni; ++j) {
+    const node& nd = fw.at(fw.indicators()[static_cast<std::size_t>(j)]);
+    const auto& tf = p.transform[static_cast<std::size_t>(j)];
+    transform_column(tf, nm->col(j), nd.code, units);
+    column_context ctx;
+    ctx.indicator = &nd.code;
+    ctx.units = &units;
+    ctx.direction = nd.direction;
+    ctx.transform = &tf;
+    ctx.lower = nd.lower;
+    ctx.upper = nd.upper;
+    ctx.target = nd.target;
+    normalize_column(p.normalization[static_cast<std::size_t>(j)], p.output_range[static_cast<std::size_t>(j)], nm->col(j), ctx);
+  }
+  out.normalized = std::move(nm);
+}
+
+COMPINDEX_INLINE matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,
+                                  const std::vector<aggregation::method>& methods, const std::vector<double>& coverage,
+                                  const codes& units) {
+  const index_t n = normalized.rows();
+  if (normalized.cols() != static_cast<index_t>(fw.n_indicators()))
+    detail::throw_data("aggregate: " + std::to_string(normalized.cols()) + " columns for " +
+                       std::to_string(fw.n_indicators()) + " indicators");
+  if (methods.size() != fw.size() || coverage.size() != fw.size() || static_cast<std::size_t>(weights.size()) != fw.size())
+    detail::throw_spec("aggregate: methods, coverage and weights need one entry per node");
+  matrix agg(n, static_cast<index_t>(fw.n_aggregates()));
+  children_view ch;
+  codes child_codes;
+  for (auto a : fw.evaluation_order()) {
+    const auto& kids = fw.children(a);
+    ch.columns.clear();
+    ch.weights.clear();
+    child_codes.clear();
+    for (auto c : kids) {
+      const double* col = fw.is_indicator(c) ? normalized.col(static_cast<index_t>(fw.indicator_column(c))).data()
+                                             : agg.col(static_cast<index_t>(fw.aggregate_column(c))).data();
+      ch.columns.push_back(col);
+      ch.weights.push_back(weights[static_cast<index_t>(c)]);
+      child_codes.push_back(fw.at(c).code);
+    }
+    aggregate_node(methods[a], ch, n, coverage[a], agg.col(static_cast<index_t>(fw.aggregate_column(a))).data(), fw.at(a).code,
+                   units, child_codes);
+  }
+  return agg;
+}
+
+COMPINDEX_INLINE matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated) {
+  matrix r(normalized.rows(), static_cast<index_t>(fw.size()));
+  for (std::size_t i = 0; i < fw.size(); ++i)
+    r.col(static_cast<index_t>(i)) = fw.is_indicator(i) ? rank_scores(normalized.col(static_cast<index_t>(fw.indicator_column(i))))
+                                                        : rank_scores(aggregated.col(static_cast<index_t>(fw.aggregate_column(i))));
+  return r;
+}
+
+COMPINDEX_INLINE result run(const plan& p, const dataset& data) {
+  result out;
+  run_indicators(p, data, out);
+  out.weights = p.weights;
+  out.effective_weights = effective_weights(p.fw, p.weights);
+  out.aggregated = aggregate(p.fw, *out.normalized, p.weights, p.aggregation, p.coverage, data.units());
+  out.ranks = rank_nodes(p.fw, *out.normalized, out.aggregated);
+  const auto root_col = static_cast<index_t>(p.fw.aggregate_column(p.fw.root()));
+  for (index_t i = 0; i < data.n_units(); ++i)
+    if (std::isnan(out.aggregated(i, root_col)))
+      out.diagnostics.push_back({"missing_score", p.fw.at(p.fw.root()).code,
+                                 "unit '" + data.units()[static_cast<std::size_t>(i)] + "' has no '" +
+                                     p.fw.at(p.fw.root()).code + "' score (too few of its children have data) and is unranked"});
+  return out;
+}
+
+COMPINDEX_INLINE result build(const framework& fw, const dataset& data, const pipeline_spec& spec) {
+  return run(plan(fw, spec), data);
+}
+
+COMPINDEX_INLINE matrix rank_within_groups(const framework& fw, const result& r, const dataset& data, const std::string& group) {
+  const auto& ids = data.group_ids(group);
+  matrix out(data.n_units(), static_cast<index_t>(fw.size()));
+  for (std::size_t i = 0; i < fw.size(); ++i) out.col(static_cast<index_t>(i)) = rank_within_groups(r.node_scores(fw, i), ids);
+  return out;
+}
+
+}  // namespace compindex

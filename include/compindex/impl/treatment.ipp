@@ -1,0 +1,109 @@
+#pragma once
+// Out-of-line definitions of treatment.hpp.
+
+#include "../treatment.hpp"
+#include "../detail/format.hpp"
+#include "../statistics.hpp"
+
+#include <cmath>
+
+namespace compindex {
+
+COMPINDEX_INLINE std::string treatment::name(const method& m) { return m.index() == 0 ? "none" : "gii"; }
+
+COMPINDEX_INLINE std::string to_string(treatment_action a) {
+  switch (a) {
+    case treatment_action::none: return "none";
+    case treatment_action::winsorized: return "winsorized";
+    case treatment_action::log_transformed: return "log_transformed";
+    default: return "too_few_values";
+  }
+}
+
+COMPINDEX_INLINE bool needs_treatment(double skew, double kurtosis, const treatment::gii& rule) {
+  return std::abs(skew) > rule.skew_threshold && kurtosis > rule.kurtosis_threshold;
+}
+
+namespace detail {
+
+inline void log_fallback(Eigen::Ref<vector> x, double skew, treatment::log_kind kind, const std::string& indicator) {
+  const double mn = statistics::min(x), mx = statistics::max(x);
+  const double w = mx - mn;
+  const bool mirrored = skew < 0;
+  if (kind == treatment::log_kind::coin_tool) {
+    const double a = 0.01 * w;
+    for (index_t i = 0; i < x.size(); ++i)
+      x[i] = mirrored ? -std::log(mx + a - x[i]) : std::log(x[i] - mn + a);
+    return;
+  }
+  if (!(mx > 1.0))
+    throw_data("indicator '" + indicator + "': the GII log transform needs a maximum above 1, the maximum is " + fmt_double(mx));
+  for (index_t i = 0; i < x.size(); ++i) {
+    const double t = mirrored ? (mx - x[i]) / w : (x[i] - mn) / w;
+    const double y = std::log((mx - 1.0) * t + 1.0);
+    x[i] = mirrored ? -y : y;
+  }
+}
+
+}  // namespace detail
+
+COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen::Ref<vector> x, const std::string& indicator) {
+  treatment_report rep;
+  rep.indicator = indicator;
+  if (m.index() == 0) return rep;  // no treatment: nothing measured, nothing changed
+  rep.skew_before = rep.skew_after = statistics::skewness(x);
+  rep.kurtosis_before = rep.kurtosis_after = statistics::kurtosis(x);
+  const auto& rule = std::get<treatment::gii>(m);
+  if (statistics::count(x) < 4) {
+    rep.action = treatment_action::too_few_values;
+    return rep;
+  }
+  if (!needs_treatment(rep.skew_before, rep.kurtosis_before, rule)) return rep;
+
+  const vector original = x;
+  std::vector<index_t> high, low, extreme;
+  int count = 0;
+  bool fails = true;
+  // Winsorize: the most extreme value(s) of the skewed tail take the next value in. Once a point is
+  // winsorized it ties with the next one, so the tied set is every point winsorized so far.
+  while (fails && count < rule.max_winsorized) {
+    const double sk = statistics::skewness(x);
+    const bool top = sk >= 0;
+    const double ext = top ? statistics::max(x) : statistics::min(x);
+    extreme.clear();
+    double next = nan;
+    for (index_t i = 0; i < x.size(); ++i) {
+      const double v = x[i];
+      if (std::isnan(v)) continue;
+      if (v == ext) {
+        extreme.push_back(i);
+      } else if (std::isnan(next) || (top ? v > next : v < next)) {
+        next = v;
+      }
+    }
+    if (std::isnan(next)) break;  // every value is the same: nothing to winsorize
+    for (auto i : extreme) x[i] = next;
+    (top ? high : low) = extreme;
+    count = static_cast<int>(high.size() + low.size());
+    rep.skew_after = statistics::skewness(x);
+    rep.kurtosis_after = statistics::kurtosis(x);
+    fails = needs_treatment(rep.skew_after, rep.kurtosis_after, rule);
+  }
+  if (!fails) {
+    rep.action = treatment_action::winsorized;
+    rep.winsorized = count;
+    rep.winsorized_high = std::move(high);
+    rep.winsorized_low = std::move(low);
+    rep.passes_after = true;
+    return rep;
+  }
+  x = original;
+  detail::log_fallback(x, rep.skew_before, rule.fallback, indicator);
+  rep.action = treatment_action::log_transformed;
+  rep.skew_after = statistics::skewness(x);
+  rep.kurtosis_after = statistics::kurtosis(x);
+  rep.passes_after = !needs_treatment(rep.skew_after, rep.kurtosis_after, rule);
+  return rep;
+}
+
+}  // namespace compindex

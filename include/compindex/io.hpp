@@ -1,0 +1,63 @@
+#pragma once
+/// @file io.hpp
+/// Reading CSV files for C++ users without pandas: a framework from a metadata table (one row per
+/// node) and a dataset from a data table (one row per unit). Every error names the file, the row
+/// and the column.
+
+#include "config.hpp"
+#include "error.hpp"
+#include "framework.hpp"
+#include "pipeline.hpp"
+#include "types.hpp"
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace compindex {
+
+/// A parsed CSV table: a header and rows of cells (all rows as long as the header).
+struct table {
+  std::string source;  ///< file name or "<input>", for messages
+  codes header;
+  std::vector<codes> rows;
+
+  /// Position of a column, or -1.
+  std::ptrdiff_t column(const std::string& name) const;
+};
+
+/// Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF, a UTF-8 byte-order mark).
+/// Blank lines are skipped.
+/// @throws data_error on an unterminated quote, a row longer or shorter than the header, an empty
+///         or duplicate header name
+table read_csv(std::istream& in, const std::string& source = "<input>", char delimiter = ',');
+/// @throws data_error if the file cannot be opened, and as read_csv
+table read_csv_file(const std::string& path, char delimiter = ',');
+
+/// Parses one numeric cell. Empty, "NA", "NaN", "N/A", "n/a", "-", "..", "." mean missing (NaN).
+/// @throws data_error naming `where` for text, a decimal comma, or an infinite value
+double parse_number(const std::string& cell, const std::string& where);
+
+/// A framework from a metadata table with columns `code` (required), `parent` (empty for the
+/// root), `weight` (default 1), `direction` (1 or -1, default 1), `name`, and optional `kind`
+/// (indicator/aggregate), `lower`, `upper`, `target`. Other columns are ignored here.
+framework read_framework(const table& meta);
+
+/// Which columns of a data table are what.
+struct data_columns {
+  std::string unit = "unit";              ///< the unit-code column
+  std::vector<std::string> groups;        ///< unit group columns (text)
+  std::vector<std::string> denominators;  ///< denominator columns (numbers)
+  std::vector<std::string> ignore;        ///< other columns to skip (names, notes)
+};
+
+/// A dataset from a data table: one row per unit, one column per indicator code of the framework.
+/// @throws data_error naming the file, row and column for a missing indicator column, an unknown
+///         extra column, a duplicate or empty unit code, or a cell that is not a number
+dataset read_dataset(const table& data, const framework& fw, const data_columns& columns = {});
+
+}  // namespace compindex
+
+#ifdef COMPINDEX_HEADER_ONLY
+#include "impl/io.ipp"
+#endif

@@ -1,0 +1,178 @@
+#pragma once
+/// @file pipeline.hpp
+/// The scoring pipeline: a pure function of (framework, data, spec) -> result.
+///
+/// Per indicator: denomination -> imputation -> outlier treatment -> transform -> normalization
+/// (direction first). Then aggregation node by node (children before parents), then ranks at
+/// every node. Every stage is optional and configured globally with per-indicator (or per-node)
+/// overrides. A spec is resolved once into a `plan` (vectors indexed by indicator and node), so
+/// re-running a plan on many data sets or weights does no parsing.
+
+#include "aggregation.hpp"
+#include "config.hpp"
+#include "error.hpp"
+#include "framework.hpp"
+#include "imputation.hpp"
+#include "normalization.hpp"
+#include "ranking.hpp"
+#include "transform.hpp"
+#include "treatment.hpp"
+#include "types.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace compindex {
+
+/// Divide an indicator by a denominator column: x * scale / denominator.
+struct denomination {
+  std::string denominator;
+  double scale = 1.0;
+};
+
+/// Which method each stage uses, globally and per indicator or node (by code).
+struct pipeline_spec {
+  std::map<std::string, denomination> denominators;  ///< indicator -> denominator; none by default
+
+  compindex::imputation::method imputation = compindex::imputation::none{};
+  std::map<std::string, compindex::imputation::method> imputation_by_indicator;
+
+  compindex::treatment::method treatment = compindex::treatment::none{};
+  std::map<std::string, compindex::treatment::method> treatment_by_indicator;
+
+  compindex::transform::method transform = compindex::transform::none{};
+  std::map<std::string, compindex::transform::method> transform_by_indicator;
+
+  compindex::normalization::method normalization = compindex::normalization::min_max{};
+  std::map<std::string, compindex::normalization::method> normalization_by_indicator;
+  range output_range{};
+  std::map<std::string, range> range_by_indicator;
+
+  compindex::aggregation::method aggregation = compindex::aggregation::arithmetic_mean{};
+  std::map<std::string, compindex::aggregation::method> aggregation_by_node;
+  double coverage = 0.0;  ///< minimum share of children a unit needs at an aggregate (0..1)
+  std::map<std::string, double> coverage_by_node;
+
+  std::string weight_set;                 ///< a named weight set of the framework ("" = nominal)
+  std::map<std::string, double> weights;  ///< per-node weight overrides on top of the set
+};
+
+/// The data of one run: unit codes, the units x indicators matrix (columns in the framework's
+/// indicator order, NaN for missing), and optional denominators and unit groups.
+class dataset {
+ public:
+  dataset() = default;
+  /// @throws spec_error on empty or duplicate unit codes or a row-count mismatch
+  dataset(codes units, matrix values);
+  dataset(codes units, std::shared_ptr<const matrix> values);
+
+  const codes& units() const noexcept { return *units_; }
+  const std::shared_ptr<const codes>& shared_units() const noexcept { return units_; }
+  const matrix& values() const noexcept { return *values_; }
+  const std::shared_ptr<const matrix>& shared_values() const noexcept { return values_; }
+  index_t n_units() const noexcept { return static_cast<index_t>(units_->size()); }
+
+  /// Adds denominator columns (units x denominators). @throws spec_error on a shape mismatch or duplicate code
+  void set_denominators(codes names, matrix values);
+  const codes& denominator_codes() const noexcept { return denominator_codes_; }
+  const matrix& denominators() const noexcept { return denominators_; }
+
+  /// Adds a unit group column (e.g. "region"): one label per unit, empty for none.
+  void add_group(const std::string& name, const codes& labels);
+  bool has_group(const std::string& name) const;
+  /// Group ids (0.., -1 for none) and the labels they stand for.
+  const std::vector<int>& group_ids(const std::string& name) const;
+  const codes& group_labels(const std::string& name) const;
+  std::vector<std::string> group_names() const;
+
+ private:
+  std::shared_ptr<const codes> units_ = std::make_shared<const codes>();
+  std::shared_ptr<const matrix> values_ = std::make_shared<const matrix>();
+  codes denominator_codes_;
+  matrix denominators_;
+  struct group {
+    std::vector<int> ids;
+    codes labels;
+  };
+  std::map<std::string, group> groups_;
+};
+
+/// A spec resolved against a framework: one entry per indicator (framework indicator order) and
+/// per node. Building it validates every code and parameter of the spec.
+struct plan {
+  plan() = default;
+  /// @throws spec_error on an unknown code, an unknown weight set, invalid weights or parameters
+  plan(framework fw, const pipeline_spec& spec);
+
+  framework fw;
+  std::vector<std::string> denominator;  ///< per indicator, "" for none
+  std::vector<double> denominator_scale;
+  std::vector<compindex::imputation::method> imputation;
+  std::vector<compindex::treatment::method> treatment;
+  std::vector<compindex::transform::method> transform;
+  std::vector<compindex::normalization::method> normalization;
+  std::vector<range> output_range;
+  std::vector<compindex::aggregation::method> aggregation;  ///< per node (ignored at indicators)
+  std::vector<double> coverage;                  ///< per node
+  vector weights;                                ///< per node
+};
+
+/// The stages whose data sets a result keeps.
+enum class stage { raw, denominated, imputed, treated, normalized };
+
+/// A non-fatal issue found during a run.
+struct diagnostic {
+  std::string kind;  ///< e.g. "imputation_fallback", "missing_score"
+  std::string code;  ///< the indicator or node it concerns
+  std::string message;
+};
+
+/// Everything a run produced. Stage data sets are shared when a stage changed nothing, so an
+/// unused stage costs no memory.
+struct result {
+  std::shared_ptr<const codes> units;  ///< shared with the dataset
+  std::shared_ptr<const matrix> raw, denominated, imputed, treated, normalized;  ///< units x indicators
+  matrix aggregated;  ///< units x aggregates (framework aggregate order)
+  matrix ranks;       ///< units x nodes (framework node order); NaN = unranked
+  vector weights;     ///< the weights used, per node
+  vector effective_weights;  ///< per node: the node's final weight in the index
+  std::vector<treatment_report> treatment;  ///< one per indicator
+  std::vector<std::pair<index_t, index_t>> imputed_cells;  ///< (row, indicator column)
+  std::vector<diagnostic> diagnostics;
+
+  /// The data set after a stage.
+  const matrix& data(stage s) const;
+  /// Units x nodes: normalized indicators and aggregates, in framework node order.
+  matrix scores(const framework& fw) const;
+  /// One node's scores.
+  vector node_scores(const framework& fw, std::size_t node) const;
+};
+
+/// Runs the per-indicator stages (denomination to normalization) into `out`.
+void run_indicators(const plan& p, const dataset& data, result& out);
+
+/// Aggregates normalized data up the tree: units x aggregates.
+/// @param weights one per node; @param methods one per node (ignored at indicators)
+matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,
+                 const std::vector<compindex::aggregation::method>& methods, const std::vector<double>& coverage,
+                 const codes& units);
+
+/// Ranks of every node: units x nodes.
+matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated);
+
+/// Runs a resolved plan.
+result run(const plan& p, const dataset& data);
+
+/// Scores an index: resolves the spec and runs it.
+result build(const framework& fw, const dataset& data, const pipeline_spec& spec = {});
+
+/// Ranks within the groups of a group column, for every node: units x nodes.
+matrix rank_within_groups(const framework& fw, const result& r, const dataset& data, const std::string& group);
+
+}  // namespace compindex
+
+#ifdef COMPINDEX_HEADER_ONLY
+#include "impl/pipeline.ipp"
+#endif

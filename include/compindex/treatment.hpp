@@ -1,0 +1,81 @@
+#pragma once
+/// @file treatment.hpp
+/// Outlier treatment by the JRC/GII rule: an indicator is treated only when its absolute skewness
+/// AND its excess kurtosis (Excel's SKEW and KURT forms) exceed their thresholds; points are then
+/// winsorized one at a time from the skewed tail (the most extreme value(s) take the next value in),
+/// up to a limit; if the indicator still fails, the winsorization is undone and the original values
+/// are log-transformed instead.
+
+#include "config.hpp"
+#include "error.hpp"
+#include "types.hpp"
+
+#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace compindex {
+namespace treatment {
+
+/// The log transform used when winsorization is not enough.
+enum class log_kind {
+  /// COIN Tool log, as COINr's default log_CT: log(x - min + 0.01 (max - min)); for negative
+  /// skew the mirrored form -log(max + 0.01 (max - min) - x), so the order of units is kept.
+  coin_tool,
+  /// GII scaled log: ln[(max - 1)(x - min)/(max - min) + 1] (mirrored for negative skew); maps
+  /// the data onto [0, ln max] and needs max > 1.
+  gii,
+};
+
+/// No treatment.
+struct none {};
+
+/// The JRC/GII rule. The GII uses 2.25 and 3.5; COINr's default skew threshold is 2.
+struct gii {
+  double skew_threshold = 2.25;
+  double kurtosis_threshold = 3.5;
+  int max_winsorized = 5;
+  log_kind fallback = log_kind::coin_tool;
+};
+
+using method = std::variant<none, gii>;
+
+std::string name(const method& m);
+
+}  // namespace treatment
+
+/// What treatment did to one indicator.
+enum class treatment_action {
+  none,             ///< passed the test (or treatment was off)
+  winsorized,       ///< winsorization brought it within the thresholds
+  log_transformed,  ///< winsorization was not enough: the original values were log-transformed
+  too_few_values,   ///< fewer than 4 values: skewness and kurtosis are undefined, left as it is
+};
+
+std::string to_string(treatment_action a);
+inline std::ostream& operator<<(std::ostream& os, treatment_action a) { return os << to_string(a); }
+
+struct treatment_report {
+  std::string indicator;
+  double skew_before = nan, kurtosis_before = nan;
+  double skew_after = nan, kurtosis_after = nan;
+  treatment_action action = treatment_action::none;
+  bool passes_after = true;                ///< within the thresholds after treatment
+  int winsorized = 0;                      ///< number of points winsorized (kept winsorization only)
+  std::vector<index_t> winsorized_high;    ///< rows whose value was lowered
+  std::vector<index_t> winsorized_low;     ///< rows whose value was raised
+};
+
+/// Whether an indicator needs treatment: |skew| > skew_threshold and kurtosis > kurtosis_threshold.
+bool needs_treatment(double skew, double kurtosis, const treatment::gii& rule);
+
+/// Treats one column in place (missing values are ignored and kept).
+/// @throws data_error when the GII log fallback meets max <= 1.
+treatment_report treat_column(const treatment::method& m, Eigen::Ref<vector> x, const std::string& indicator);
+
+}  // namespace compindex
+
+#ifdef COMPINDEX_HEADER_ONLY
+#include "impl/treatment.ipp"
+#endif

@@ -1,0 +1,3 @@
+// The compiled definitions of compindex/normalization.hpp.
+#include <compindex/normalization.hpp>
+#include <compindex/impl/normalization.ipp>

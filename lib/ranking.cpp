@@ -1,0 +1,3 @@
+// The compiled definitions of compindex/ranking.hpp.
+#include <compindex/ranking.hpp>
+#include <compindex/impl/ranking.ipp>

@@ -1,0 +1,3 @@
+// The compiled definitions of compindex/statistics.hpp.
+#include <compindex/statistics.hpp>
+#include <compindex/impl/statistics.ipp>

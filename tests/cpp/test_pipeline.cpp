@@ -1,0 +1,302 @@
+// The whole pipeline: stages in order, per-node methods, coverage, weights, ranks, errors.
+#include <boost/test/unit_test.hpp>
+
+#include <compindex/pipeline.hpp>
+
+#include <cmath>
+#include <string>
+
+namespace ci = compindex;
+namespace tt = boost::test_tools;
+
+namespace {
+
+const double NA = std::nan("");
+
+// Index -> P1 {a, b, c}, P2 {d, e (weight 3)}.
+ci::framework two_pillars() {
+  return ci::framework({{"Index", ""}, {"P1", "Index"}, {"P2", "Index"}, {"a", "P1"}, {"b", "P1"}, {"c", "P1"},
+                        {"d", "P2"}, {"e", "P2", 3.0}});
+}
+
+ci::dataset three_units() {
+  ci::matrix v(3, 5);
+  // a     b     c     d    e
+  v << 10, 30, 50, 4, 1,    //
+      20, NA, 60, 1, 4,     //
+      NA, NA, 70, 9, 9;
+  return ci::dataset({"U1", "U2", "U3"}, v);
+}
+
+double score(const ci::framework& fw, const ci::result& r, const std::string& node, int unit) {
+  return r.node_scores(fw, fw.index_of(node))[unit];
+}
+double rank(const ci::framework& fw, const ci::result& r, const std::string& node, int unit) {
+  return r.ranks(unit, static_cast<ci::index_t>(fw.index_of(node)));
+}
+
+template <class E>
+bool throws_with(const std::function<void()>& f, const std::string& needle) {
+  try {
+    f();
+  } catch (const E& e) {
+    const bool ok = std::string(e.what()).find(needle) != std::string::npos;
+    if (!ok) BOOST_TEST_MESSAGE("message was: " << e.what());
+    return ok;
+  }
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(pipeline)
+
+BOOST_AUTO_TEST_CASE(per_node_methods_and_coverage) {
+  const auto fw = two_pillars();
+  ci::pipeline_spec spec;
+  spec.normalization = ci::normalization::none{};
+  spec.aggregation_by_node["P2"] = ci::aggregation::geometric_mean{};
+  spec.coverage_by_node["P1"] = 2.0 / 3.0;
+  const auto r = ci::build(fw, three_units(), spec);
+  // P1 arithmetic: U1 (10+30+50)/3 = 30; U2 has a and c (2 of 3, enough): (20+60)/2 = 40; U3 has 1 of 3: missing.
+  BOOST_TEST(score(fw, r, "P1", 0) == 30.0, tt::tolerance(1e-14));
+  BOOST_TEST(score(fw, r, "P1", 1) == 40.0, tt::tolerance(1e-14));
+  BOOST_TEST(std::isnan(score(fw, r, "P1", 2)));
+  // P2 geometric, weights 1 and 3: U1 4^(1/4) = sqrt 2, U2 4^(3/4) = 2 sqrt 2, U3 9.
+  BOOST_TEST(score(fw, r, "P2", 0) == std::sqrt(2.0), tt::tolerance(1e-14));
+  BOOST_TEST(score(fw, r, "P2", 1) == 2 * std::sqrt(2.0), tt::tolerance(1e-14));
+  BOOST_TEST(score(fw, r, "P2", 2) == 9.0, tt::tolerance(1e-14));
+  // Index: the mean of the available pillars.
+  BOOST_TEST(score(fw, r, "Index", 0) == (30 + std::sqrt(2.0)) / 2, tt::tolerance(1e-14));
+  BOOST_TEST(score(fw, r, "Index", 1) == (40 + 2 * std::sqrt(2.0)) / 2, tt::tolerance(1e-14));
+  BOOST_TEST(score(fw, r, "Index", 2) == 9.0, tt::tolerance(1e-14));
+  BOOST_TEST(rank(fw, r, "Index", 0) == 2.0);
+  BOOST_TEST(rank(fw, r, "Index", 1) == 1.0);
+  BOOST_TEST(rank(fw, r, "Index", 2) == 3.0);
+  BOOST_TEST(std::isnan(rank(fw, r, "P1", 2)));
+  // Indicator ranks: c = 50, 60, 70 -> 3, 2, 1; a has a missing value, unranked.
+  BOOST_TEST(rank(fw, r, "c", 0) == 3.0);
+  BOOST_TEST(std::isnan(rank(fw, r, "a", 2)));
+  // With an Index coverage of 1, U3 (P1 missing) loses its index score and a diagnostic says so.
+  spec.coverage_by_node["Index"] = 1.0;
+  const auto r2 = ci::build(fw, three_units(), spec);
+  BOOST_TEST(std::isnan(score(fw, r2, "Index", 2)));
+  BOOST_TEST(r2.diagnostics.size() == 1u);
+  BOOST_TEST(r2.diagnostics[0].kind == "missing_score");
+  BOOST_TEST(r2.diagnostics[0].message.find("'U3'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(min_max_direction_and_ranks) {
+  // One pillar, two indicators; b is inverse. Min-max onto 0-100 after direction.
+  ci::framework fw({{"I", ""}, {"a", "I"}, {"b", "I", 1.0, -1}});
+  ci::matrix v(4, 2);
+  v << 0, 10,  //
+      5, 10,   //
+      10, 0,   //
+      10, 20;
+  const auto r = ci::build(fw, ci::dataset({"w", "x", "y", "z"}, v));
+  // a: 0, 50, 100, 100. b (inverse): (20-10)/20 = 50, 50, 100, 0. I: 25, 50, 100, 50.
+  ci::vector expected(4);
+  expected << 25, 50, 100, 50;
+  BOOST_TEST((r.node_scores(fw, fw.root()) - expected).cwiseAbs().maxCoeff() < 1e-12);
+  // Ties share the best place: x and z tie at 50 -> both 2nd, w 4th.
+  BOOST_TEST(r.ranks(0, 0) == 4.0);
+  BOOST_TEST(r.ranks(1, 0) == 2.0);
+  BOOST_TEST(r.ranks(2, 0) == 1.0);
+  BOOST_TEST(r.ranks(3, 0) == 2.0);
+}
+
+BOOST_AUTO_TEST_CASE(stages_in_order) {
+  ci::framework fw({{"I", ""}, {"gdp", "I"}, {"pat", "I"}});
+  ci::matrix v(4, 2);
+  v << 100, 10,  //
+      200, NA,   //
+      300, 30,   //
+      400, 20;
+  ci::dataset d({"A", "B", "C", "D"}, v);
+  ci::matrix pop(4, 1);
+  pop << 10, 10, 20, 20;
+  d.set_denominators({"population"}, pop);
+  d.add_group("region", {"north", "north", "south", "south"});
+  ci::pipeline_spec spec;
+  spec.denominators["gdp"] = {"population", 1000.0};
+  spec.imputation = ci::imputation::group_mean{"region"};
+  const auto r = ci::build(fw, d, spec);
+  // Denomination: gdp * 1000 / population = 10000, 20000, 15000, 20000.
+  BOOST_TEST((*r.denominated)(0, 0) == 10000.0);
+  BOOST_TEST((*r.denominated)(1, 0) == 20000.0);
+  BOOST_TEST((*r.denominated)(2, 0) == 15000.0);
+  BOOST_TEST((*r.denominated)(3, 0) == 20000.0);
+  BOOST_TEST(r.raw->operator()(0, 0) == 100.0);  // the raw data are untouched
+  // Imputation: B's patents take the mean of its group (north: A only) = 10.
+  BOOST_TEST((*r.imputed)(1, 1) == 10.0);
+  BOOST_TEST(r.imputed_cells.size() == 1u);
+  BOOST_TEST(r.imputed_cells[0].first == 1);
+  // No treatment: the treated data set is the imputed one (shared, not copied).
+  BOOST_TEST(r.treated.get() == r.imputed.get());
+  BOOST_TEST(r.raw.get() == &d.values());
+  BOOST_TEST(&r.data(ci::stage::treated) == r.imputed.get());
+}
+
+BOOST_AUTO_TEST_CASE(weights_sets_and_overrides) {
+  auto fw = two_pillars();
+  fw.add_weight_set("output_heavy", {{"P2", 3.0}});
+  ci::pipeline_spec spec;
+  spec.normalization = ci::normalization::none{};
+  spec.weight_set = "output_heavy";
+  const auto r = ci::build(fw, three_units(), spec);
+  // U1: (1 * 30 + 3 * P2)/4 where P2 arithmetic = (4 + 3 * 1)/4 = 1.75.
+  BOOST_TEST(score(fw, r, "P2", 0) == 1.75, tt::tolerance(1e-14));
+  BOOST_TEST(score(fw, r, "Index", 0) == (30 + 3 * 1.75) / 4, tt::tolerance(1e-14));
+  BOOST_TEST(r.effective_weights[static_cast<ci::index_t>(fw.index_of("e"))] == 0.75 * 0.75, tt::tolerance(1e-14));
+  spec.weights["P2"] = 1.0;  // an override on top of the set
+  const auto r2 = ci::build(fw, three_units(), spec);
+  BOOST_TEST(score(fw, r2, "Index", 0) == (30 + 1.75) / 2, tt::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(copeland_at_one_node_arithmetic_elsewhere) {
+  auto fw = two_pillars();
+  ci::pipeline_spec spec;
+  spec.normalization = ci::normalization::none{};
+  spec.aggregation_by_node["P1"] = ci::aggregation::copeland{};
+  const auto r = ci::build(fw, three_units(), spec);
+  // P1 children a, b, c (equal weights). U1 vs U2: common a, c: U2 better on both -> U2 wins.
+  // U1 vs U3: common c only: U3 better -> U3 wins. U2 vs U3: common c: U3 wins.
+  // Copeland: U1 -2, U2 0, U3 +2.
+  BOOST_TEST(score(fw, r, "P1", 0) == -2.0);
+  BOOST_TEST(score(fw, r, "P1", 1) == 0.0);
+  BOOST_TEST(score(fw, r, "P1", 2) == 2.0);
+  // P2 stays arithmetic: U1 (4 + 3)/4.
+  BOOST_TEST(score(fw, r, "P2", 0) == 1.75, tt::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(group_ranks) {
+  ci::framework fw({{"I", ""}, {"a", "I"}, {"b", "I"}});
+  ci::matrix v(5, 2);
+  v << 1, 1, 2, 2, 3, 3, 4, 4, 3, 3;
+  ci::dataset d({"p", "q", "r", "s", "t"}, v);
+  d.add_group("region", {"A", "B", "A", "B", ""});
+  const auto res = ci::build(fw, d);
+  const auto g = ci::rank_within_groups(fw, res, d, "region");
+  const auto root = static_cast<ci::index_t>(fw.root());
+  // Region A: p (1), r (3) -> r 1st, p 2nd. Region B: q (2), s (4) -> s 1st, q 2nd. t has no region.
+  BOOST_TEST(g(0, root) == 2.0);
+  BOOST_TEST(g(2, root) == 1.0);
+  BOOST_TEST(g(1, root) == 2.0);
+  BOOST_TEST(g(3, root) == 1.0);
+  BOOST_TEST(std::isnan(g(4, root)));
+  BOOST_CHECK_THROW(ci::rank_within_groups(fw, res, d, "province"), ci::spec_error);
+}
+
+BOOST_AUTO_TEST_CASE(treatment_in_the_pipeline) {
+  // b has one huge outlier: winsorized to the next value before min-max.
+  ci::framework fw({{"I", ""}, {"a", "I"}, {"b", "I"}});
+  ci::matrix v(10, 2);
+  for (int i = 0; i < 10; ++i) v(i, 0) = i, v(i, 1) = i;
+  v(9, 1) = 1000;
+  ci::codes units;
+  for (int i = 0; i < 10; ++i) units.push_back("u" + std::to_string(i));
+  ci::pipeline_spec spec;
+  spec.treatment = ci::treatment::gii{};
+  const auto r = ci::build(fw, ci::dataset(units, v), spec);
+  BOOST_TEST(r.treatment.size() == 2u);
+  BOOST_TEST(r.treatment[0].action == ci::treatment_action::none);
+  BOOST_TEST(r.treatment[1].action == ci::treatment_action::winsorized);
+  BOOST_TEST((*r.treated)(9, 1) == 8.0);
+  // After winsorization u8 and u9 tie at the top of b: both 100.
+  BOOST_TEST((*r.normalized)(9, 1) == 100.0);
+  BOOST_TEST((*r.normalized)(8, 1) == 100.0);
+  // A per-indicator override turns treatment off for b.
+  spec.treatment_by_indicator["b"] = ci::treatment::none{};
+  const auto r2 = ci::build(fw, ci::dataset(units, v), spec);
+  BOOST_TEST((*r2.treated)(9, 1) == 1000.0);
+}
+
+// three_units() with a second value of b, so every indicator can be min-max normalized.
+ci::dataset three_units_complete() {
+  ci::matrix v = three_units().values();
+  v(1, 1) = 40;
+  return ci::dataset({"U1", "U2", "U3"}, v);
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_what_is_wrong) {
+  const auto fw = two_pillars();
+  ci::matrix bad(3, 4);
+  bad.setOnes();
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"a", "b", "c"}, bad)); },
+                                         "4 indicator columns, but the framework has 5"));
+  auto v = three_units_complete().values();
+  v(1, 3) = std::numeric_limits<double>::infinity();
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"U1", "U2", "U3"}, v)); },
+                                         "indicator 'd': unit 'U2' has an infinite value"));
+  v = three_units_complete().values();
+  v.col(1).setConstant(NA);
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"U1", "U2", "U3"}, v)); },
+                                         "indicator 'b' has no data"));
+  v = three_units_complete().values();
+  v.col(4).setConstant(2.0);
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"U1", "U2", "U3"}, v)); },
+                                         "indicator 'e' is constant"));
+  // Geometric mean on min-max data meets a 0: the message names node, unit and child.
+  ci::pipeline_spec spec;
+  spec.aggregation_by_node["P2"] = ci::aggregation::geometric_mean{};
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, three_units_complete(), spec); }, "node 'P2': geometric_mean needs positive values, but unit 'U2' has 0 for 'd'"));
+  // ... and a positive range fixes it.
+  spec.output_range = {1.0, 100.0};
+  BOOST_CHECK_NO_THROW(ci::build(fw, three_units_complete(), spec));
+  // Spec errors.
+  ci::pipeline_spec s2;
+  s2.normalization_by_indicator["zz"] = ci::normalization::rank{};
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s2); }, "unknown indicator 'zz'"));
+  ci::pipeline_spec s3;
+  s3.aggregation_by_node["a"] = ci::aggregation::harmonic_mean{};
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s3); }, "'a' is an indicator, not an aggregate"));
+  ci::pipeline_spec s4;
+  s4.coverage = 1.5;
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s4); }, "coverage must be between 0 and 1"));
+  ci::pipeline_spec s5;
+  s5.normalization = ci::normalization::goalposts{};
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s5); }, "indicator 'a': goalposts normalization needs"));
+  ci::pipeline_spec s6;
+  s6.weight_set = "expert";
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s6); }, "unknown weight set 'expert'"));
+  ci::pipeline_spec s7;
+  s7.output_range = {5.0, 5.0};
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s7); }, "two different finite bounds"));
+  ci::pipeline_spec s8;
+  s8.denominators["a"] = {"population", 1.0};
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::build(fw, three_units_complete(), s8); }, "denominator 'population' is not in the data"));
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::dataset({"x", "x"}, ci::matrix::Zero(2, 1)); }, "duplicate unit code 'x'"));
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::dataset({"x", "y"}, ci::matrix::Zero(3, 1)); }, "2 unit codes but 3 rows"));
+}
+
+BOOST_AUTO_TEST_CASE(goalposts_from_the_framework) {
+  // HDI-style: life expectancy with goalposts 20-85, income log-transformed with goalposts 100-75000,
+  // aggregated by the geometric mean.
+  ci::node le{"le", "HDI"}, inc{"inc", "HDI"};
+  le.lower = 20, le.upper = 85;
+  inc.lower = 100, inc.upper = 75000;
+  ci::framework fw({{"HDI", ""}, le, inc});
+  ci::matrix v(2, 2);
+  v << 72.5, 15000,  //
+      90.0, 200;
+  ci::pipeline_spec spec;
+  spec.normalization = ci::normalization::goalposts{};
+  spec.output_range = {0.0, 1.0};
+  spec.transform_by_indicator["inc"] = ci::transform::log{};
+  spec.aggregation = ci::aggregation::geometric_mean{};
+  const auto r = ci::build(fw, ci::dataset({"A", "B"}, v), spec);
+  const double i_le = (72.5 - 20) / 65.0;
+  const double i_inc = (std::log(15000.0) - std::log(100.0)) / (std::log(75000.0) - std::log(100.0));
+  BOOST_TEST((*r.normalized)(0, 0) == i_le, tt::tolerance(1e-14));
+  BOOST_TEST((*r.normalized)(0, 1) == i_inc, tt::tolerance(1e-14));
+  BOOST_TEST(r.node_scores(fw, fw.root())[0] == std::sqrt(i_le * i_inc), tt::tolerance(1e-14));
+  // B's life expectancy is above the upper goalpost: clamped to 1.
+  BOOST_TEST((*r.normalized)(1, 0) == 1.0);
+  // Below the lower goalpost: clamped to 0, which the geometric mean refuses, naming node, unit and child.
+  v(1, 1) = 50;
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"A", "B"}, v), spec); },
+                                         "node 'HDI': geometric_mean needs positive values, but unit 'B' has 0 for 'inc'"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
