@@ -1,0 +1,178 @@
+// The method types of every stage, one submodule per stage (_core.normalization.MinMax, ...).
+// Each is a small value type: keyword constructor, fields, repr, equality, pickling.
+#include "bindings.hpp"
+
+#include <sstream>
+
+namespace {
+
+std::string fmt(double x) {
+  std::ostringstream s;
+  s << x;
+  return s.str();
+}
+std::string fmt(bool b) { return b ? "True" : "False"; }
+std::string fmt(int i) { return std::to_string(i); }
+std::string fmt(const std::string& s) { return "'" + s + "'"; }
+
+// Binds an empty method type.
+template <class T>
+void bind_plain(py::module_& m, const char* py_name, const char* method_name, const char* doc) {
+  py::class_<T>(m, py_name, doc)
+      .def(py::init<>())
+      .def_property_readonly("name", [method_name](const T&) { return std::string(method_name); })
+      .def("__repr__", [py_name](const T&) { return std::string(py_name) + "()"; })
+      .def("__eq__", [](const T&, const T&) { return true; })
+      .def("__hash__", [method_name](const T&) { return py::hash(py::str(method_name)); })
+      .def(py::pickle([](const T&) { return py::tuple(); }, [](const py::tuple&) { return T{}; }));
+}
+
+}  // namespace
+
+void bind_methods(py::module_& m) {
+  // --- normalization -------------------------------------------------------------------------
+  auto n = m.def_submodule("normalization", "Normalization methods");
+  using namespace ci::normalization;
+  bind_plain<min_max>(n, "MinMax", "min_max", "(x - min)/(max - min), mapped onto the range");
+  bind_plain<distance_to_max>(n, "DistanceToMax", "distance_to_max", "1 - (max - x)/(max - min), mapped onto the range");
+  bind_plain<fraction_of_max>(n, "FractionOfMax", "fraction_of_max", "x / max (min / x for direction -1), mapped onto the range");
+  bind_plain<rank>(n, "Rank", "rank", "rank from the worst (1) to the best (n)");
+  bind_plain<percentile_rank>(n, "PercentileRank", "percentile_rank", "(rank - 1)/(n - 1), mapped onto the range");
+  bind_plain<borda>(n, "Borda", "borda", "rank - 1");
+  bind_plain<none>(n, "NoNormalization", "none", "values as they are (direction applied)");
+  py::class_<z_score>(n, "ZScore", "mean + sd (x - mean(x))/sd(x)")
+      .def(py::init([](double mean, double sd) { return z_score{mean, sd}; }), py::kw_only(), py::arg("mean") = 0.0, py::arg("sd") = 1.0)
+      .def_readwrite("mean", &z_score::mean)
+      .def_readwrite("sd", &z_score::sd)
+      .def_property_readonly("name", [](const z_score&) { return "z_score"; })
+      .def("__repr__", [](const z_score& z) { return "ZScore(mean=" + fmt(z.mean) + ", sd=" + fmt(z.sd) + ")"; })
+      .def("__eq__", [](const z_score& a, const z_score& b) { return a.mean == b.mean && a.sd == b.sd; })
+      .def(py::pickle([](const z_score& z) { return py::make_tuple(z.mean, z.sd); },
+                      [](const py::tuple& t) { return z_score{t[0].cast<double>(), t[1].cast<double>()}; }));
+  py::class_<goalposts>(n, "Goalposts", "(x - lower)/(upper - lower), clamped; goalposts in raw units (NaN: the indicator's own)")
+      .def(py::init([](double lower, double upper, bool clamp) { return goalposts{lower, upper, clamp}; }), py::kw_only(),
+           py::arg("lower") = ci::nan, py::arg("upper") = ci::nan, py::arg("clamp") = true)
+      .def_readwrite("lower", &goalposts::lower)
+      .def_readwrite("upper", &goalposts::upper)
+      .def_readwrite("clamp", &goalposts::clamp)
+      .def_property_readonly("name", [](const goalposts&) { return "goalposts"; })
+      .def("__repr__", [](const goalposts& g) {
+        return "Goalposts(lower=" + fmt(g.lower) + ", upper=" + fmt(g.upper) + ", clamp=" + fmt(g.clamp) + ")";
+      })
+      .def("__eq__", [](const goalposts& a, const goalposts& b) {
+        auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+        return same(a.lower, b.lower) && same(a.upper, b.upper) && a.clamp == b.clamp;
+      })
+      .def(py::pickle([](const goalposts& g) { return py::make_tuple(g.lower, g.upper, g.clamp); },
+                      [](const py::tuple& t) { return goalposts{t[0].cast<double>(), t[1].cast<double>(), t[2].cast<bool>()}; }));
+  py::class_<distance_to_reference>(n, "DistanceToReference", "(x - min)/(x_ref - min), the distance to a reference unit")
+      .def(py::init([](std::string unit, bool cap) { return distance_to_reference{std::move(unit), cap}; }), py::kw_only(),
+           py::arg("unit"), py::arg("cap") = false)
+      .def_readwrite("unit", &distance_to_reference::unit)
+      .def_readwrite("cap", &distance_to_reference::cap)
+      .def_property_readonly("name", [](const distance_to_reference&) { return "distance_to_reference"; })
+      .def("__repr__", [](const distance_to_reference& d) { return "DistanceToReference(unit=" + fmt(d.unit) + ", cap=" + fmt(d.cap) + ")"; })
+      .def("__eq__", [](const distance_to_reference& a, const distance_to_reference& b) { return a.unit == b.unit && a.cap == b.cap; })
+      .def(py::pickle([](const distance_to_reference& d) { return py::make_tuple(d.unit, d.cap); },
+                      [](const py::tuple& t) { return distance_to_reference{t[0].cast<std::string>(), t[1].cast<bool>()}; }));
+  py::class_<distance_to_target>(n, "DistanceToTarget", "(x - min)/(target - min), capped; target in raw units (NaN: the indicator's own)")
+      .def(py::init([](double target, bool cap) { return distance_to_target{target, cap}; }), py::kw_only(),
+           py::arg("target") = ci::nan, py::arg("cap") = true)
+      .def_readwrite("target", &distance_to_target::target)
+      .def_readwrite("cap", &distance_to_target::cap)
+      .def_property_readonly("name", [](const distance_to_target&) { return "distance_to_target"; })
+      .def("__repr__", [](const distance_to_target& d) { return "DistanceToTarget(target=" + fmt(d.target) + ", cap=" + fmt(d.cap) + ")"; })
+      .def("__eq__", [](const distance_to_target& a, const distance_to_target& b) {
+        return (a.target == b.target || (std::isnan(a.target) && std::isnan(b.target))) && a.cap == b.cap;
+      })
+      .def(py::pickle([](const distance_to_target& d) { return py::make_tuple(d.target, d.cap); },
+                      [](const py::tuple& t) { return distance_to_target{t[0].cast<double>(), t[1].cast<bool>()}; }));
+  n.def("from_name", &ci::normalization::from_name, py::arg("name"));
+
+  // --- aggregation ---------------------------------------------------------------------------
+  auto a = m.def_submodule("aggregation", "Aggregation methods");
+  using namespace ci::aggregation;
+  bind_plain<arithmetic_mean>(a, "ArithmeticMean", "arithmetic_mean", "weighted arithmetic mean");
+  bind_plain<geometric_mean>(a, "GeometricMean", "geometric_mean", "weighted geometric mean (values > 0)");
+  bind_plain<harmonic_mean>(a, "HarmonicMean", "harmonic_mean", "weighted harmonic mean (values > 0)");
+  bind_plain<copeland>(a, "Copeland", "copeland", "Copeland's rule: pairwise wins minus losses");
+  py::class_<generalized_mean>(a, "GeneralizedMean", "(sum w x^p / sum w)^(1/p)")
+      .def(py::init([](double p) { return generalized_mean{p}; }), py::kw_only(), py::arg("p") = 1.0)
+      .def_readwrite("p", &generalized_mean::p)
+      .def_property_readonly("name", [](const generalized_mean&) { return "generalized_mean"; })
+      .def("__repr__", [](const generalized_mean& g) { return "GeneralizedMean(p=" + fmt(g.p) + ")"; })
+      .def("__eq__", [](const generalized_mean& x, const generalized_mean& y) { return x.p == y.p; })
+      .def(py::pickle([](const generalized_mean& g) { return py::make_tuple(g.p); },
+                      [](const py::tuple& t) { return generalized_mean{t[0].cast<double>()}; }));
+  a.def("from_name", &ci::aggregation::from_name, py::arg("name"), py::arg("p") = 1.0);
+
+  // --- imputation ----------------------------------------------------------------------------
+  auto im = m.def_submodule("imputation", "Imputation methods");
+  using namespace ci::imputation;
+  bind_plain<ci::imputation::none>(im, "NoImputation", "none", "no imputation");
+  bind_plain<mean>(im, "Mean", "mean", "the indicator's mean");
+  bind_plain<median>(im, "Median", "median", "the indicator's median");
+  py::class_<group_mean>(im, "GroupMean", "the mean within the unit's group")
+      .def(py::init([](std::string g) { return group_mean{std::move(g)}; }), py::kw_only(), py::arg("group"))
+      .def_readwrite("group", &group_mean::group)
+      .def_property_readonly("name", [](const group_mean&) { return "group_mean"; })
+      .def("__repr__", [](const group_mean& g) { return "GroupMean(group=" + fmt(g.group) + ")"; })
+      .def("__eq__", [](const group_mean& x, const group_mean& y) { return x.group == y.group; })
+      .def(py::pickle([](const group_mean& g) { return py::make_tuple(g.group); },
+                      [](const py::tuple& t) { return group_mean{t[0].cast<std::string>()}; }));
+  py::class_<group_median>(im, "GroupMedian", "the median within the unit's group")
+      .def(py::init([](std::string g) { return group_median{std::move(g)}; }), py::kw_only(), py::arg("group"))
+      .def_readwrite("group", &group_median::group)
+      .def_property_readonly("name", [](const group_median&) { return "group_median"; })
+      .def("__repr__", [](const group_median& g) { return "GroupMedian(group=" + fmt(g.group) + ")"; })
+      .def("__eq__", [](const group_median& x, const group_median& y) { return x.group == y.group; })
+      .def(py::pickle([](const group_median& g) { return py::make_tuple(g.group); },
+                      [](const py::tuple& t) { return group_median{t[0].cast<std::string>()}; }));
+
+  // --- treatment -----------------------------------------------------------------------------
+  auto tr = m.def_submodule("treatment", "Outlier treatment");
+  py::enum_<ci::treatment::log_kind>(tr, "LogKind")
+      .value("coin_tool", ci::treatment::log_kind::coin_tool)
+      .value("gii", ci::treatment::log_kind::gii);
+  bind_plain<ci::treatment::none>(tr, "NoTreatment", "none", "no outlier treatment");
+  using ci::treatment::gii;
+  py::class_<gii>(tr, "Gii", "the JRC/GII rule: winsorize up to max_winsorized points, else log")
+      .def(py::init([](double s, double k, int w, ci::treatment::log_kind f) { return gii{s, k, w, f}; }), py::kw_only(),
+           py::arg("skew_threshold") = 2.25, py::arg("kurtosis_threshold") = 3.5, py::arg("max_winsorized") = 5,
+           py::arg("fallback") = ci::treatment::log_kind::coin_tool)
+      .def_readwrite("skew_threshold", &gii::skew_threshold)
+      .def_readwrite("kurtosis_threshold", &gii::kurtosis_threshold)
+      .def_readwrite("max_winsorized", &gii::max_winsorized)
+      .def_readwrite("fallback", &gii::fallback)
+      .def_property_readonly("name", [](const gii&) { return "gii"; })
+      .def("__repr__", [](const gii& g) {
+        return "Gii(skew_threshold=" + fmt(g.skew_threshold) + ", kurtosis_threshold=" + fmt(g.kurtosis_threshold) +
+               ", max_winsorized=" + fmt(g.max_winsorized) + ", fallback='" +
+               (g.fallback == ci::treatment::log_kind::gii ? "gii" : "coin_tool") + "')";
+      })
+      .def("__eq__", [](const gii& x, const gii& y) {
+        return x.skew_threshold == y.skew_threshold && x.kurtosis_threshold == y.kurtosis_threshold &&
+               x.max_winsorized == y.max_winsorized && x.fallback == y.fallback;
+      })
+      .def(py::pickle([](const gii& g) { return py::make_tuple(g.skew_threshold, g.kurtosis_threshold, g.max_winsorized, static_cast<int>(g.fallback)); },
+                      [](const py::tuple& t) {
+                        return gii{t[0].cast<double>(), t[1].cast<double>(), t[2].cast<int>(),
+                                   static_cast<ci::treatment::log_kind>(t[3].cast<int>())};
+                      }));
+
+  // --- transform -----------------------------------------------------------------------------
+  auto tf = m.def_submodule("transform", "Transforms applied before normalization");
+  bind_plain<ci::transform::none>(tf, "NoTransform", "none", "no transform");
+  bind_plain<ci::transform::log>(tf, "Log", "log", "natural logarithm");
+  bind_plain<ci::transform::log10>(tf, "Log10", "log10", "base-10 logarithm");
+  bind_plain<ci::transform::log1p>(tf, "Log1p", "log1p", "log(1 + x)");
+  bind_plain<ci::transform::sqrt>(tf, "Sqrt", "sqrt", "square root");
+  py::class_<ci::transform::box_cox>(tf, "BoxCox", "(x^lambda - 1)/lambda, log x at 0")
+      .def(py::init([](double l) { return ci::transform::box_cox{l}; }), py::kw_only(), py::arg("lmbda") = 0.0)
+      .def_readwrite("lmbda", &ci::transform::box_cox::lambda)
+      .def_property_readonly("name", [](const ci::transform::box_cox&) { return "box_cox"; })
+      .def("__repr__", [](const ci::transform::box_cox& b) { return "BoxCox(lmbda=" + fmt(b.lambda) + ")"; })
+      .def("__eq__", [](const ci::transform::box_cox& x, const ci::transform::box_cox& y) { return x.lambda == y.lambda; })
+      .def(py::pickle([](const ci::transform::box_cox& b) { return py::make_tuple(b.lambda); },
+                      [](const py::tuple& t) { return ci::transform::box_cox{t[0].cast<double>()}; }));
+}

@@ -1,0 +1,43 @@
+"""compindex: composite indicators, scored in C++ from pandas.
+
+>>> import compindex as ci
+>>> fw = ci.Framework.from_csv("meta.csv")
+>>> res = ci.score(fw, data, normalization="min_max", treatment="gii")
+>>> res.ranks["Index"]
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as e:  # pragma: no cover - only without a build
+    raise ImportError(
+        "compindex's compiled module _core is missing: install the package with `pip install .` "
+        "from the repository (it needs a C++17 compiler, Eigen and pybind11)"
+    ) from e
+
+from . import aggregation, imputation, normalization, transform, treatment
+from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
+from .framework import Framework
+from .pipeline import STAGES, Result, make_spec, score
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "STAGES",
+    "CompindexWarning",
+    "ComputationError",
+    "DataError",
+    "Error",
+    "Framework",
+    "Result",
+    "SpecError",
+    "__version__",
+    "aggregation",
+    "imputation",
+    "make_spec",
+    "normalization",
+    "score",
+    "transform",
+    "treatment",
+]

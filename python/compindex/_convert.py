@@ -1,0 +1,133 @@
+"""pandas <-> core: checking and ordering a data table, and rebuilding labelled results."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import DataError, SpecError
+from .framework import Framework
+
+UNIT_COLUMNS = ("unit", "uCode", "code")
+
+
+def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The table indexed by unit code: its index if named or non-default, else a `unit` column."""
+    if not isinstance(data, pd.DataFrame):
+        raise SpecError(f"{source}: expected a DataFrame indexed by unit code, got {type(data).__name__}")
+    for col in UNIT_COLUMNS:
+        if col in data.columns:
+            data = data.set_index(col)
+            break
+    else:
+        if isinstance(data.index, pd.RangeIndex):
+            raise DataError(f"{source}: no 'unit' column and no index of unit codes")
+    units = [str(u).strip() if not (isinstance(u, float) and math.isnan(u)) else "" for u in data.index]
+    seen: dict[str, int] = {}
+    for i, u in enumerate(units):
+        if not u:
+            raise DataError(f"{source}, row {i + 2}: empty unit code")
+        if u in seen:
+            raise DataError(f"{source}, row {i + 2}: unit {u!r} already appears in row {seen[u] + 2}")
+        seen[u] = i
+    data = data.copy()
+    data.index = pd.Index(units, name="unit")
+    return data
+
+
+def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
+    """A column as float64, with an error naming the unit and the cell for anything not a number."""
+    if pd.api.types.is_bool_dtype(values):
+        raise DataError(f"{source}, column {column!r}: true/false values are not numbers")
+    if pd.api.types.is_numeric_dtype(values):
+        out = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        out = np.empty(len(values))
+        for i, (unit, cell) in enumerate(values.items()):
+            if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+                out[i] = np.nan
+                continue
+            text = str(cell).strip()
+            if text == "" or text.lower() in ("na", "nan", "n/a", "-", "..", "null", "none", "#n/a"):
+                out[i] = np.nan
+                continue
+            try:
+                out[i] = float(text)
+            except ValueError:
+                where = f"{source}, row {i + 2}, column {column!r} (unit {unit!r})"
+                if "," in text and text.replace(",", "").replace(".", "").lstrip("+-").isdigit():
+                    raise DataError(f"{where}: {text!r} uses a decimal comma; write {text.replace(',', '.')}") from None
+                raise DataError(f"{where}: {text!r} is not a number") from None
+    bad = np.flatnonzero(np.isinf(out))
+    if bad.size:
+        unit = values.index[bad[0]]
+        raise DataError(f"{source}, row {bad[0] + 2}, column {column!r} (unit {unit!r}): the value is infinite")
+    return out
+
+
+def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str] = (),
+               groups: pd.DataFrame | Mapping[str, Any] | None = None, ignore: Iterable[str] = (),
+               source: str = "data") -> tuple[_core.Dataset, pd.DataFrame, pd.DataFrame]:
+    """Check a data table against the framework and build the core dataset.
+
+    Returns the dataset, the table indexed by unit, and the unit groups (a DataFrame of labels).
+    Non-numeric columns that are not indicators are unit groups (e.g. a region); numeric columns
+    that are neither indicators nor denominators are an error unless listed in ``ignore``.
+    """
+    data = unit_index(data, source)
+    indicators = fw.indicators
+    missing = [c for c in indicators if c not in data.columns]
+    if missing:
+        raise DataError(f"{source}: no column for indicator(s) {', '.join(map(repr, missing))}")
+    denominators = list(dict.fromkeys(denominators))
+    for d in denominators:
+        if d not in data.columns:
+            raise DataError(f"{source}: no column for denominator {d!r}")
+    ignore = set(ignore)
+    group_cols = []
+    for col in data.columns:
+        if col in indicators or col in denominators or col in ignore:
+            continue
+        if pd.api.types.is_numeric_dtype(data[col]) or _looks_numeric(data[col]):
+            raise DataError(f"{source}: column {col!r} is not an indicator of the framework "
+                            "(pass it in ignore=[...] or make it a denominator)")
+        group_cols.append(col)
+    values = np.empty((len(data), len(indicators)), order="F")
+    for j, code in enumerate(indicators):
+        values[:, j] = numeric_column(data[code], code, source)
+    units = list(data.index)
+    ds = _core.Dataset(units, values)
+    if denominators:
+        dv = np.empty((len(data), len(denominators)), order="F")
+        for j, code in enumerate(denominators):
+            dv[:, j] = numeric_column(data[code], code, source)
+        ds.set_denominators(denominators, dv)
+    group_frame = data[group_cols].copy() if group_cols else pd.DataFrame(index=data.index)
+    if groups is not None:
+        extra = pd.DataFrame(groups)
+        if not extra.index.isin(data.index).all() and len(extra) == len(data) and isinstance(extra.index, pd.RangeIndex):
+            extra.index = data.index
+        extra = extra.reindex(data.index)
+        for col in extra.columns:
+            group_frame[col] = extra[col]
+    for col in group_frame.columns:
+        labels = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in group_frame[col]]
+        ds.add_group(str(col), labels)
+    return ds, data, group_frame
+
+
+def _looks_numeric(col: pd.Series) -> bool:
+    # Text columns whose cells all read as numbers (e.g. a year typed as text) count as numeric.
+    cells = [str(v).strip() for v in col if not (v is None or (isinstance(v, float) and math.isnan(v)))]
+    if not cells:
+        return False
+    try:
+        for c in cells:
+            float(c)
+    except ValueError:
+        return False
+    return True

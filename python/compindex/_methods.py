@@ -1,0 +1,163 @@
+"""Turning method names into method objects.
+
+A method can be given as an object (``compindex.normalization.ZScore(mean=100, sd=10)``), as a
+name (``"z_score"``), or as a name with parameters in brackets (``"z_score(mean=100, sd=10)"``,
+``"generalized_mean(p=0.5)"``, ``"group_mean(group=region)"``), which is what metadata cells and the
+command line use.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable
+
+from . import _core
+from .errors import SpecError
+
+_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
+
+
+def _value(text: str) -> Any:
+    t = text.strip().strip("'\"")
+    low = t.lower()
+    if low in ("true", "yes"):
+        return True
+    if low in ("false", "no"):
+        return False
+    try:
+        return int(t)
+    except ValueError:
+        pass
+    try:
+        return float(t)
+    except ValueError:
+        return t
+
+
+def parse_call(text: str, what: str) -> tuple[str, dict[str, Any]]:
+    """Split ``"name(k=v, ...)"`` into the name and a dict of parameters."""
+    m = _CALL.match(text)
+    if not m:
+        raise SpecError(f"{what}: cannot read the method {text!r} (expected a name such as 'min_max' or 'z_score(mean=100, sd=10)')")
+    name, args = m.group(1), m.group(2)
+    params: dict[str, Any] = {}
+    if args and args.strip():
+        for part in args.split(","):
+            if "=" not in part:
+                raise SpecError(f"{what}: parameter {part.strip()!r} of {text!r} needs the form name=value")
+            k, v = part.split("=", 1)
+            params[k.strip()] = _value(v)
+    return name, params
+
+
+def _make(factories: dict[str, Callable[..., Any]], spec: Any, what: str, kinds: tuple[type, ...]) -> Any:
+    if isinstance(spec, kinds):
+        return spec
+    if not isinstance(spec, str):
+        raise SpecError(f"{what}: expected a method name or object, got {spec!r}")
+    name, params = parse_call(spec, what)
+    factory = factories.get(name)
+    if factory is None:
+        raise SpecError(f"{what}: unknown method {name!r} (expected one of {', '.join(sorted(factories))})")
+    try:
+        return factory(**params)
+    except TypeError as e:
+        raise SpecError(f"{what}: bad parameters for {name!r}: {e}") from None
+
+
+_N = _core.normalization
+_NORMALIZATION = {
+    "min_max": _N.MinMax,
+    "z_score": _N.ZScore,
+    "goalposts": _N.Goalposts,
+    "distance_to_max": _N.DistanceToMax,
+    "distance_to_reference": lambda unit, cap=False: _N.DistanceToReference(unit=str(unit), cap=cap),
+    "distance_to_target": _N.DistanceToTarget,
+    "fraction_of_max": _N.FractionOfMax,
+    "rank": _N.Rank,
+    "percentile_rank": _N.PercentileRank,
+    "borda": _N.Borda,
+    "none": _N.NoNormalization,
+}
+_NORMALIZATION_TYPES = (_N.MinMax, _N.ZScore, _N.Goalposts, _N.DistanceToMax, _N.DistanceToReference, _N.DistanceToTarget,
+                        _N.FractionOfMax, _N.Rank, _N.PercentileRank, _N.Borda, _N.NoNormalization)
+
+_A = _core.aggregation
+_AGGREGATION = {
+    "arithmetic_mean": _A.ArithmeticMean,
+    "geometric_mean": _A.GeometricMean,
+    "harmonic_mean": _A.HarmonicMean,
+    "generalized_mean": _A.GeneralizedMean,
+    "copeland": _A.Copeland,
+}
+_AGGREGATION_TYPES = (_A.ArithmeticMean, _A.GeometricMean, _A.HarmonicMean, _A.GeneralizedMean, _A.Copeland)
+
+_I = _core.imputation
+_IMPUTATION = {
+    "none": _I.NoImputation,
+    "mean": _I.Mean,
+    "median": _I.Median,
+    "group_mean": lambda group: _I.GroupMean(group=str(group)),
+    "group_median": lambda group: _I.GroupMedian(group=str(group)),
+}
+_IMPUTATION_TYPES = (_I.NoImputation, _I.Mean, _I.Median, _I.GroupMean, _I.GroupMedian)
+
+_T = _core.treatment
+
+
+def _gii(skew_threshold: float = 2.25, kurtosis_threshold: float = 3.5, max_winsorized: int = 5,
+         fallback: str = "coin_tool") -> Any:
+    kinds = {"coin_tool": _T.LogKind.coin_tool, "gii": _T.LogKind.gii}
+    if fallback not in kinds:
+        raise SpecError(f"treatment: fallback must be 'coin_tool' or 'gii', got {fallback!r}")
+    return _T.Gii(skew_threshold=float(skew_threshold), kurtosis_threshold=float(kurtosis_threshold),
+                  max_winsorized=int(max_winsorized), fallback=kinds[fallback])
+
+
+_TREATMENT = {"none": _T.NoTreatment, "gii": _gii}
+_TREATMENT_TYPES = (_T.NoTreatment, _T.Gii)
+
+_F = _core.transform
+_TRANSFORM = {
+    "none": _F.NoTransform,
+    "log": _F.Log,
+    "log10": _F.Log10,
+    "log1p": _F.Log1p,
+    "sqrt": _F.Sqrt,
+    "box_cox": lambda lmbda=0.0: _F.BoxCox(lmbda=float(lmbda)),
+}
+_TRANSFORM_TYPES = (_F.NoTransform, _F.Log, _F.Log10, _F.Log1p, _F.Sqrt, _F.BoxCox)
+
+
+def _none_is(default: str) -> Callable[[Any], Any]:
+    return lambda spec: default if spec is None or (isinstance(spec, float) and math.isnan(spec)) else spec
+
+
+def normalization(spec: Any, what: str = "normalization") -> Any:
+    return _make(_NORMALIZATION, _none_is("none")(spec), what, _NORMALIZATION_TYPES)
+
+
+def aggregation(spec: Any, what: str = "aggregation") -> Any:
+    return _make(_AGGREGATION, spec, what, _AGGREGATION_TYPES)
+
+
+def imputation(spec: Any, what: str = "imputation") -> Any:
+    return _make(_IMPUTATION, _none_is("none")(spec), what, _IMPUTATION_TYPES)
+
+
+def treatment(spec: Any, what: str = "treatment") -> Any:
+    return _make(_TREATMENT, _none_is("none")(spec), what, _TREATMENT_TYPES)
+
+
+def transform(spec: Any, what: str = "transform") -> Any:
+    return _make(_TRANSFORM, _none_is("none")(spec), what, _TRANSFORM_TYPES)
+
+
+NAMES = {
+    "normalization": sorted(_NORMALIZATION),
+    "aggregation": sorted(_AGGREGATION),
+    "imputation": sorted(_IMPUTATION),
+    "treatment": sorted(_TREATMENT),
+    "transform": sorted(_TRANSFORM),
+}

@@ -1,0 +1,304 @@
+"""The index as a tree of nodes, read from a metadata table (one row per node)."""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .errors import DataError, SpecError
+
+__all__ = ["Framework"]
+
+#: Metadata columns compindex reads; any other column is kept as metadata (an agency, a source).
+KNOWN_COLUMNS = ("code", "parent", "weight", "direction", "name", "kind", "aggregation", "normalization", "lower",
+                 "upper", "transform", "target", "denominator", "scale", "coverage")
+
+
+def _where(source: str, row: int, column: str) -> str:
+    return f"{source}, row {row}, column {column!r}"
+
+
+def _number(cell: Any, where: str, default: float = math.nan) -> float:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return default
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text == "" or text.lower() in ("na", "nan", "n/a"):
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            if "," in text and text.replace(",", "").replace(".", "").lstrip("+-").isdigit():
+                raise DataError(f"{where}: {text!r} uses a decimal comma; write {text.replace(',', '.')}") from None
+            raise DataError(f"{where}: {text!r} is not a number") from None
+    else:
+        try:
+            value = float(cell)
+        except (TypeError, ValueError):
+            raise DataError(f"{where}: {cell!r} is not a number") from None
+    if math.isinf(value):
+        raise DataError(f"{where}: {cell!r} is infinite")
+    return value
+
+
+def _text(cell: Any) -> str:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+class Framework:
+    """A validated index tree: indicators at the leaves, aggregates above them, any depth.
+
+    Build one with :meth:`from_frame` or :meth:`from_csv`. Node order follows the table; the
+    indicators' order is the column order of every data set compindex returns.
+    """
+
+    def __init__(self, core: _core.Framework, meta: pd.DataFrame) -> None:
+        self._core = core
+        self.meta = meta
+        """The metadata table, indexed by code (every column, known or not)."""
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, *, source: str = "metadata") -> Framework:
+        """A framework from a metadata table with one row per node.
+
+        Columns: ``code`` (required), ``parent`` (empty for the root), ``weight`` (default 1),
+        ``direction`` (1 or -1, default 1), ``name``, and optional per-node methods
+        ``aggregation``, ``normalization``, ``transform``, ``lower``/``upper`` (goalposts in raw
+        units), ``target``, ``denominator`` (with ``scale``) and ``coverage``. Unknown columns are
+        kept as metadata (:attr:`meta`).
+
+        Raises
+        ------
+        SpecError
+            for a malformed tree (duplicate codes, unknown parent, cycles, ...), naming the node.
+        DataError
+            for a cell that is not a number where one is needed, naming the row and column.
+        """
+        if not isinstance(df, pd.DataFrame):
+            raise SpecError(f"{source}: expected a DataFrame, got {type(df).__name__}")
+        df = df.copy()
+        df.columns = [str(c).strip() for c in df.columns]
+        if "code" not in df.columns:
+            raise SpecError(f"{source}: no 'code' column (columns are {', '.join(map(str, df.columns))})")
+        df = df.reset_index(drop=True)
+        row0 = 2 if source.endswith(".csv") else 1  # CSV rows count the header as row 1
+        codes, parents, weights, directions, names, kinds = [], [], [], [], [], []
+        lower, upper, target = [], [], []
+        for i, rec in enumerate(df.to_dict("records")):
+            row = i + row0
+            code = _text(rec.get("code"))
+            if not code:
+                raise SpecError(f"{_where(source, row, 'code')}: empty code")
+            codes.append(code)
+            parents.append(_text(rec.get("parent")))
+            weights.append(_number(rec.get("weight"), _where(source, row, "weight"), 1.0))
+            d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0)
+            if d not in (1.0, -1.0):
+                raise SpecError(f"{_where(source, row, 'direction')}: direction must be 1 or -1, got {rec.get('direction')!r}")
+            directions.append(int(d))
+            names.append(_text(rec.get("name")))
+            kind = _text(rec.get("kind")).lower()
+            if kind not in ("", "indicator", "aggregate"):
+                raise SpecError(f"{_where(source, row, 'kind')}: kind must be 'indicator' or 'aggregate', got {kind!r}")
+            kinds.append(kind)
+            lower.append(_number(rec.get("lower"), _where(source, row, "lower")))
+            upper.append(_number(rec.get("upper"), _where(source, row, "upper")))
+            target.append(_number(rec.get("target"), _where(source, row, "target")))
+        try:
+            core = _core.Framework(code=codes, parent=parents, weight=weights, direction=directions, name=names,
+                                   kind=kinds, lower=lower, upper=upper, target=target)
+        except SpecError as e:
+            raise SpecError(f"{source}: {e}") from None
+        meta = df.copy()
+        meta["code"] = codes
+        meta["parent"] = parents
+        meta["weight"] = weights
+        meta["direction"] = directions
+        meta["name"] = names
+        meta = meta.set_index("code", drop=True)
+        fw = cls(core, meta)
+        fw._check_method_columns(source, row0)
+        return fw
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike[str], **read_csv_kwargs: Any) -> Framework:
+        """A framework from a metadata CSV file (see :meth:`from_frame` for the columns)."""
+        path = os.fspath(path)
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, **read_csv_kwargs)
+        except FileNotFoundError:
+            raise DataError(f"{path}: no such file") from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+            raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
+        return cls.from_frame(df, source=path)
+
+    @classmethod
+    def from_nodes(cls, nodes: Iterable[Mapping[str, Any]]) -> Framework:
+        """A framework from a list of dicts with the metadata columns as keys."""
+        return cls.from_frame(pd.DataFrame(list(nodes)), source="nodes")
+
+    def _check_method_columns(self, source: str, row0: int) -> None:
+        # Per-node method cells must name known methods on the right kind of node.
+        from . import _methods
+
+        for col, parse, on_indicators in (("aggregation", _methods.aggregation, False),
+                                           ("normalization", _methods.normalization, True),
+                                           ("transform", _methods.transform, True)):
+            if col not in self.meta.columns:
+                continue
+            for i, (code, cell) in enumerate(self.meta[col].items()):
+                text = _text(cell)
+                if not text:
+                    continue
+                where = _where(source, i + row0, col)
+                if self.is_indicator(code) != on_indicators:
+                    kind = "an indicator" if on_indicators else "an aggregate"
+                    raise SpecError(f"{where}: {col} {text!r} is given for {code!r}, which is not {kind}")
+                parse(text, where)
+        if "denominator" in self.meta.columns:
+            for i, (code, cell) in enumerate(self.meta["denominator"].items()):
+                if _text(cell) and not self.is_indicator(code):
+                    raise SpecError(f"{_where(source, i + row0, 'denominator')}: {code!r} is not an indicator")
+        if "coverage" in self.meta.columns:
+            for i, cell in enumerate(self.meta["coverage"]):
+                _number(cell, _where(source, i + row0, "coverage"))
+
+    # -- the tree ---------------------------------------------------------------------------
+    @property
+    def codes(self) -> list[str]:
+        """Every node code, in table order."""
+        return list(self._core.node_codes)
+
+    @property
+    def indicators(self) -> list[str]:
+        """Indicator codes, in table order (the data column order)."""
+        return list(self._core.indicator_codes)
+
+    @property
+    def aggregates(self) -> list[str]:
+        """Aggregate codes, in table order."""
+        return list(self._core.aggregate_codes)
+
+    @property
+    def root(self) -> str:
+        return str(self._core.root)
+
+    @property
+    def levels(self) -> pd.Series:
+        """Level of every node: 1 at indicators, one more than the highest child above."""
+        return pd.Series(self._core.levels, index=self.codes, name="level")
+
+    @property
+    def parents(self) -> pd.Series:
+        return pd.Series(self._core.parents, index=self.codes, name="parent")
+
+    @property
+    def names(self) -> pd.Series:
+        """Display names (the code where no name is given)."""
+        return pd.Series([n or c for n, c in zip(self._core.names, self.codes)], index=self.codes, name="name")
+
+    @property
+    def directions(self) -> pd.Series:
+        return pd.Series(self._core.directions, index=self.codes, name="direction")
+
+    def is_indicator(self, code: str) -> bool:
+        return bool(self._core.is_indicator(code))
+
+    def children(self, code: str) -> list[str]:
+        return list(self._core.children(code))
+
+    def ancestors(self, code: str) -> list[str]:
+        """The ancestors of a node, nearest first, the root last."""
+        return list(self._core.ancestors(code))
+
+    def descendant_indicators(self, code: str) -> list[str]:
+        """The indicators below a node (the node itself if it is an indicator), in table order."""
+        if self.is_indicator(code):
+            return [code]
+        return [i for i in self.indicators if code in self._core.ancestors(i)]
+
+    def level_of(self, code: str) -> int:
+        return int(self.levels[code])
+
+    # -- weights ----------------------------------------------------------------------------
+    @property
+    def weights(self) -> pd.Series:
+        """The nominal weight of every node (relative to its siblings)."""
+        return pd.Series(np.asarray(self._core.nominal_weights), index=self.codes, name="weight")
+
+    def add_weight_set(self, name: str, weights: Mapping[str, float]) -> None:
+        """Register a named alternative weight set: the nominal weights with ``weights`` overriding."""
+        self._core.add_weight_set(name, {str(k): float(v) for k, v in weights.items()})
+
+    def weight_set(self, name: str) -> pd.Series:
+        return pd.Series(np.asarray(self._core.weight_set(name)), index=self.codes, name=name or "weight")
+
+    @property
+    def weight_sets(self) -> list[str]:
+        return list(self._core.weight_set_names)
+
+    def effective_weights(self, weights: str | Mapping[str, float] | pd.Series | None = None) -> pd.Series:
+        """Each node's final weight in the index (the product of renormalized weights down its path).
+
+        ``weights`` is a weight set name, or per-node overrides of the nominal weights.
+        """
+        w = self.resolve_weights(weights)
+        return pd.Series(np.asarray(self._core.effective_weights(w.to_numpy())), index=self.codes, name="effective_weight")
+
+    def resolve_weights(self, weights: str | Mapping[str, float] | pd.Series | None) -> pd.Series:
+        if weights is None:
+            return self.weights
+        if isinstance(weights, str):
+            return self.weight_set(weights)
+        w = self.weights.copy()
+        for k, v in dict(weights).items():
+            if k not in w.index:
+                raise SpecError(f"weights: unknown node {k!r}")
+            w[k] = float(v)
+        return w
+
+    # -- metadata -----------------------------------------------------------------------------
+    def column(self, name: str) -> pd.Series:
+        """A metadata column (known or extra), indexed by code; empty strings where absent."""
+        if name not in self.meta.columns:
+            raise SpecError(f"the metadata has no column {name!r} (columns: {', '.join(self.meta.columns)})")
+        return self.meta[name]
+
+    def method_cells(self, column: str) -> dict[str, str]:
+        """Non-empty cells of a per-node method column."""
+        if column not in self.meta.columns:
+            return {}
+        return {code: _text(v) for code, v in self.meta[column].items() if _text(v)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The metadata table with the derived columns level and effective_weight."""
+        out = self.meta.copy()
+        out.insert(0, "level", self.levels)
+        out["effective_weight"] = self.effective_weights()
+        return out
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __repr__(self) -> str:
+        return (f"Framework(root={self.root!r}, {len(self.indicators)} indicators, "
+                f"{len(self.aggregates)} aggregates, {int(self.levels[self.root])} levels)")
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"core": self._core, "meta": self.meta}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._core = state["core"]
+        self.meta = state["meta"]
+
+

@@ -1,0 +1,8 @@
+"""Normalization methods: pass one as ``normalization=`` to :func:`compindex.score`."""
+
+from __future__ import annotations
+
+from ._core import normalization as _m
+
+__all__ = [n for n in dir(_m) if not n.startswith("_") and n[0].isupper()]
+globals().update({n: getattr(_m, n) for n in __all__})

@@ -1,0 +1,302 @@
+"""Scoring: ``score(framework, data, **spec) -> Result``."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from functools import cached_property
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _methods
+from ._convert import to_dataset
+from .errors import CompindexWarning, SpecError
+from .framework import Framework, _number
+
+__all__ = ["Result", "STAGES", "make_spec", "score"]
+
+#: The data sets a result keeps, in pipeline order.
+STAGES = ("raw", "denominated", "imputed", "treated", "normalized", "aggregated")
+
+
+def _by_code(mapping: Mapping[str, Any] | None, parse: Any, what: str) -> dict[str, Any]:
+    return {str(k): parse(v, f"{what}[{k!r}]") for k, v in (mapping or {}).items()}
+
+
+def _range(r: Any, what: str) -> _core.Range:
+    if isinstance(r, _core.Range):
+        return r
+    try:
+        lo, hi = (float(x) for x in r)
+    except (TypeError, ValueError):
+        raise SpecError(f"{what}: expected (lower, upper), got {r!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
+        raise SpecError(f"{what}: the range needs two different finite bounds, got ({lo}, {hi})")
+    return _core.Range(lo, hi)
+
+
+def make_spec(
+    fw: Framework,
+    *,
+    normalization: Any = "min_max",
+    range: Any = (0.0, 100.0),  # noqa: A002 - the field's own word
+    aggregation: Any = "arithmetic_mean",
+    treatment: Any = None,
+    imputation: Any = None,
+    transform: Any = None,
+    coverage: float = 0.0,
+    weights: str | Mapping[str, float] | None = None,
+    denominators: Mapping[str, Any] | None = None,
+    normalization_by_indicator: Mapping[str, Any] | None = None,
+    aggregation_by_node: Mapping[str, Any] | None = None,
+    treatment_by_indicator: Mapping[str, Any] | None = None,
+    imputation_by_indicator: Mapping[str, Any] | None = None,
+    transform_by_indicator: Mapping[str, Any] | None = None,
+    range_by_indicator: Mapping[str, Any] | None = None,
+    coverage_by_node: Mapping[str, float] | None = None,
+) -> _core.PipelineSpec:
+    """The spec of a run: global choices, then the metadata's per-node columns, then explicit
+    per-node keywords (each overriding the one before)."""
+    s = _core.PipelineSpec()
+    s.normalization = _methods.normalization(normalization)
+    s.output_range = _range(range, "range")
+    s.aggregation = _methods.aggregation(aggregation)
+    s.treatment = _methods.treatment(treatment)
+    s.imputation = _methods.imputation(imputation)
+    s.transform = _methods.transform(transform)
+    s.coverage = float(coverage)
+
+    by_ind = {k: _methods.normalization(v, f"metadata normalization of {k!r}") for k, v in fw.method_cells("normalization").items()}
+    by_ind.update(_by_code(normalization_by_indicator, _methods.normalization, "normalization_by_indicator"))
+    s.normalization_by_indicator = by_ind
+    by_node = {k: _methods.aggregation(v, f"metadata aggregation of {k!r}") for k, v in fw.method_cells("aggregation").items()}
+    by_node.update(_by_code(aggregation_by_node, _methods.aggregation, "aggregation_by_node"))
+    s.aggregation_by_node = by_node
+    tf = {k: _methods.transform(v, f"metadata transform of {k!r}") for k, v in fw.method_cells("transform").items()}
+    tf.update(_by_code(transform_by_indicator, _methods.transform, "transform_by_indicator"))
+    s.transform_by_indicator = tf
+    s.treatment_by_indicator = _by_code(treatment_by_indicator, _methods.treatment, "treatment_by_indicator")
+    s.imputation_by_indicator = _by_code(imputation_by_indicator, _methods.imputation, "imputation_by_indicator")
+    s.range_by_indicator = {str(k): _range(v, f"range_by_indicator[{k!r}]") for k, v in (range_by_indicator or {}).items()}
+    cov = {k: _number(v, f"metadata coverage of {k!r}") for k, v in fw.method_cells("coverage").items()}
+    cov.update({str(k): float(v) for k, v in (coverage_by_node or {}).items()})
+    s.coverage_by_node = cov
+
+    dens: dict[str, _core.Denomination] = {}
+    scales = fw.method_cells("scale")
+    for code, d in fw.method_cells("denominator").items():
+        scale = _number(scales.get(code, ""), f"metadata scale of {code!r}", 1.0)
+        dens[code] = _core.Denomination(d, scale)
+    for code, d in (denominators or {}).items():
+        if isinstance(d, str):
+            dens[str(code)] = _core.Denomination(d, 1.0)
+        else:
+            name, scale = d
+            dens[str(code)] = _core.Denomination(str(name), float(scale))
+    s.denominators = dens
+
+    if isinstance(weights, str):
+        s.weight_set = weights
+    elif weights is not None:
+        s.weights = {str(k): float(v) for k, v in dict(weights).items()}
+    return s
+
+
+def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Mapping[str, Any] | None = None,
+          ignore: list[str] | tuple[str, ...] = (), **spec: Any) -> Result:
+    """Score an index: every stage, scores and ranks at every node.
+
+    Parameters
+    ----------
+    framework
+        The index tree (:class:`compindex.Framework`).
+    data
+        One row per unit, indexed by unit code (or with a ``unit`` column), one column per
+        indicator code. Text columns are unit groups (e.g. ``region``); denominator columns are
+        those named in the spec or the metadata.
+    groups
+        Extra unit-group labels (a DataFrame or dict of columns indexed by unit).
+    ignore
+        Columns of ``data`` to leave out.
+    **spec
+        ``normalization`` (default ``"min_max"``), ``range`` (default ``(0, 100)``),
+        ``aggregation`` (default ``"arithmetic_mean"``), ``treatment`` (``None`` or ``"gii"``),
+        ``imputation`` (``None``, ``"mean"``, ``"median"``, ``"group_mean(group=region)"``, ...),
+        ``transform``, ``coverage``, ``weights`` (a weight-set name or per-node overrides),
+        ``denominators`` ({indicator: denominator or (denominator, scale)}), and per-node
+        overrides ``normalization_by_indicator``, ``aggregation_by_node``,
+        ``treatment_by_indicator``, ``imputation_by_indicator``, ``transform_by_indicator``,
+        ``range_by_indicator``, ``coverage_by_node``. Metadata columns override the global
+        choice; explicit per-node keywords override the metadata.
+
+    Returns
+    -------
+    Result
+    """
+    if not isinstance(framework, Framework):
+        raise SpecError(f"score: expected a compindex.Framework, got {type(framework).__name__}")
+    core_spec = make_spec(framework, **spec)
+    dens = sorted({d.denominator for d in core_spec.denominators.values()})
+    ds, table, group_frame = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore)
+    core = _core.build(framework._core, ds, core_spec)
+    return Result(framework, core, ds, group_frame, spec)
+
+
+class Result:
+    """Everything a run produced: scores and ranks at every node, every intermediate data set,
+    the treatment report, imputed cells, effective weights and diagnostics."""
+
+    def __init__(self, framework: Framework, core: _core.Result, dataset: _core.Dataset, groups: pd.DataFrame,
+                 spec: Mapping[str, Any]) -> None:
+        self.framework = framework
+        self._core = core
+        self._dataset = dataset
+        self.groups = groups
+        """Unit-group labels (columns such as ``region``), indexed by unit."""
+        self.spec = dict(spec)
+        """The keywords the result was scored with."""
+        self.units = pd.Index(core.units, name="unit")
+        for kind, items in self._diagnostics_by_kind().items():
+            first = "; ".join(d["message"] for d in items[:3])
+            more = f" (and {len(items) - 3} more)" if len(items) > 3 else ""
+            warnings.warn(f"{len(items)} {kind.replace('_', ' ')} issue(s): {first}{more}", CompindexWarning, stacklevel=3)
+
+    # -- scores and ranks ----------------------------------------------------------------------
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """Units x every node (indicators normalized, aggregates), in framework order."""
+        return pd.DataFrame(np.asarray(self._core.scores(self.framework._core)), index=self.units, columns=self.framework.codes)
+
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """Units x every node: 1 = best, ties share the best place, missing scores unranked (<NA>)."""
+        r = np.asarray(self._core.ranks)
+        return pd.DataFrame(r, index=self.units, columns=self.framework.codes).astype("Int64")
+
+    @property
+    def index(self) -> pd.Series:
+        """The root's scores."""
+        return self.scores[self.framework.root]
+
+    def data(self, stage: str) -> pd.DataFrame:
+        """An intermediate data set: one of ``raw``, ``denominated``, ``imputed``, ``treated``,
+        ``normalized`` (units x indicators) or ``aggregated`` (units x aggregates)."""
+        if stage == "aggregated":
+            return pd.DataFrame(np.asarray(self._core.aggregated), index=self.units, columns=self.framework.aggregates)
+        if stage not in STAGES:
+            raise SpecError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+        return pd.DataFrame(np.array(getattr(self._core, stage)), index=self.units, columns=self.framework.indicators)
+
+    def stage_changed(self, stage: str) -> bool:
+        """Whether a stage changed the data (False when it was off or did nothing)."""
+        order = STAGES[:5]
+        if stage not in order[1:]:
+            raise SpecError(f"stage_changed: expected one of {', '.join(order[1:])}")
+        prev = order[order.index(stage) - 1]
+        return not self._core.stage_shared(prev, stage)
+
+    def group_ranks(self, group: str) -> pd.DataFrame:
+        """Ranks within each group of a unit-group column (e.g. region), at every node."""
+        if group not in self.groups.columns:
+            raise SpecError(f"unknown unit group {group!r} (groups: {', '.join(map(str, self.groups.columns)) or 'none'})")
+        ids = self._dataset.group_ids(group)
+        s = np.asarray(self._core.scores(self.framework._core))
+        r = np.column_stack([np.asarray(_core.rank_within_groups(s[:, j], ids)) for j in range(s.shape[1])])
+        return pd.DataFrame(r, index=self.units, columns=self.framework.codes).astype("Int64")
+
+    # -- reports -------------------------------------------------------------------------------
+    @cached_property
+    def treatment(self) -> pd.DataFrame:
+        """One row per indicator: skewness and kurtosis before and after, the action taken, and
+        the units whose values were winsorized (empty when treatment was off)."""
+        units = list(self.units)
+        rows = []
+        for r in self._core.treatment:
+            rows.append({
+                "indicator": r.indicator, "action": r.action, "skew_before": r.skew_before,
+                "kurtosis_before": r.kurtosis_before, "skew_after": r.skew_after, "kurtosis_after": r.kurtosis_after,
+                "passes_after": r.passes_after, "winsorized": r.winsorized,
+                "winsorized_high": [units[i] for i in r.winsorized_high],
+                "winsorized_low": [units[i] for i in r.winsorized_low],
+            })
+        cols = ["action", "skew_before", "kurtosis_before", "skew_after", "kurtosis_after", "passes_after", "winsorized",
+                "winsorized_high", "winsorized_low"]
+        if not rows:
+            return pd.DataFrame(columns=cols, index=pd.Index([], name="indicator"))
+        return pd.DataFrame(rows).set_index("indicator")
+
+    @cached_property
+    def imputed(self) -> pd.DataFrame:
+        """Units x indicators: True where a value was imputed."""
+        mask = np.zeros((len(self.units), len(self.framework.indicators)), dtype=bool)
+        for i, j in self._core.imputed_cells:
+            mask[i, j] = True
+        return pd.DataFrame(mask, index=self.units, columns=self.framework.indicators)
+
+    @property
+    def diagnostics(self) -> list[dict[str, str]]:
+        """Non-fatal issues of the run (each also raised once as a CompindexWarning)."""
+        return [{"kind": d.kind, "code": d.code, "message": d.message} for d in self._core.diagnostics]
+
+    def _diagnostics_by_kind(self) -> dict[str, list[dict[str, str]]]:
+        out: dict[str, list[dict[str, str]]] = {}
+        for d in self.diagnostics:
+            out.setdefault(d["kind"], []).append(d)
+        return out
+
+    @property
+    def weights(self) -> pd.Series:
+        return pd.Series(np.asarray(self._core.weights), index=self.framework.codes, name="weight")
+
+    @property
+    def effective_weights(self) -> pd.Series:
+        """Each node's final weight in the index."""
+        return pd.Series(np.asarray(self._core.effective_weights), index=self.framework.codes, name="effective_weight")
+
+    def ranking(self, level: int | None = None) -> pd.DataFrame:
+        """The ranking table: units sorted by the root's rank, with the root's score and rank,
+        unit groups, and the scores of the nodes at ``level`` (default: the root's children)."""
+        root = self.framework.root
+        cols = self.framework.children(root) if level is None else [c for c in self.framework.codes if self.framework.level_of(c) == level]
+        out = pd.DataFrame({"rank": self.ranks[root], "score": self.scores[root]}, index=self.units)
+        for g in self.groups.columns:
+            out[g] = self.groups[g]
+        for c in cols:
+            out[c] = self.scores[c]
+        return out.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+
+    def to_long(self) -> pd.DataFrame:
+        """A tidy table with columns unit, code, score, rank: one row per unit and node."""
+        s = self.scores.stack(dropna=False) if _stack_has_dropna() else self.scores.stack(future_stack=True)
+        r = self.ranks.stack(dropna=False) if _stack_has_dropna() else self.ranks.stack(future_stack=True)
+        out = pd.DataFrame({"score": s, "rank": r})
+        out.index.names = ["unit", "code"]
+        return out.reset_index()
+
+    def __repr__(self) -> str:
+        top = self.ranking().head(5)
+        lines = [f"Result: {len(self.units)} units scored on {self.framework!r}"]
+        for unit, row in top.iterrows():
+            lines.append(f"  {row['rank']!s:>4}  {unit:<12} {row['score']:8.2f}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        table = self.ranking().head(20)
+        fmt = {c: "{:.2f}" for c in table.columns if pd.api.types.is_float_dtype(table[c])}
+        html = table.style.format(fmt, na_rep="n/a").to_html() if _has_jinja() else table.to_html(float_format="%.2f", na_rep="n/a")
+        return (f"<p><b>compindex result</b>: {len(self.units)} units, {len(self.framework.indicators)} indicators, "
+                f"root <code>{self.framework.root}</code> (top {len(table)} shown)</p>" + html)
+
+
+def _stack_has_dropna() -> bool:
+    return int(pd.__version__.split(".")[0]) < 2 or (int(pd.__version__.split(".")[0]) == 2 and int(pd.__version__.split(".")[1]) < 1)
+
+
+def _has_jinja() -> bool:
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        return False
+    return True
