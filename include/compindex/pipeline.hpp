@@ -153,6 +153,22 @@ struct result {
 /// Runs the per-indicator stages (denomination to normalization) into `out`.
 void run_indicators(const plan& p, const dataset& data, result& out);
 
+/// A reusable aggregation workspace for one framework: each aggregate's children are resolved
+/// once, so repeated aggregation (uncertainty analysis re-aggregates thousands of times) does no
+/// string work. Not thread-safe: use one per thread. The framework must outlive it.
+class aggregator {
+ public:
+  explicit aggregator(const framework& fw);
+  /// Fills `aggregated` (resized to units x aggregates) from normalized indicator data.
+  void run(matrix_cref normalized, const vector& weights, const std::vector<compindex::aggregation::method>& methods,
+           const std::vector<double>& coverage, const codes& units, matrix& aggregated);
+
+ private:
+  const framework* fw_;
+  std::vector<codes> child_codes_;  // per aggregate column
+  children_view view_;
+};
+
 /// Aggregates normalized data up the tree: units x aggregates.
 /// @param weights one per node; @param methods one per node (ignored at indicators)
 matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,

@@ -4,6 +4,7 @@
 /// ranking: 1, 2, 2, 4), missing scores stay unranked (NaN).
 
 #include "config.hpp"
+#include "error.hpp"
 #include "types.hpp"
 
 #include <vector>
@@ -15,6 +16,7 @@ vector rank_scores(vector_cref scores);
 /// Descending ranks of every column.
 matrix rank_columns(matrix_cref scores);
 /// Descending ranks within groups: group_ids holds one id per unit (-1: no group, unranked).
+/// @throws spec_error if group_ids does not hold one id per unit
 vector rank_within_groups(vector_cref scores, const std::vector<int>& group_ids);
 
 }  // namespace compindex

@@ -6,7 +6,7 @@
 
 namespace compindex::detail {
 
-/// A double as the shortest text that reads back the same ("%.17g" trimmed to 6 digits when exact).
+/// A double for a message, with 6 significant digits.
 inline std::string fmt_double(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", x);

@@ -52,13 +52,15 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
     const double w = ch.weights[c];
     for (index_t i = 0; i < n; ++i) {
       const double v = col[i];
-      const bool ok = !std::isnan(v);
-      out[i] += (ok && w != 0.0) ? w * f(v) : 0.0;
+      const bool ok = !std::isnan(v) && w != 0.0;
+      out[i] += ok ? w * f(v) : 0.0;
       sw[static_cast<std::size_t>(i)] += ok ? w : 0.0;
       cnt[static_cast<std::size_t>(i)] += ok ? 1.0 : 0.0;
     }
   }
-  const double k = static_cast<double>(ch.columns.size());
+  // Coverage counts the children that carry weight (a zero-weight child is excluded, not missing).
+  double k = 0.0;
+  for (double w : ch.weights) k += w != 0.0 ? 1.0 : 0.0;
   for (index_t i = 0; i < n; ++i) {
     const double s = sw[static_cast<std::size_t>(i)], m = cnt[static_cast<std::size_t>(i)];
     out[i] = (m == 0.0 || m < coverage * k - 1e-12 || !(s > 0.0)) ? std::nan("") : finish(out[i] / s);
@@ -109,12 +111,14 @@ COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const childre
     }
     default: {  // copeland
       const std::size_t k = ch.columns.size();
+      std::size_t weighted = 0;
+      for (double w : ch.weights) weighted += w != 0.0;
       std::vector<char> covered(static_cast<std::size_t>(n));
       for (index_t i = 0; i < n; ++i) {
         std::size_t avail = 0;
-        for (std::size_t c = 0; c < k; ++c) avail += !std::isnan(ch.columns[c][i]);
+        for (std::size_t c = 0; c < k; ++c) avail += !std::isnan(ch.columns[c][i]) && ch.weights[c] != 0.0;
         covered[static_cast<std::size_t>(i)] =
-            avail > 0 && static_cast<double>(avail) >= coverage * static_cast<double>(k) - 1e-12;
+            avail > 0 && static_cast<double>(avail) >= coverage * static_cast<double>(weighted) - 1e-12;
       }
       for (index_t j = 0; j < n; ++j) out[j] = covered[static_cast<std::size_t>(j)] ? 0.0 : std::nan("");
       for (index_t j = 0; j < n; ++j) {

@@ -13,13 +13,16 @@ namespace compindex {
 
 namespace normalization {
 
-namespace {
-const char* const method_names[] = {"min_max",  "z_score",         "goalposts", "distance_to_max",
+// A function-local table, so the inline functions below use one entity in every translation unit.
+inline const char* const* method_names() {
+  static const char* const names[] = {"min_max",  "z_score",         "goalposts", "distance_to_max",
                                     "distance_to_reference", "distance_to_target", "fraction_of_max",
                                     "rank",     "percentile_rank", "borda",     "none"};
-}  // namespace
+  return names;
+}
+inline constexpr std::size_t n_methods = 11;
 
-COMPINDEX_INLINE std::string name(const method& m) { return method_names[m.index()]; }
+COMPINDEX_INLINE std::string name(const method& m) { return method_names()[m.index()]; }
 
 COMPINDEX_INLINE method from_name(const std::string& n) {
   if (n == "min_max") return min_max{};
@@ -34,7 +37,7 @@ COMPINDEX_INLINE method from_name(const std::string& n) {
   if (n == "borda") return borda{};
   if (n == "none") return none{};
   std::string list;
-  for (auto* s : method_names) list += (list.empty() ? "" : ", ") + std::string(s);
+  for (std::size_t k = 0; k < n_methods; ++k) list += (list.empty() ? "" : ", ") + std::string(method_names()[k]);
   compindex::detail::throw_spec("unknown normalization '" + n + "' (expected one of " + list + ")");
 }
 
@@ -158,6 +161,7 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
       if (c.units)
         for (std::size_t i = 0; i < c.units->size(); ++i)
           if ((*c.units)[i] == d.unit) ref = static_cast<index_t>(i);
+      if (ref >= n) ref = -1;
       if (ref < 0) detail::throw_spec("indicator '" + detail::ind_name(c) + "': unknown reference unit '" + d.unit + "'");
       const double xr = x[ref];
       if (std::isnan(xr))

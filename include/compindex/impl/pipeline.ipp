@@ -345,33 +345,41 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   out.normalized = std::move(nm);
 }
 
-COMPINDEX_INLINE matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,
-                                  const std::vector<aggregation::method>& methods, const std::vector<double>& coverage,
-                                  const codes& units) {
+COMPINDEX_INLINE aggregator::aggregator(const framework& fw) : fw_(&fw), child_codes_(fw.n_aggregates()) {
+  for (auto a : fw.aggregates())
+    for (auto c : fw.children(a)) child_codes_[fw.aggregate_column(a)].push_back(fw.at(c).code);
+}
+
+COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weights,
+                                      const std::vector<compindex::aggregation::method>& methods,
+                                      const std::vector<double>& coverage, const codes& units, matrix& agg) {
+  const framework& fw = *fw_;
   const index_t n = normalized.rows();
   if (normalized.cols() != static_cast<index_t>(fw.n_indicators()))
     detail::throw_data("aggregate: " + std::to_string(normalized.cols()) + " columns for " +
                        std::to_string(fw.n_indicators()) + " indicators");
   if (methods.size() != fw.size() || coverage.size() != fw.size() || static_cast<std::size_t>(weights.size()) != fw.size())
     detail::throw_spec("aggregate: methods, coverage and weights need one entry per node");
-  matrix agg(n, static_cast<index_t>(fw.n_aggregates()));
-  children_view ch;
-  codes child_codes;
+  agg.resize(n, static_cast<index_t>(fw.n_aggregates()));
   for (auto a : fw.evaluation_order()) {
-    const auto& kids = fw.children(a);
-    ch.columns.clear();
-    ch.weights.clear();
-    child_codes.clear();
-    for (auto c : kids) {
-      const double* col = fw.is_indicator(c) ? normalized.col(static_cast<index_t>(fw.indicator_column(c))).data()
-                                             : agg.col(static_cast<index_t>(fw.aggregate_column(c))).data();
-      ch.columns.push_back(col);
-      ch.weights.push_back(weights[static_cast<index_t>(c)]);
-      child_codes.push_back(fw.at(c).code);
+    view_.columns.clear();
+    view_.weights.clear();
+    for (auto c : fw.children(a)) {
+      view_.columns.push_back(fw.is_indicator(c) ? normalized.col(static_cast<index_t>(fw.indicator_column(c))).data()
+                                                 : agg.col(static_cast<index_t>(fw.aggregate_column(c))).data());
+      view_.weights.push_back(weights[static_cast<index_t>(c)]);
     }
-    aggregate_node(methods[a], ch, n, coverage[a], agg.col(static_cast<index_t>(fw.aggregate_column(a))).data(), fw.at(a).code,
-                   units, child_codes);
+    const auto col = fw.aggregate_column(a);
+    aggregate_node(methods[a], view_, n, coverage[a], agg.col(static_cast<index_t>(col)).data(), fw.at(a).code, units,
+                   child_codes_[col]);
   }
+}
+
+COMPINDEX_INLINE matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,
+                                  const std::vector<aggregation::method>& methods, const std::vector<double>& coverage,
+                                  const codes& units) {
+  matrix agg;
+  aggregator(fw).run(normalized, weights, methods, coverage, units, agg);
   return agg;
 }
 
