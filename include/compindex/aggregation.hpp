@@ -43,6 +43,9 @@ method from_name(const std::string& name, double p = 1.0);
 struct children_view {
   std::vector<const double*> columns;  ///< one pointer per child, each to n_units values
   std::vector<double> weights;         ///< one weight per child (not necessarily normalized)
+  /// Optional: per child, its values' natural logarithms (nullptr: computed on the fly). Lets
+  /// repeated geometric means reuse logs of data that do not change.
+  std::vector<const double*> logs;
 };
 
 /// Aggregates one node.

@@ -18,4 +18,5 @@
 #include "transform.hpp"
 #include "treatment.hpp"
 #include "types.hpp"
+#include "uncertainty.hpp"
 #include "version.hpp"

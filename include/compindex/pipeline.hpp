@@ -160,8 +160,10 @@ class aggregator {
  public:
   explicit aggregator(const framework& fw);
   /// Fills `aggregated` (resized to units x aggregates) from normalized indicator data.
+  /// @param log_normalized optional natural logs of `normalized` (same shape), reused by geometric means
   void run(matrix_cref normalized, const vector& weights, const std::vector<compindex::aggregation::method>& methods,
-           const std::vector<double>& coverage, const codes& units, matrix& aggregated);
+           const std::vector<double>& coverage, const codes& units, matrix& aggregated,
+           const matrix* log_normalized = nullptr);
 
  private:
   const framework* fw_;

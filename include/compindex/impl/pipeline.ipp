@@ -352,7 +352,8 @@ COMPINDEX_INLINE aggregator::aggregator(const framework& fw) : fw_(&fw), child_c
 
 COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weights,
                                       const std::vector<compindex::aggregation::method>& methods,
-                                      const std::vector<double>& coverage, const codes& units, matrix& agg) {
+                                      const std::vector<double>& coverage, const codes& units, matrix& agg,
+                                      const matrix* log_normalized) {
   const framework& fw = *fw_;
   const index_t n = normalized.rows();
   if (normalized.cols() != static_cast<index_t>(fw.n_indicators()))
@@ -364,10 +365,13 @@ COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weig
   for (auto a : fw.evaluation_order()) {
     view_.columns.clear();
     view_.weights.clear();
+    view_.logs.clear();
     for (auto c : fw.children(a)) {
-      view_.columns.push_back(fw.is_indicator(c) ? normalized.col(static_cast<index_t>(fw.indicator_column(c))).data()
-                                                 : agg.col(static_cast<index_t>(fw.aggregate_column(c))).data());
+      const bool ind = fw.is_indicator(c);
+      view_.columns.push_back(ind ? normalized.col(static_cast<index_t>(fw.indicator_column(c))).data()
+                                  : agg.col(static_cast<index_t>(fw.aggregate_column(c))).data());
       view_.weights.push_back(weights[static_cast<index_t>(c)]);
+      view_.logs.push_back(ind && log_normalized ? log_normalized->col(static_cast<index_t>(fw.indicator_column(c))).data() : nullptr);
     }
     const auto col = fw.aggregate_column(a);
     aggregate_node(methods[a], view_, n, coverage[a], agg.col(static_cast<index_t>(col)).data(), fw.at(a).code, units,
