@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   bind_methods(m);
   bind_framework(m);
   bind_pipeline(m);
+  bind_uncertainty(m);
 }

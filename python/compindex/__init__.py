@@ -16,10 +16,11 @@ except ImportError as e:  # pragma: no cover - only without a build
         "from the repository (it needs a C++17 compiler, Eigen and pybind11)"
     ) from e
 
-from . import aggregation, imputation, normalization, transform, treatment
+from . import aggregation, imputation, normalization, transform, treatment, uncertainty
 from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
 from .framework import Framework
 from .pipeline import STAGES, Result, make_spec, score
+from .uncertainty import leave_one_out, sensitivity_analysis, uncertainty_analysis
 
 __version__: str = _core.__version__
 
@@ -35,9 +36,13 @@ __all__ = [
     "__version__",
     "aggregation",
     "imputation",
+    "leave_one_out",
     "make_spec",
     "normalization",
     "score",
+    "sensitivity_analysis",
     "transform",
     "treatment",
+    "uncertainty",
+    "uncertainty_analysis",
 ]

@@ -1,0 +1,459 @@
+"""Uncertainty and sensitivity analysis of ranks.
+
+Declare what is uncertain as factors, then run::
+
+    ua = compindex.uncertainty_analysis(fw, data, [
+        Weights(spread=0.25),
+        Normalization(["min_max", "percentile_rank"]),
+        Aggregation(["arithmetic_mean", "geometric_mean"]),
+        Treatment([None, "gii"]),
+    ], n=10_000, range=(1, 100))
+    ua.summary          # nominal, median, 5th and 95th percentile rank per unit
+    sa = compindex.sensitivity_analysis(fw, data, factors, output="mean_abs_rank_shift", n=1024)
+    sa.indices          # first- and total-order Sobol indices with bootstrap intervals
+
+Replication ``i`` draws its inputs from point ``i`` of a digitally shifted Sobol sequence (or from
+a counter-based generator keyed by ``(seed, i)``), so results are bit-identical for a seed
+whatever the thread count, and whatever the split over a Dask cluster (``client=``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _methods
+from ._convert import to_dataset
+from .errors import CompindexWarning, ComputationError, SpecError
+from .framework import Framework
+from .pipeline import make_spec
+
+__all__ = [
+    "Aggregation",
+    "Exclusion",
+    "Imputation",
+    "LeaveOneOutResult",
+    "Normalization",
+    "SensitivityResult",
+    "Treatment",
+    "UncertaintyResult",
+    "Weights",
+    "leave_one_out",
+    "sensitivity_analysis",
+    "uncertainty_analysis",
+]
+
+_U = _core.uncertainty
+
+
+# -- factors -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Weights:
+    """Weights vary: uniformly within ``w0 (1 +/- spread)``, or (``distribution="dirichlet"``,
+    uncertainty analysis only) jointly among siblings around the nominal shares, tighter for a
+    larger ``concentration``. ``nodes`` (or ``level``) chooses whose weights vary; default every
+    node but the root."""
+
+    spread: float = 0.25
+    nodes: Sequence[str] = ()
+    level: int | None = None
+    distribution: str = "uniform"
+    concentration: float = 100.0
+    name: str = "weights"
+
+    def _core(self, fw: Framework) -> Any:
+        if self.distribution not in ("uniform", "dirichlet"):
+            raise SpecError(f"factor {self.name!r}: distribution must be 'uniform' or 'dirichlet', got {self.distribution!r}")
+        nodes = list(self.nodes)
+        if not nodes and self.level is not None:
+            nodes = [c for c in fw.codes if fw.level_of(c) == self.level and c != fw.root]
+            if not nodes:
+                raise SpecError(f"factor {self.name!r}: no node at level {self.level}")
+        return _U.WeightsFactor(name=self.name, nodes=nodes, spread=float(self.spread),
+                                dirichlet=self.distribution == "dirichlet", concentration=float(self.concentration))
+
+
+@dataclass(frozen=True)
+class Normalization:
+    """The normalization of every indicator is one of ``alternatives`` (names or objects)."""
+
+    alternatives: Sequence[Any]
+    name: str = "normalization"
+
+    def _core(self, fw: Framework) -> Any:
+        return _U.NormalizationFactor(name=self.name, alternatives=[_methods.normalization(a, f"factor {self.name!r}") for a in self.alternatives])
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """The aggregation of the chosen aggregates (``nodes``, or those of ``level``; default all)
+    is one of ``alternatives``."""
+
+    alternatives: Sequence[Any]
+    nodes: Sequence[str] = ()
+    level: int | None = None
+    name: str = "aggregation"
+
+    def _core(self, fw: Framework) -> Any:
+        return _U.AggregationFactor(name=self.name, alternatives=[_methods.aggregation(a, f"factor {self.name!r}") for a in self.alternatives],
+                                    nodes=list(self.nodes), level=int(self.level or 0))
+
+
+@dataclass(frozen=True)
+class Imputation:
+    """The imputation of every indicator is one of ``alternatives`` (``None`` = no imputation)."""
+
+    alternatives: Sequence[Any]
+    name: str = "imputation"
+
+    def _core(self, fw: Framework) -> Any:
+        return _U.ImputationFactor(name=self.name, alternatives=[_methods.imputation(a, f"factor {self.name!r}") for a in self.alternatives])
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """The outlier treatment is one of ``alternatives`` (``None`` = off, ``"gii"``,
+    ``"gii(skew_threshold=2)"``, ...)."""
+
+    alternatives: Sequence[Any]
+    name: str = "treatment"
+
+    def _core(self, fw: Framework) -> Any:
+        return _U.TreatmentFactor(name=self.name, alternatives=[_methods.treatment(a, f"factor {self.name!r}") for a in self.alternatives])
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """One node of ``candidates`` (default: every indicator) is left out, or none."""
+
+    candidates: Sequence[str] = ()
+    include_none: bool = True
+    name: str = "exclusion"
+
+    def _core(self, fw: Framework) -> Any:
+        return _U.ExclusionFactor(name=self.name, candidates=list(self.candidates), include_none=bool(self.include_none))
+
+
+def _alternative_labels(f: Any, fw: Framework) -> list[str] | None:
+    if isinstance(f, Exclusion):
+        labels = ["none"] if f.include_none else []
+        return labels + (list(f.candidates) or fw.indicators)
+    if isinstance(f, (Normalization, Aggregation, Imputation, Treatment)):
+        return [a if isinstance(a, str) else ("none" if a is None else repr(a)) for a in f.alternatives]
+    return None
+
+
+# -- set-up shared by local and distributed runs ---------------------------------------------------
+@dataclass
+class _Problem:
+    framework: Framework
+    data: pd.DataFrame
+    factors: list[Any]
+    spec: dict[str, Any] = field(default_factory=dict)
+    groups: Any = None
+    ignore: Sequence[str] = ()
+
+    def engine(self) -> Any:
+        core_spec = make_spec(self.framework, **self.spec)
+        dens = sorted({d.denominator for d in core_spec.denominators.values()})
+        ds, _, _ = to_dataset(self.framework, self.data, denominators=dens, groups=self.groups, ignore=self.ignore)
+        if not self.factors:
+            raise SpecError("no factors: say what is uncertain (Weights, Normalization, Aggregation, ...)")
+        return _U.Engine(self.framework._core, ds, core_spec, [f._core(self.framework) for f in self.factors])
+
+
+def _evaluate_chunk(problem: _Problem, inputs: np.ndarray, first: int, seed: int, threads: int) -> Any:
+    # Runs on a worker: rebuilds the engine from picklable Python inputs and evaluates the rows.
+    reps = problem.engine().evaluate(np.asfortranarray(inputs), first, seed, threads)
+    return (list(reps.index), np.array(reps.ranks), np.array(reps.scores), np.array(reps.inputs), np.array(reps.weights),
+            [list(c) for c in reps.choices], list(reps.failures))
+
+
+def _run_rows(problem: _Problem, engine: Any, inputs: np.ndarray, seed: int, threads: int, client: Any, chunks: int | None) -> Any:
+    if client is None:
+        return engine.evaluate(np.asfortranarray(inputs), 0, seed, threads)
+    rows = inputs.shape[0]
+    k = max(1, min(int(chunks or len(client.scheduler_info().get("workers", {})) or 1), rows))
+    bounds = [rows * i // k for i in range(k + 1)]
+    futures = [client.submit(_evaluate_chunk, problem, inputs[a:b], a, seed, threads, pure=False)
+               for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    parts = client.gather(futures)
+    index = [i for p in parts for i in p[0]]
+    def cat(j: int) -> np.ndarray:
+        return np.vstack([p[j] for p in parts]) if parts[0][j].size or parts[0][j].ndim == 2 else parts[0][j]
+    weights = np.vstack([p[4] for p in parts]) if parts[0][4].shape[0] else np.zeros((0, 0))
+    choices = [c for p in parts for c in p[5]]
+    failures = [f for p in parts for f in p[6]]
+    return _U.Replications(index, np.asfortranarray(cat(1)), np.asfortranarray(cat(2)), np.asfortranarray(cat(3)),
+                           np.asfortranarray(weights), choices, failures)
+
+
+# -- uncertainty analysis --------------------------------------------------------------------------
+class UncertaintyResult:
+    """Rank statistics over replications, the replications themselves, and their inputs."""
+
+    def __init__(self, framework: Framework, factors: list[Any], core: Any, seed: int) -> None:
+        self.framework = framework
+        self.factors = factors
+        self.seed = seed
+        self._core = core
+        self.units = pd.Index(core.units, name="unit")
+        runs = core.runs
+        self.replication = pd.Index(list(runs.index), name="replication")
+        if core.runs.failures:
+            n = len(core.runs.failures)
+            warnings.warn(f"{n} of {len(self.replication)} replications failed (see .failures); first: "
+                          f"{core.runs.failures[0][1]}", CompindexWarning, stacklevel=3)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per unit: nominal score and rank, mean, median, 5th and 95th percentile rank, sorted by
+        nominal rank."""
+        c = self._core
+        df = pd.DataFrame({
+            "nominal_score": np.asarray(c.nominal_scores), "nominal_rank": np.asarray(c.nominal_ranks),
+            "median_rank": np.asarray(c.median_rank), "mean_rank": np.asarray(c.mean_rank),
+            "p05_rank": np.asarray(c.p05_rank), "p95_rank": np.asarray(c.p95_rank),
+        }, index=self.units)
+        df["interval_width"] = df["p95_rank"] - df["p05_rank"]
+        return df.sort_values(["nominal_rank", "median_rank"])
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        """Replications x units: the index rank in each replication (NaN: failed or unranked)."""
+        return pd.DataFrame(np.asarray(self._core.runs.ranks), index=self.replication, columns=self.units)
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        return pd.DataFrame(np.asarray(self._core.runs.scores), index=self.replication, columns=self.units)
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """Replications x uniform variates: the sampled inputs (one column per weight and choice)."""
+        return pd.DataFrame(np.asarray(self._core.runs.inputs), index=self.replication, columns=list(self._core.input_names))
+
+    @property
+    def choices(self) -> pd.DataFrame:
+        """Replications x discrete factors: the alternative each replication used."""
+        out = {}
+        for k, f in enumerate(self.factors):
+            labels = _alternative_labels(f, self.framework)
+            if labels is None:
+                continue
+            idx = [c[k] for c in self._core.runs.choices]
+            out[f.name] = [labels[i] if i >= 0 else None for i in idx]
+        return pd.DataFrame(out, index=self.replication)
+
+    @property
+    def weights(self) -> pd.DataFrame:
+        """Replications x nodes: the weights used (empty without a Weights factor)."""
+        w = np.asarray(self._core.runs.weights)
+        if w.size == 0:
+            return pd.DataFrame(index=self.replication)
+        return pd.DataFrame(w, index=self.replication, columns=self.framework.codes)
+
+    @property
+    def failures(self) -> pd.DataFrame:
+        """Failed replications and why (never silently dropped)."""
+        return pd.DataFrame(self._core.runs.failures, columns=["replication", "reason"])
+
+    @property
+    def mean_abs_shift(self) -> pd.Series:
+        """Per replication: mean absolute rank shift against the nominal ranking."""
+        return pd.Series(np.asarray(self._core.mean_abs_shift), index=self.replication, name="mean_abs_shift")
+
+    @property
+    def outrank_probability(self) -> pd.DataFrame:
+        """Units x units: the share of replications in which the row unit ranks above the column unit."""
+        return pd.DataFrame(np.asarray(self._core.outrank_probability), index=self.units, columns=self.units)
+
+    @property
+    def n_successful(self) -> int:
+        return int(self._core.n_successful)
+
+    def plot(self, *, top: int | None = None, ax: Any = None) -> Any:
+        """Rank intervals per unit: 5th-95th percentile bars, median and nominal rank."""
+        import matplotlib.pyplot as plt
+
+        s = self.summary.dropna(subset=["nominal_rank"])
+        if top:
+            s = s.head(top)
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(8, max(3, 0.22 * len(s))))
+        else:
+            fig = ax.figure
+        y = np.arange(len(s))
+        ax.hlines(y, s["p05_rank"], s["p95_rank"], color="tab:blue", lw=3, alpha=0.5, label="5th-95th percentile")
+        ax.plot(s["median_rank"], y, "o", color="tab:blue", label="median")
+        ax.plot(s["nominal_rank"], y, "x", color="black", label="nominal")
+        ax.set_yticks(y, labels=list(s.index))
+        ax.invert_yaxis()
+        ax.set_xlabel("rank")
+        ax.set_title(f"Rank uncertainty over {self.n_successful} replications")
+        ax.legend(loc="lower right")
+        fig.tight_layout()
+        return fig
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Uncertainty analysis</b>: {len(self.replication)} replications "
+                f"({self.n_successful} successful), factors {', '.join(f.name for f in self.factors)}</p>"
+                + self.summary.head(20).to_html(float_format="%.2f"))
+
+
+def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequence[Any], *, n: int = 1000, seed: int = 0,
+                         threads: int | None = None, sampler: str = "sobol", client: Any = None, chunks: int | None = None,
+                         groups: Any = None, ignore: Sequence[str] = (), **spec: Any) -> UncertaintyResult:
+    """Uncertainty analysis of the index ranks.
+
+    Parameters
+    ----------
+    factors
+        What is uncertain: :class:`Weights`, :class:`Normalization`, :class:`Aggregation`,
+        :class:`Imputation`, :class:`Treatment`, :class:`Exclusion`.
+    n
+        Replications.
+    seed
+        Results are a function of the seed only (not of threads or chunks).
+    threads
+        C++ threads (default: all cores).
+    sampler
+        ``"sobol"`` (quasi-random, default) or ``"monte_carlo"``.
+    client, chunks
+        A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces.
+    **spec
+        The nominal pipeline, as in :func:`compindex.score`.
+    """
+    if int(n) <= 0:
+        raise SpecError(f"uncertainty analysis: n must be positive, got {n}")
+    problem = _Problem(framework, data, list(factors), dict(spec), groups, tuple(ignore))
+    engine = problem.engine()
+    inputs = np.asarray(engine.sample(0, int(n), int(seed), sampler))
+    reps = _run_rows(problem, engine, inputs, int(seed), int(threads or 0), client, chunks)
+    return UncertaintyResult(framework, list(factors), engine.summarize(reps), int(seed))
+
+
+# -- sensitivity analysis -------------------------------------------------------------------------
+class SensitivityResult:
+    """Sobol first- and total-order indices of a scalar rank output, one row per factor."""
+
+    def __init__(self, factors: list[Any], output: str, indices: Any, y: np.ndarray) -> None:
+        self.factors = factors
+        self.output = output
+        self._indices = indices
+        self.y = y
+
+    @property
+    def indices(self) -> pd.DataFrame:
+        i = self._indices
+        return pd.DataFrame({
+            "first_order": np.asarray(i.first_order), "first_low": np.asarray(i.first_low), "first_high": np.asarray(i.first_high),
+            "total_order": np.asarray(i.total_order), "total_low": np.asarray(i.total_low), "total_high": np.asarray(i.total_high),
+        }, index=pd.Index([f.name for f in self.factors], name="factor"))
+
+    @property
+    def converged(self) -> bool:
+        """Indices moved by less than the tolerance between n/2 and n, and every bootstrap
+        half-width is below it."""
+        return bool(self._indices.converged)
+
+    @property
+    def convergence(self) -> dict[str, float]:
+        i = self._indices
+        return {"max_change": float(i.max_change), "max_half_width": float(i.max_half_width), "n": int(i.n)}
+
+    @property
+    def variance(self) -> float:
+        return float(self._indices.variance)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Bars of first- and total-order indices with their confidence intervals."""
+        import matplotlib.pyplot as plt
+
+        df = self.indices
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(7, 3 + 0.3 * len(df)))
+        else:
+            fig = ax.figure
+        x = np.arange(len(df))
+        for off, (col, lo, hi, label) in zip((-0.2, 0.2), (("first_order", "first_low", "first_high", "first order"),
+                                                           ("total_order", "total_low", "total_high", "total order"))):
+            err = np.vstack([(df[col] - df[lo]).clip(lower=0), (df[hi] - df[col]).clip(lower=0)])
+            ax.bar(x + off, df[col], width=0.4, yerr=err, capsize=3, label=label)
+        ax.set_xticks(x, labels=list(df.index))
+        ax.set_ylabel("Sobol index")
+        ax.set_title(f"Sensitivity of the {self.output}" + ("" if self.converged else " (not converged: increase n)"))
+        ax.legend()
+        fig.tight_layout()
+        return fig
+
+    def _repr_html_(self) -> str:
+        return (f"<p><b>Sensitivity analysis</b> of the {self.output}: converged = {self.converged}</p>"
+                + self.indices.to_html(float_format="%.3f"))
+
+
+def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequence[Any], *,
+                         output: str = "mean_abs_rank_shift", n: int = 1024, seed: int = 0, threads: int | None = None,
+                         n_bootstrap: int = 1000, confidence: float = 0.95, tolerance: float = 0.05, client: Any = None,
+                         chunks: int | None = None, groups: Any = None, ignore: Sequence[str] = (), **spec: Any) -> SensitivityResult:
+    """Variance-based sensitivity of ranks: Sobol first-order (Saltelli 2010) and total-order
+    (Jansen 1999) indices, each factor a group, on a Saltelli design of ``n (k + 2)`` replications
+    from a digitally shifted Sobol sequence, with bootstrap confidence intervals and a convergence
+    check (see :attr:`SensitivityResult.converged`).
+
+    ``output`` is ``"mean_abs_rank_shift"`` (mean absolute rank shift against the nominal ranking)
+    or a unit code (that unit's rank).
+    """
+    if int(n) < 2:
+        raise SpecError(f"sensitivity analysis: n must be at least 2, got {n}")
+    target = "" if output == "mean_abs_rank_shift" else str(output)
+    problem = _Problem(framework, data, list(factors), dict(spec), groups, tuple(ignore))
+    for f in problem.factors:
+        if isinstance(f, Weights) and f.distribution == "dirichlet":
+            raise SpecError(f"factor {f.name!r}: Dirichlet weights cannot be varied by a Saltelli design; use uniform weights")
+    engine = problem.engine()
+    design = np.asarray(_U.saltelli_sample(int(n), list(engine.group_of_input), int(seed)))
+    reps = _run_rows(problem, engine, design, int(seed), int(threads or 0), client, chunks)
+    if reps.failures:
+        first = "; ".join(f"replication {i}: {why}" for i, why in reps.failures[:3])
+        raise ComputationError(f"sensitivity analysis: {len(reps.failures)} of {design.shape[0]} replications failed: {first}")
+    y = np.asarray(engine.output(reps, target))
+    idx = _U.sobol_indices(y, int(n), len(problem.factors), int(n_bootstrap), float(confidence), float(tolerance), int(seed))
+    label = "mean absolute rank shift" if not target else f"rank of {target}"
+    return SensitivityResult(problem.factors, label, idx, y)
+
+
+# -- leave one out --------------------------------------------------------------------------------
+class LeaveOneOutResult:
+    """Rank changes when each node in turn is left out."""
+
+    def __init__(self, core: Any) -> None:
+        self._core = core
+        self.units = pd.Index(core.units, name="unit")
+        self.removed = pd.Index(core.removed, name="removed")
+
+    @property
+    def ranks(self) -> pd.DataFrame:
+        return pd.DataFrame(np.asarray(self._core.ranks), index=self.removed, columns=self.units)
+
+    @property
+    def rank_change(self) -> pd.DataFrame:
+        """Removed node x unit: nominal rank minus rank without the node (positive: the unit climbs)."""
+        return pd.DataFrame(np.asarray(self._core.rank_change), index=self.removed, columns=self.units)
+
+    @property
+    def mean_abs_change(self) -> pd.Series:
+        return pd.Series(np.asarray(self._core.mean_abs_change), index=self.removed, name="mean_abs_rank_change")
+
+
+def leave_one_out(framework: Framework, data: pd.DataFrame, nodes: Sequence[str] | None = None, *, groups: Any = None,
+                  ignore: Sequence[str] = (), **spec: Any) -> LeaveOneOutResult:
+    """Leave each node of ``nodes`` (default: every indicator) out in turn (weight 0; its siblings
+    share its weight) and report the rank changes of the index."""
+    core_spec = make_spec(framework, **spec)
+    dens = sorted({d.denominator for d in core_spec.denominators.values()})
+    ds, _, _ = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore)
+    return LeaveOneOutResult(_U.leave_one_out(framework._core, ds, core_spec, list(nodes or [])))
