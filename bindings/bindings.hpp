@@ -17,3 +17,4 @@ void bind_methods(py::module_& m);
 void bind_framework(py::module_& m);
 void bind_pipeline(py::module_& m);
 void bind_uncertainty(py::module_& m);
+void bind_analysis(py::module_& m);

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   bind_framework(m);
   bind_pipeline(m);
   bind_uncertainty(m);
+  bind_analysis(m);
 }

@@ -3,6 +3,7 @@
 /// Umbrella header: includes every public header of compindex.
 
 #include "aggregation.hpp"
+#include "analysis.hpp"
 #include "config.hpp"
 #include "error.hpp"
 #include "framework.hpp"
