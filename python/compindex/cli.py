@@ -61,10 +61,13 @@ def cmd_score(a: argparse.Namespace) -> int:
 
     fw = Framework.from_csv(a.framework)
     data = read_data_csv(a.data)
-    res = score(fw, data, **spec_from_args(a))
+    res = score(fw, data, source=a.data, **spec_from_args(a))
     out = res.to_long()
     out["rank"] = out["rank"].astype("Int64")
-    out.to_csv(a.out, index=False, float_format="%.10g")
+    try:
+        out.to_csv(a.out, index=False, float_format="%.10g")
+    except OSError as e:
+        raise DataError(f"{a.out}: cannot write the file ({e})") from None
     print(f"scored {len(res.units)} units on {len(fw)} nodes; wrote {a.out}")
     print(res.ranking().head(10).to_string(float_format=lambda x: f"{x:.2f}"))
     return 0
@@ -127,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"compindex: error: {e}", file=sys.stderr)
         return 2
     except OSError as e:
-        print(f"compindex: error: {e.filename or ''}: {e.strerror}", file=sys.stderr)
+        what = f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e)
+        print(f"compindex: error: {what}", file=sys.stderr)
         return 2
 
 

@@ -23,13 +23,19 @@ def _where(source: str, row: int, column: str) -> str:
     return f"{source}, row {row}, column {column!r}"
 
 
-def _number(cell: Any, where: str, default: float = math.nan) -> float:
+def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: bool = True) -> float:
+    """A metadata cell as a number: an empty cell gives ``default``; so does a written missing
+    marker (NA, NaN, n/a) unless ``missing_text`` is False (for weights, where it is an error)."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return default
     if isinstance(cell, str):
         text = cell.strip()
-        if text == "" or text.lower() in ("na", "nan", "n/a"):
+        if text == "":
             return default
+        if text.lower() in ("na", "nan", "n/a"):
+            if missing_text:
+                return default
+            raise DataError(f"{where}: {text!r} is not a number (leave the cell empty for the default)")
         try:
             value = float(text)
         except ValueError:
@@ -94,15 +100,22 @@ class Framework:
         row0 = 2 if source.endswith(".csv") else 1  # CSV rows count the header as row 1
         codes, parents, weights, directions, names, kinds = [], [], [], [], [], []
         lower, upper, target = [], [], []
+        first_row: dict[str, int] = {}
         for i, rec in enumerate(df.to_dict("records")):
             row = i + row0
             code = _text(rec.get("code"))
             if not code:
                 raise SpecError(f"{_where(source, row, 'code')}: empty code")
+            if code in first_row:
+                raise SpecError(f"{source}: duplicate code {code!r} (rows {first_row[code]} and {row})")
+            first_row[code] = row
             codes.append(code)
             parents.append(_text(rec.get("parent")))
-            weights.append(_number(rec.get("weight"), _where(source, row, "weight"), 1.0))
-            d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0)
+            w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False)
+            if w < 0:
+                raise SpecError(f"{_where(source, row, 'weight')}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
+            weights.append(w)
+            d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0, missing_text=False)
             if d not in (1.0, -1.0):
                 raise SpecError(f"{_where(source, row, 'direction')}: direction must be 1 or -1, got {rec.get('direction')!r}")
             directions.append(int(d))

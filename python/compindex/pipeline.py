@@ -105,7 +105,7 @@ def make_spec(
 
 
 def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Mapping[str, Any] | None = None,
-          ignore: list[str] | tuple[str, ...] = (), **spec: Any) -> Result:
+          ignore: list[str] | tuple[str, ...] = (), source: str = "data", **spec: Any) -> Result:
     """Score an index: every stage, scores and ranks at every node.
 
     Parameters
@@ -120,6 +120,8 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
         Extra unit-group labels (a DataFrame or dict of columns indexed by unit).
     ignore
         Columns of ``data`` to leave out.
+    source
+        What to call the data in error messages (the CLI passes the file name).
     **spec
         ``normalization`` (default ``"min_max"``), ``range`` (default ``(0, 100)``),
         ``aggregation`` (default ``"arithmetic_mean"``), ``treatment`` (``None`` or ``"gii"``),
@@ -139,7 +141,7 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
         raise SpecError(f"score: expected a compindex.Framework, got {type(framework).__name__}")
     core_spec = make_spec(framework, **spec)
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
-    ds, table, group_frame = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore)
+    ds, table, group_frame = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore, source=source)
     core = _core.build(framework._core, ds, core_spec)
     return Result(framework, core, ds, group_frame, spec)
 

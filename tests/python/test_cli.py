@@ -263,13 +263,10 @@ def test_bad_data_file(capsys: pytest.CaptureFixture[str], write_csv: WriteCsv, 
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: errors in the data file name the source 'data' instead of the file: "
-                   "cli.cmd_score calls score() which calls to_dataset() with its default source='data'")
 @pytest.mark.parametrize(("make", "fragments"), DATA_ERRORS)
 def test_bad_data_file_names_the_file(capsys: pytest.CaptureFixture[str], write_csv: WriteCsv, cell: Cell,
                                       meta: pd.DataFrame, data: pd.DataFrame, tmp_path: Path,
                                       make: Callable[[pd.DataFrame, Cell], pd.DataFrame], fragments: list[str]) -> None:
-    # BUG: the message starts "data, row 5, ..." rather than "<path>/bad.csv, row 5, ...".
     meta_path = write_csv("meta.csv", meta)
     bad = write_csv("bad.csv", make(data, cell))
     status, _, err = run(capsys, *score_args(meta_path, bad, tmp_path / "out.csv"))
@@ -328,11 +325,8 @@ def test_bad_metadata_tree(capsys: pytest.CaptureFixture[str], write_csv: WriteC
     assert_one_line_error(status, err, "meta.csv: node 'S11': unknown parent 'P9'")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: writing OUT.csv into a missing directory prints 'compindex: error: : None' "
-                   "(cli.main formats OSError.filename/strerror, which pandas' OSError leaves empty)")
 def test_unwritable_output_names_the_file(capsys: pytest.CaptureFixture[str], csv_files: tuple[Path, Path],
                                           tmp_path: Path) -> None:
-    # BUG: the message names neither the output file nor the cause.
     meta, data = csv_files
     out = tmp_path / "no such dir" / "out.csv"
     status, _, err = run(capsys, *score_args(meta, data, out))

@@ -288,10 +288,7 @@ def test_duplicate_codes() -> None:
     check_error(info, ci.SpecError)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: from_csv reports a duplicate code with the C++ node positions "
-                   "(rows 3 and 4) while every other metadata message counts CSV rows with the header as row 1 (4 and 5)")
 def test_duplicate_codes_in_csv_name_the_csv_rows(write_csv: Callable[[str, Any], Path]) -> None:
-    # BUG: the rows of the two 'a' lines are 4 and 5 in the file (the header is row 1).
     path = write_csv("m.csv", "code,parent\nIndex,\nP1,Index\na,P1\na,P1\n")
     with pytest.raises(ci.SpecError, match=r"duplicate code 'a' \(rows 4 and 5\)"):
         ci.Framework.from_csv(path)
@@ -364,10 +361,7 @@ def test_negative_weight() -> None:
     check_error(info, ci.SpecError)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a negative weight is reported by node only ('node 'a': weight must be ...'), "
-                   "without the row and column every other bad metadata cell names")
 def test_negative_weight_names_row_and_column() -> None:
-    # BUG: the message is "metadata: node 'a': weight must be ...", without "row 3, column 'weight'".
     with pytest.raises(ci.Error, match=r"metadata, row 3, column 'weight'"):
         ci.Framework.from_frame(small(weight=[1, 1, -1, 1]))
 
@@ -402,10 +396,7 @@ def test_missing_weight_cell_is_one() -> None:
     assert fw.weights.tolist() == [1.0, 1.0, 1.0, 3.0]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a weight written as 'NaN' in a metadata CSV is read as an empty cell and "
-                   "silently becomes weight 1 instead of an error naming the row and column")
 def test_nan_weight_in_csv_is_an_error(write_csv: Callable[[str, Any], Path]) -> None:
-    # BUG: framework._number reads "NaN" like an empty cell, so the weight silently becomes 1.
     path = write_csv("m.csv", "code,parent,weight\nIndex,,\nP1,Index,\na,P1,NaN\nb,P1,3\n")
     with pytest.raises(ci.Error, match=r"m\.csv, row 4, column 'weight'"):
         ci.Framework.from_csv(path)
