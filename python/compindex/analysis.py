@@ -424,7 +424,7 @@ def _split_years(data: pd.DataFrame, year: str, source: str) -> tuple[pd.DataFra
 
 def score_years(framework: Framework, data: pd.DataFrame, *, year: str = "year", pooled: bool = False,
                 groups: pd.DataFrame | Mapping[str, Any] | None = None, ignore: Sequence[str] = (),
-                **spec: Any) -> Panel:
+                source: str = "data", **spec: Any) -> Panel:
     """Score every year of a data set with a ``year`` column.
 
     ``pooled=False``: each year is scored on its own (normalization bounds, outlier treatment
@@ -437,24 +437,25 @@ def score_years(framework: Framework, data: pd.DataFrame, *, year: str = "year",
     same in every year and score changes are comparable; ranks are recomputed within each year.
     Each year's :class:`Result` keeps the pooled treatment report and diagnostics.
 
-    ``groups`` (indexed by unit) and ``**spec`` are as in :func:`compindex.score`.
+    ``groups`` (indexed by unit), ``ignore``, ``source`` (the data's name in messages) and
+    ``**spec`` are as in :func:`compindex.score`.
     """
     if not isinstance(framework, Framework):
         raise SpecError(f"score_years: expected a compindex.Framework, got {type(framework).__name__}")
-    table, years = _split_years(data, year, "data")
+    table, years = _split_years(data, year, source)
     all_years = sorted(set(years))
     if not pooled:
         out = {}
         for y in all_years:
             part = table[(years == y).to_numpy()]
-            out[y] = score(framework, part, groups=groups, ignore=ignore, **spec)
+            out[y] = score(framework, part, groups=groups, ignore=ignore, source=f"{source} ({year} {y})", **spec)
         return Panel(out, framework=framework, pooled=False)
 
     table = table.copy()
     if "unit" in table.columns:
         table = table.set_index("unit")
     elif isinstance(table.index, pd.RangeIndex):
-        raise DataError("data: no 'unit' column and no index of unit codes")
+        raise DataError(f"{source}: no 'unit' column and no index of unit codes")
     original = [str(u).strip() for u in table.index]
     table.index = pd.Index([f"{u}@{y}" for u, y in zip(original, years)], name="unit")
     extra = None
@@ -465,7 +466,8 @@ def score_years(framework: Framework, data: pd.DataFrame, *, year: str = "year",
         extra.index = table.index
     core_spec = make_spec(framework, **spec)
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
-    ds, _, group_frame = to_dataset(framework, table, denominators=dens, groups=extra, ignore=ignore)
+    ds, _, group_frame = to_dataset(framework, table, denominators=dens, groups=extra, ignore=ignore,
+                                    source=f"{source} (all years pooled)")
     core = _core.build(framework._core, ds, core_spec)
     pooled_result = Result(framework, core, ds, group_frame, spec)  # warns once for the pooled run
     out = {}

@@ -402,7 +402,7 @@ def cmd_demo(a: argparse.Namespace) -> int:
                      "4.1.2 inverse). lead_agency is the Can Tho department in charge (annex of plan 88/KH-UBND, 2025).")
     print(rep.text())
     if a.out:
-        path = rep.write(a.out, plots=not a.no_plots)
+        path = _write(rep, a.out, not a.no_plots)
         print(f"\nReport written to {path} (SIMULATED data).")
     return 0
 
@@ -450,12 +450,12 @@ def cmd_profile(a: argparse.Namespace) -> int:
         one = data[(yv == year).to_numpy()].drop(columns="year")
         earlier = [y for y in years if y < year]
         if earlier:
-            panel = an.score_years(fw, data.assign(year=yv.astype(int)), pooled=True, **spec)
+            panel = an.score_years(fw, data.assign(year=yv.astype(int)), pooled=True, source=a.data, **spec)
             span = (earlier[-1], year)
         data = one
     elif year is not None:
         raise DataError(f"{a.data}: --year given but the data have no 'year' column")
-    res = score(fw, data, **spec)
+    res = score(fw, data, source=a.data, **spec)
     title = f"{fw.names[fw.root]}{f', {year}' if year else ''}: {names.get(str(a.unit), str(a.unit))}"
     if simulated:
         title += " (SIMULATED data)"
@@ -463,9 +463,16 @@ def cmd_profile(a: argparse.Namespace) -> int:
                       targets=a.targets, panel=panel, years=span)
     print(rep.text())
     if a.out:
-        path = rep.write(a.out, plots=not a.no_plots)
+        path = _write(rep, a.out, not a.no_plots)
         print(f"\nReport written to {path}.")
     return 0
+
+
+def _write(rep: UnitReport, path: str, plots: bool) -> Path:
+    try:
+        return rep.write(path, plots=plots)
+    except OSError as e:
+        raise DataError(f"{path}: cannot write the report ({e.strerror or e})") from None
 
 
 def _same_file(path: str, other: Path) -> bool:

@@ -81,6 +81,16 @@ def test_profile_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "Bravo (B)" in out.read_text(encoding="utf-8")
     assert cli.main(argv[:-2] + ["--unit", "Q"]) == 2
     assert "'Q' is not among the 4 scored units" in capsys.readouterr().err
+    # Errors name the data file; an unwritable report names the output.
+    bad = d.astype(object)
+    bad.loc[1, "a"] = "1,5"
+    bad.to_csv(data, index=False)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert str(data) in err and "decimal comma" in err
+    d.to_csv(data, index=False)
+    assert cli.main(argv[:-1] + [str(tmp_path / "missing" / "b.html")]) == 2
+    assert "missing/b.html: cannot write the report" in capsys.readouterr().err
 
 
 def test_profile_cli_with_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
