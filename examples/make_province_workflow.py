@@ -104,11 +104,11 @@ alpha.loc[an.pillars(fw)].join(pca.summary[["explained_1", "n_kaiser"]])"""),
     ("code", """stats = an.indicator_statistics(res)
 stats[stats["outlier"]][["name", "skew", "kurtosis", "treatment", "skew_after", "kurtosis_after"]]"""),
     ("md", """## 9. Charts (simulated data)"""),
-    ("code", """plots.ranking_chart(res, group="region", highlight="92", names=names, title="PII 2024 (SIMULATED data)")"""),
-    ("code", """plots.profile_chart(res, "92", group="region", names=names)"""),
+    ("code", """plots.ranking_chart(res, group="region", highlight="92", names=names, note="SIMULATED data")"""),
+    ("code", """plots.profile_chart(res, "92", group="region", names=names, note="SIMULATED data")"""),
     ("code", """mekong_units = list(mekong.index)
-plots.rank_heatmap(res, units=mekong_units, names=names, title="Indicator ranks, Mekong Delta (SIMULATED data)")"""),
-    ("code", """plots.correlation_heatmap(res, nodes=an.pillars(fw))"""),
+plots.rank_heatmap(res, units=mekong_units, names=names, title="Indicator ranks, Mekong Delta", note="SIMULATED data")"""),
+    ("code", """plots.correlation_heatmap(res, nodes=an.pillars(fw), note="SIMULATED data")"""),
     ("md", """## 10. The report
 
 The same analysis as one HTML page (what `compindex demo` writes), labelled as simulated."""),

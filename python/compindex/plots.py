@@ -1,7 +1,8 @@
 """Charts of a scored index (matplotlib). Each function returns a new
 :class:`matplotlib.figure.Figure` built without pyplot (no global state, no open-figure limit,
 any backend: it renders with Agg), so it works in scripts, tests and notebooks alike. Save one
-with ``fig.savefig("chart.png")``; a notebook displays it as the cell's value.
+with ``fig.savefig("chart.png")``; a notebook displays it as the cell's value (after
+``%matplotlib inline``). ``note="SIMULATED data"`` writes a footnote into the image itself.
 """
 
 from __future__ import annotations
@@ -34,13 +35,20 @@ def _figure(width: float, height: float, *, left: float = 0.8, right: float = 0.
     return fig
 
 
+def _note(fig: Figure, note: str | None) -> Figure:
+    # A footnote in the bottom-right corner (e.g. "SIMULATED data"), so the label travels with the image.
+    if note:
+        fig.text(0.995, 0.005, note, ha="right", va="bottom", fontsize=9, color="#b00020", fontweight="bold")
+    return fig
+
+
 def _label(unit: str, names: Mapping[str, str] | None) -> str:
     return f"{names[unit]} ({unit})" if names and unit in names else str(unit)
 
 
 def ranking_chart(result: Result, *, node: str | None = None, group: str | None = None, top: int | None = None,
                   highlight: str | Sequence[str] | None = None, names: Mapping[str, str] | None = None,
-                  title: str | None = None) -> Figure:
+                  title: str | None = None, note: str | None = None) -> Figure:
     """Horizontal bars of the scores at ``node`` (default the root), best first, one bar per
     ranked unit (or the ``top`` best), coloured by the unit-group column ``group``; the units in
     ``highlight`` get a thick black edge."""
@@ -75,11 +83,12 @@ def ranking_chart(result: Result, *, node: str | None = None, group: str | None 
     ax.set_title(title or f"Ranking on {fw.names[node]}")
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=7, title=group, title_fontsize=8)
-    return fig
+    return _note(fig, note)
 
 
 def profile_chart(result: Result, unit: str, *, group: str | None = None, nodes: Sequence[str] | None = None,
-                  names: Mapping[str, str] | None = None, title: str | None = None) -> Figure:
+                  names: Mapping[str, str] | None = None, title: str | None = None,
+                  note: str | None = None) -> Figure:
     """A unit's scores on the pillars (or ``nodes``) against the mean and the leader of its group
     (``group`` given) or of all units: grouped bars, three per pillar (unit, mean, leader). The
     leader is the unit ranked first on the root; when that is the unit itself, the national leader
@@ -122,11 +131,12 @@ def profile_chart(result: Result, unit: str, *, group: str | None = None, nodes:
     ax.set_ylabel("score")
     ax.set_title(title or f"Profile of {_label(unit, names)}")
     ax.legend(fontsize=7, loc="upper right")
-    return fig
+    return _note(fig, note)
 
 
 def rank_heatmap(result: Result, *, units: Sequence[str] | None = None, indicators: Sequence[str] | None = None,
-                 names: Mapping[str, str] | None = None, title: str | None = None) -> Figure:
+                 names: Mapping[str, str] | None = None, title: str | None = None,
+                 note: str | None = None) -> Figure:
     """Ranks as a heat map: one row per unit (default all, by overall rank), one column per
     indicator (default all, framework order); darker is better, amber cells have no rank."""
     fw = result.framework
@@ -149,7 +159,7 @@ def rank_heatmap(result: Result, *, units: Sequence[str] | None = None, indicato
     ax.set_yticks(np.arange(len(units)), ylabels, fontsize=6)
     fig.colorbar(im, ax=ax, label="rank (1 = best)", shrink=0.6, fraction=0.04, pad=0.02)
     ax.set_title(title or "Indicator ranks (amber: no rank)")
-    return fig
+    return _note(fig, note)
 
 
 def _blues(n: int) -> list[tuple[float, float, float]]:
@@ -159,7 +169,7 @@ def _blues(n: int) -> list[tuple[float, float, float]]:
 
 
 def correlation_heatmap(result: Result, *, nodes: str | Sequence[str] | None = None, method: str = "pearson",
-                        title: str | None = None) -> Figure:
+                        title: str | None = None, note: str | None = None) -> Figure:
     """Correlations between the scores of ``nodes`` (default every indicator; an aggregate's code
     means its children), pairwise over units with both scores, as a heat map from −1 to 1."""
     from . import _core
@@ -188,7 +198,7 @@ def correlation_heatmap(result: Result, *, nodes: str | Sequence[str] | None = N
     ax.set_yticks(np.arange(len(cols)), cols, fontsize=fs)
     fig.colorbar(im, ax=ax, label=f"{method} correlation", shrink=0.6, fraction=0.05, pad=0.03)
     ax.set_title(title or f"Correlations ({method})")
-    return fig
+    return _note(fig, note)
 
 
 def figure_png(fig: Figure, dpi: int = 100) -> bytes:

@@ -249,13 +249,14 @@ class UnitReport:
         if self.group:
             labels = self.result.groups[self.group]
             units_in_group = [u for u in self.result.ranking().index if labels.get(u) == self.group_label]
+        note = "SIMULATED data" if self.simulated else None
         figs = [
-            ("Ranking", plots.ranking_chart(self.result, group=self.group, highlight=self.unit, names=self.names)),
-            ("Pillar profile", plots.profile_chart(self.result, self.unit, group=self.group, names=self.names)),
+            ("Ranking", plots.ranking_chart(self.result, group=self.group, highlight=self.unit, names=self.names, note=note)),
+            ("Pillar profile", plots.profile_chart(self.result, self.unit, group=self.group, names=self.names, note=note)),
             ("Indicator ranks" + (f" in {self.group_label}" if self.group else ""),
-             plots.rank_heatmap(self.result, units=units_in_group, names=self.names)),
+             plots.rank_heatmap(self.result, units=units_in_group, names=self.names, note=note)),
             ("Correlations between pillars and sub-indices", plots.correlation_heatmap(
-                self.result, nodes=[c for c in self.result.framework.aggregates if c != self.result.framework.root])),
+                self.result, nodes=[c for c in self.result.framework.aggregates if c != self.result.framework.root], note=note)),
         ]
         for title, fig in figs:
             png = base64.b64encode(plots.figure_png(fig, dpi=90)).decode("ascii")

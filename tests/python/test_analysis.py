@@ -451,3 +451,26 @@ def test_pii_profile_and_coherence() -> None:
     assert pc.summary["explained_1"].between(0, 1).all()
     assert an.pillars(res.framework) == ["1", "2", "3", "4", "5", "6", "7"]
     assert an.pillars(small_framework()) == ["P1", "P2"]
+
+
+def test_improvement_to_rank_at_a_pillar(res: ci.Result) -> None:
+    # P1 = (a + b)/2: A 50, B 37.5, C 25, D 62.5, so B is 3rd. Rank 2 means reaching A's 50:
+    # with b = 50, a must reach 50, i.e. a raw 1 + 4 * 0.5 = 3; with a = 25, b must reach 75, raw 3.
+    t = an.improvement_to_rank(res, "B", 2, node="P1")
+    assert list(t.index) == ["a", "b"]  # only the indicators below P1
+    assert t.at["a", "value"] == pytest.approx(3.0, abs=1e-5) and t.at["a", "value"] >= 3.0
+    assert t.at["b", "value"] == pytest.approx(3.0, abs=1e-5)
+    assert t.attrs["rank"] == 3 and t.attrs["node"] == "P1"
+    p = an.improvement_potential(res, "B", node="P1")
+    assert p.at["a", "gain_per_unit"] == pytest.approx(12.5)  # a 25 -> 50: P1 + 12.5
+
+
+def test_improvement_with_a_denominator() -> None:
+    # c divided by a denominator column pop (scale 1): the change is in the numerator as given.
+    data = small_data().assign(pop=[1.0, 2.0, 1.0, 1.0])
+    data["c"] = data["c"] * data["pop"]  # B's c is 40 / 2 = 20 after denomination, as before
+    r = ci.score(small_framework(), data, denominators={"c": "pop"})
+    assert r.index.to_dict() == SMALL_INDEX
+    p = an.improvement_potential(r, "B")
+    # +1 on the numerator 40 is +0.5 on c (20.5): c + 1.25, P2 + 0.625, index + 0.3125.
+    assert p.at["c", "raw"] == 40.0 and p.at["c", "gain_per_unit"] == pytest.approx(0.3125)

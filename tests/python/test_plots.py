@@ -30,6 +30,8 @@ def test_ranking_chart_one_bar_per_unit(res: ci.Result) -> None:
     # Two region colours.
     assert len({p.get_facecolor() for p in ax.patches}) == 2
     assert len(plots.ranking_chart(res, top=2).axes[0].patches) == 2
+    assert [t.get_text() for t in plots.ranking_chart(res, note="SIMULATED data").texts] == ["SIMULATED data"]
+    assert plots.ranking_chart(res).texts == []
 
 
 def test_profile_chart_three_bars_per_pillar(res: ci.Result) -> None:
