@@ -16,7 +16,7 @@ except ImportError as e:  # pragma: no cover - only without a build
         "from the repository (it needs a C++17 compiler, Eigen and pybind11)"
     ) from e
 
-from . import aggregation, imputation, normalization, transform, treatment, uncertainty
+from . import aggregation, analysis, datasets, imputation, normalization, transform, treatment, uncertainty
 from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
 from .framework import Framework
 from .pipeline import STAGES, Result, make_spec, score
@@ -35,6 +35,8 @@ __all__ = [
     "SpecError",
     "__version__",
     "aggregation",
+    "analysis",
+    "datasets",
     "imputation",
     "leave_one_out",
     "make_spec",
