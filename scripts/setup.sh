@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what compindex needs from Debian (Eigen, Boost.Test, a C++ compiler and CMake) when it is
+# missing. Everything else comes from PyPI through `pip install .`. Sourced by demo.sh and test.sh.
+set -euo pipefail
+
+need=()
+[ -f /usr/include/eigen3/Eigen/Core ] || need+=(libeigen3-dev)
+[ -f /usr/include/boost/test/unit_test.hpp ] || need+=(libboost-test-dev)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "compindex: installing Debian packages: ${need[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+PYTHON=${PYTHON:-python3}
+export PYTHON
