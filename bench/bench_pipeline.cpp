@@ -1,0 +1,415 @@
+// Benchmarks compindex::build and its parts, at the size of a real index (the PII: 63 units x 52
+// indicators) and at scale (100,000 units x 200 indicators), against a baseline measured in the
+// same run: streaming the data matrix once (a column-wise sum of every value).
+//
+// Reported, as medians of several repetitions (std::chrono::steady_clock):
+//   (a) scoring   = run_indicators + aggregate, with a resolved plan (min-max, arithmetic mean, no
+//                   treatment);
+//   (b) ranking   = rank_nodes (every node);
+//   (c) build     = build() from the spec, with the GII outlier treatment on;
+//   (d) at PII size, the same as per-call times in microseconds;
+// plus, at scale, a breakdown of the steps inside scoring, to show where the time goes. At scale
+// the median CPU time of the thread is shown too, which a busy machine does not inflate.
+//
+// Usage: bench_pipeline [--units N] [--indicators M] [--reps R] [--pii-reps R] [--no-pii]
+//   --units/--indicators/--reps change the scale case (default 100000 x 200, 7 repetitions).
+//   The data are synthetic, log-normal with ~2% missing, from std::mt19937_64 with a fixed seed.
+#include <compindex/compindex.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+// Results go here so the compiler cannot drop the work that produced them.
+volatile double g_sink = 0.0;
+void consume(double x) { g_sink = g_sink + x; }
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic index
+
+// A tree given by its level sizes, leaves first: e.g. {52, 21, 7, 2, 1}. Node k of a level is the
+// child of node floor(k * parents / children) of the level above, so children are spread evenly.
+compindex::framework make_framework(const std::vector<int>& levels) {
+  std::vector<compindex::node> nodes;
+  std::vector<std::vector<std::string>> names(levels.size());
+  const char* prefix[] = {"ind", "sub", "pil", "sdx", "idx", "lv5", "lv6"};
+  for (std::size_t l = 0; l < levels.size(); ++l)
+    for (int k = 0; k < levels[l]; ++k) names[l].push_back(std::string(prefix[std::min<std::size_t>(l, 6)]) + std::to_string(k));
+  // Root first, then level by level down to the indicators (which keep their order as columns).
+  for (std::size_t l = levels.size(); l-- > 0;)
+    for (int k = 0; k < levels[l]; ++k) {
+      compindex::node nd;
+      nd.code = names[l][static_cast<std::size_t>(k)];
+      if (l + 1 < levels.size())
+        nd.parent = names[l + 1][static_cast<std::size_t>(static_cast<long long>(k) * levels[l + 1] / levels[l])];
+      if (l == 0 && k % 7 == 3) nd.direction = -1;  // some lower-is-better indicators
+      nodes.push_back(std::move(nd));
+    }
+  return compindex::framework(std::move(nodes));
+}
+
+// Units x indicators, log-normal with a per-indicator location and spread (so some indicators are
+// skewed enough for the GII rule and some not), and ~2% of cells missing.
+compindex::matrix make_data(compindex::index_t n, compindex::index_t m, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> mu_d(0.0, 3.0), sigma_d(0.2, 1.2), u(0.0, 1.0);
+  std::normal_distribution<double> z(0.0, 1.0);
+  compindex::matrix x(n, m);
+  for (compindex::index_t j = 0; j < m; ++j) {
+    const double mu = mu_d(rng), sigma = sigma_d(rng);
+    for (compindex::index_t i = 0; i < n; ++i) {
+      const double v = std::exp(mu + sigma * z(rng));
+      x(i, j) = u(rng) < 0.02 ? compindex::nan : v;
+    }
+  }
+  return x;
+}
+
+compindex::codes make_units(compindex::index_t n) {
+  compindex::codes u(static_cast<std::size_t>(n));
+  for (compindex::index_t i = 0; i < n; ++i) u[static_cast<std::size_t>(i)] = "u" + std::to_string(i);
+  return u;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+// CPU time of this thread (includes page faults served for it, excludes time it waited for a CPU).
+double thread_cpu_seconds() {
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+#else
+  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+#endif
+}
+
+struct timing {
+  double wall;  // median wall time (steady_clock), seconds
+  double cpu;   // median thread CPU time, seconds (NaN when not measured)
+};
+
+double median_of(std::vector<double> t) {
+  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
+  return t[t.size() / 2];
+}
+
+// Median times of `reps` calls, after one warm-up call. CPU time is read only for long calls
+// (`with_cpu`), where the cost of reading it is negligible.
+timing measure(int reps, bool with_cpu, const std::function<void()>& f) {
+  f();
+  std::vector<double> wall, cpu;
+  wall.reserve(static_cast<std::size_t>(reps));
+  cpu.reserve(static_cast<std::size_t>(reps));
+  for (int r = 0; r < reps; ++r) {
+    const double c0 = with_cpu ? thread_cpu_seconds() : 0.0;
+    const auto t0 = clock_type::now();
+    f();
+    const auto t1 = clock_type::now();
+    const double c1 = with_cpu ? thread_cpu_seconds() : 0.0;
+    wall.push_back(std::chrono::duration<double>(t1 - t0).count());
+    cpu.push_back(c1 - c0);
+  }
+  return {median_of(wall), with_cpu ? median_of(cpu) : std::numeric_limits<double>::quiet_NaN()};
+}
+
+struct row {
+  std::string step;
+  timing t;
+};
+
+std::string fmt_time(double s) {
+  char buf[64];
+  if (s >= 1.0) std::snprintf(buf, sizeof buf, "%.3f s", s);
+  else if (s >= 1e-3) std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
+  else std::snprintf(buf, sizeof buf, "%.2f µs", s * 1e6);
+  return buf;
+}
+
+void print_table(const std::vector<row>& rows, const timing& base, bool per_call_us) {
+  if (per_call_us) {
+    std::printf("| Step | Per call (µs) | × baseline |\n|---|---:|---:|\n");
+    for (auto& r : rows) std::printf("| %s | %.2f | %.1f |\n", r.step.c_str(), r.t.wall * 1e6, r.t.wall / base.wall);
+  } else {
+    std::printf("| Step | Median wall time | × baseline | Median CPU time | × baseline (CPU) |\n|---|---:|---:|---:|---:|\n");
+    for (auto& r : rows)
+      std::printf("| %s | %s | %.2f | %s | %.2f |\n", r.step.c_str(), fmt_time(r.t.wall).c_str(), r.t.wall / base.wall,
+                  fmt_time(r.t.cpu).c_str(), r.t.cpu / base.cpu);
+  }
+  std::printf("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// One benchmark case
+
+struct case_config {
+  std::string title;
+  compindex::index_t units;
+  std::vector<int> levels;
+  int reps;
+  bool per_call_us;  // PII size: report microseconds per call
+  bool breakdown;    // scale: time the steps inside scoring
+};
+
+void run_case(const case_config& c) {
+  using namespace compindex;
+  const framework fw = make_framework(c.levels);
+  const index_t n = c.units, m = static_cast<index_t>(fw.n_indicators());
+  const dataset data(make_units(n), make_data(n, m, 20240607u));
+  const matrix& X = data.values();
+
+  pipeline_spec plain;  // min-max 0-100, arithmetic mean, no treatment (the defaults)
+  pipeline_spec gii = plain;
+  gii.treatment = treatment::gii{};
+  const plan p_plain(fw, plain);
+  const plan p_gii(fw, gii);
+
+  std::string tree;
+  for (std::size_t l = 0; l < c.levels.size(); ++l) tree += (l ? " → " : "") + std::to_string(c.levels[l]);
+  std::printf("### %s: %lld units × %lld indicators (%s), %d repetitions\n\n", c.title.c_str(), static_cast<long long>(n),
+              static_cast<long long>(m), tree.c_str(), c.reps);
+
+  // Baseline: stream the data matrix once.
+  const timing t_base = measure(c.reps, !c.per_call_us, [&] {
+    const Eigen::RowVectorXd s = X.colwise().sum();
+    consume(s.sum());
+  });
+  const double bytes = static_cast<double>(X.size()) * sizeof(double);
+
+  // Inputs of (b) and of the breakdown, computed once.
+  result scored;
+  run_indicators(p_plain, data, scored);
+  const matrix agg = aggregate(fw, *scored.normalized, p_plain.weights, p_plain.aggregation, p_plain.coverage, data.units());
+
+  std::vector<row> rows;
+  rows.push_back({"baseline: stream the data once (column sums)", t_base});
+  rows.push_back({"(a) scoring: run_indicators + aggregate", measure(c.reps, !c.per_call_us, [&] {
+                    result out;
+                    run_indicators(p_plain, data, out);
+                    const matrix a = aggregate(fw, *out.normalized, p_plain.weights, p_plain.aggregation, p_plain.coverage,
+                                               data.units());
+                    consume(a(0, 0));
+                  })});
+  rows.push_back({"    of which run_indicators", measure(c.reps, !c.per_call_us, [&] {
+                    result out;
+                    run_indicators(p_plain, data, out);
+                    consume((*out.normalized)(0, 0));
+                  })});
+  rows.push_back({"    of which aggregate", measure(c.reps, !c.per_call_us, [&] {
+                    const matrix a = aggregate(fw, *scored.normalized, p_plain.weights, p_plain.aggregation, p_plain.coverage,
+                                               data.units());
+                    consume(a(0, 0));
+                  })});
+  rows.push_back({"(b) ranking: rank_nodes (all nodes)", measure(c.reps, !c.per_call_us, [&] {
+                    const matrix r = rank_nodes(fw, *scored.normalized, agg);
+                    consume(r(0, 0));
+                  })});
+  rows.push_back({"(c) build() with GII treatment", measure(c.reps, !c.per_call_us, [&] {
+                    const result r = build(fw, data, gii);
+                    consume(r.aggregated(0, 0));
+                  })});
+  rows.push_back({"    build() without treatment", measure(c.reps, !c.per_call_us, [&] {
+                    const result r = build(fw, data, plain);
+                    consume(r.aggregated(0, 0));
+                  })});
+  rows.push_back({"    run_indicators with GII treatment", measure(c.reps, !c.per_call_us, [&] {
+                    result out;
+                    run_indicators(p_gii, data, out);
+                    consume((*out.normalized)(0, 0));
+                  })});
+  rows.push_back({"    plan(fw, spec) (resolving the spec)", measure(c.reps, !c.per_call_us, [&] {
+                    const plan pl(fw, gii);
+                    consume(pl.weights[0]);
+                  })});
+
+  print_table(rows, t_base, c.per_call_us);
+  std::printf("Baseline: %s for %.1f MB (%.2f GB/s).\n\n", fmt_time(t_base.wall).c_str(), bytes / 1e6, bytes / t_base.wall / 1e9);
+
+  if (!c.breakdown) return;
+
+  // Where scoring spends its time: the building blocks run_indicators and aggregate are made of,
+  // each over every indicator column (or every aggregate node), timed the same way.
+  std::vector<row> parts;
+  parts.push_back({"baseline: stream the data once (column sums)", t_base});
+  parts.push_back({"copy the data matrix (run_indicators copies once)", measure(c.reps, !c.per_call_us, [&] {
+                     const auto cp = std::make_shared<matrix>(X);
+                     consume((*cp)(0, 0));
+                   })});
+  parts.push_back({"allocate + first touch a units × indicators matrix", measure(c.reps, !c.per_call_us, [&] {
+                     matrix y(n, m);
+                     y.setConstant(1.0);  // not zero: malloc + memset(0) may become an untouched calloc
+                     consume(y(n - 1, m - 1));
+                   })});
+  {
+    matrix y = matrix::Constant(n, m, 1.0);
+    parts.push_back({"copy the data into an existing matrix", measure(c.reps, !c.per_call_us, [&] {
+                       y = X;
+                       consume(y(0, 0));
+                     })});
+  }
+  // The input check at the top of run_indicators, written out here exactly as it is there.
+  parts.push_back({"input check loop (isinf / any value), as in run_indicators", measure(c.reps, !c.per_call_us, [&] {
+                     bool all = true;
+                     for (index_t j = 0; j < m; ++j) {
+                       bool any = false;
+                       for (index_t i = 0; i < n; ++i) {
+                         const double v = X(i, j);
+                         if (std::isinf(v)) std::abort();
+                         any = any || !std::isnan(v);
+                       }
+                       all = all && any;
+                     }
+                     consume(all ? 1.0 : 0.0);
+                   })});
+  matrix work = X;  // normalizing already-normalized data costs the same, so one copy serves every rep
+  parts.push_back({"statistics::count, every column", measure(c.reps, !c.per_call_us, [&] {
+                     index_t k = 0;
+                     for (index_t j = 0; j < m; ++j) k += statistics::count(X.col(j));
+                     consume(static_cast<double>(k));
+                   })});
+  parts.push_back({"statistics::min, every column", measure(c.reps, !c.per_call_us, [&] {
+                     double s = 0;
+                     for (index_t j = 0; j < m; ++j) s += statistics::min(X.col(j));
+                     consume(s);
+                   })});
+  parts.push_back({"statistics::max, every column", measure(c.reps, !c.per_call_us, [&] {
+                     double s = 0;
+                     for (index_t j = 0; j < m; ++j) s += statistics::max(X.col(j));
+                     consume(s);
+                   })});
+  parts.push_back({"normalize_column (min-max), every column, in place", measure(c.reps, !c.per_call_us, [&] {
+                     const codes& units = data.units();
+                     for (index_t j = 0; j < m; ++j) {
+                       const node& nd = fw.at(fw.indicators()[static_cast<std::size_t>(j)]);
+                       column_context ctx;
+                       ctx.indicator = &nd.code;
+                       ctx.units = &units;
+                       ctx.direction = nd.direction;
+                       ctx.transform = &p_plain.transform[static_cast<std::size_t>(j)];
+                       normalize_column(p_plain.normalization[static_cast<std::size_t>(j)],
+                                        p_plain.output_range[static_cast<std::size_t>(j)], work.col(j), ctx);
+                     }
+                     consume(work(0, 0));
+                   })});
+  // aggregate, node by node, split by level: the first level reads every indicator column.
+  {
+    const auto& order = fw.evaluation_order();
+    std::vector<std::size_t> first_level;
+    for (auto a : order)
+      if (fw.level(a) == 2) first_level.push_back(a);
+    std::vector<double> out(static_cast<std::size_t>(n));
+    parts.push_back({"aggregate_node, the first aggregate level only", measure(c.reps, !c.per_call_us, [&] {
+                       children_view ch;
+                       codes child_codes;
+                       for (auto a : first_level) {
+                         ch.columns.clear();
+                         ch.weights.clear();
+                         child_codes.clear();
+                         for (auto k : fw.children(a)) {
+                           ch.columns.push_back(scored.normalized->col(static_cast<index_t>(fw.indicator_column(k))).data());
+                           ch.weights.push_back(p_plain.weights[static_cast<index_t>(k)]);
+                           child_codes.push_back(fw.at(k).code);
+                         }
+                         aggregate_node(p_plain.aggregation[a], ch, n, p_plain.coverage[a], out.data(), fw.at(a).code,
+                                        data.units(), child_codes);
+                       }
+                       consume(out[0]);
+                     })});
+  }
+  // For comparison only (not compindex code): min-max normalization written as one streaming pass
+  // per column (copy + count/min/max), then one in-cache pass (scale), the shape a fused
+  // run_indicators could have. With a fresh output matrix, and with an output reused across runs.
+  auto fused = [&](matrix& y) {
+    for (index_t j = 0; j < m; ++j) {
+      const double* src = X.col(j).data();
+      double* dst = y.col(j).data();
+      const double dir = fw.at(fw.indicators()[static_cast<std::size_t>(j)]).direction;
+      double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+      for (index_t i = 0; i < n; ++i) {
+        const double v = dir * src[i];
+        dst[i] = v;
+        mn = v < mn ? v : mn;  // NaN compares false: skipped
+        mx = v > mx ? v : mx;
+      }
+      if (!(mx > mn) || !std::isfinite(mx - mn)) std::abort();
+      const double k = 100.0 / (mx - mn);
+      for (index_t i = 0; i < n; ++i) dst[i] = (dst[i] - mn) * k;
+    }
+  };
+  parts.push_back({"for comparison: fused one-pass min-max, fresh output", measure(c.reps, !c.per_call_us, [&] {
+                     matrix y(n, m);
+                     fused(y);
+                     consume(y(0, 0));
+                   })});
+  {
+    matrix y(n, m);
+    parts.push_back({"for comparison: fused one-pass min-max, reused output", measure(c.reps, !c.per_call_us, [&] {
+                       fused(y);
+                       consume(y(0, 0));
+                     })});
+  }
+  std::printf("#### Breakdown of scoring at this size\n\n");
+  print_table(parts, t_base, false);
+}
+
+int arg_int(int argc, char** argv, const char* name, int fallback) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
+  return fallback;
+}
+
+bool has_flag(int argc, char** argv, const char* name) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int units = arg_int(argc, argv, "--units", 100000);
+  const int indicators = arg_int(argc, argv, "--indicators", 200);
+  const int reps = arg_int(argc, argv, "--reps", 7);
+  const int pii_reps = arg_int(argc, argv, "--pii-reps", 1000);
+  if (units < 4 || indicators < 2 || reps < 1 || pii_reps < 1) {
+    std::fprintf(stderr, "usage: bench_pipeline [--units N>=4] [--indicators M>=2] [--reps R] [--pii-reps R] [--no-pii]\n");
+    return 2;
+  }
+
+  std::printf("## compindex %s pipeline benchmark\n\n", COMPINDEX_VERSION_STRING);
+  std::printf("Compiler: %s; ", __VERSION__);
+#ifdef NDEBUG
+  std::printf("NDEBUG on; ");
+#else
+  std::printf("NDEBUG OFF (assertions on: build with -DCMAKE_BUILD_TYPE=Release); ");
+#endif
+  std::printf("Eigen SIMD: %s.\n\n", Eigen::SimdInstructionSetsInUse());
+
+  if (!has_flag(argc, argv, "--no-pii"))
+    run_case({"PII size", 63, {52, 21, 7, 2, 1}, pii_reps, true, false});
+
+  // The scale tree: 200 -> 40 -> 8 -> 2 -> 1 by default; other sizes keep the same shape.
+  std::vector<int> levels{indicators, std::max(2, indicators / 5), std::max(2, indicators / 25), 2, 1};
+  for (std::size_t l = 1; l < levels.size(); ++l) levels[l] = std::min(levels[l], levels[l - 1]);
+  levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+  if (levels.back() != 1) levels.push_back(1);
+  run_case({"Scale", units, levels, reps, false, true});
+  return 0;
+}
