@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import _core
 from .errors import DataError, SpecError
-from .framework import Framework
+from .framework import Framework, delimiter_hint
 
 UNIT_COLUMNS = ("unit", "uCode", "code")
 
@@ -25,7 +25,9 @@ def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
             break
     else:
         if isinstance(data.index, pd.RangeIndex):
-            raise DataError(f"{source}: no 'unit' column and no index of unit codes")
+            raise DataError(f"{source}: no 'unit' column and no index of unit codes{delimiter_hint(data.columns)}")
+    if len(data) == 0:
+        raise DataError(f"{source}: no units (the table has no rows)")
     units = [str(u).strip() if not (isinstance(u, float) and math.isnan(u)) else "" for u in data.index]
     seen: dict[str, int] = {}
     for i, u in enumerate(units):
@@ -34,9 +36,9 @@ def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
         if u in seen:
             raise DataError(f"{source}, row {i + 2}: unit {u!r} already appears in row {seen[u] + 2}")
         seen[u] = i
-    data = data.copy()
-    data.index = pd.Index(units, name="unit")
-    return data
+    # A new frame with the unit index; with pandas' copy-on-write (pandas >= 3) the values are
+    # shared with the caller's table, not copied (one copy of the data less at scale).
+    return data.set_axis(pd.Index(units, name="unit"), axis=0)
 
 
 def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:

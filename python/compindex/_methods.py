@@ -8,6 +8,7 @@ command line use.
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 from typing import Any, Callable
@@ -63,7 +64,21 @@ def _make(factories: dict[str, Callable[..., Any]], spec: Any, what: str, kinds:
     try:
         return factory(**params)
     except TypeError as e:
-        raise SpecError(f"{what}: bad parameters for {name!r}: {e}") from None
+        given = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        accepted = _parameter_names(factory, str(e))
+        takes = f"it takes {', '.join(accepted)}" if accepted else "it takes no parameters"
+        raise SpecError(f"{what}: bad parameters for {name!r} ({given}): {takes}") from None
+
+
+def _parameter_names(factory: Callable[..., Any], error: str) -> list[str]:
+    # A Python factory has a signature; a pybind11 class lists its constructor in the TypeError
+    # ("1. compindex._core...ZScore(*, mean: float = 0.0, sd: float = 1.0)").
+    try:
+        return [p for p in inspect.signature(factory).parameters if p != "self"]
+    except (TypeError, ValueError):
+        pass
+    m = re.search(r"^\s*1\.\s*\S+?\((.*)\)\s*$", error, re.MULTILINE)
+    return re.findall(r"(\w+)\s*:", m.group(1)) if m else []
 
 
 _N = _core.normalization

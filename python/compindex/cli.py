@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import _methods
 from .errors import CompindexWarning, DataError, Error
-from .framework import Framework
+from .framework import Framework, check_header, delimiter_hint
 
 __all__ = ["main"]
 
@@ -28,8 +28,10 @@ def read_data_csv(path: str) -> pd.DataFrame:
         raise DataError(f"{path}: no such file") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
+    check_header(path, df.columns)
     if "unit" not in df.columns:
-        raise DataError(f"{path}: no 'unit' column (the unit codes); columns are {', '.join(df.columns)}")
+        raise DataError(f"{path}: no 'unit' column (the unit codes); columns are {', '.join(df.columns)}"
+                        f"{delimiter_hint(df.columns)}")
     return df
 
 
@@ -127,12 +129,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"compindex: warning: {w.message}", file=sys.stderr)
         return status
     except Error as e:
-        print(f"compindex: error: {e}", file=sys.stderr)
+        print(f"compindex: error: {_one_line(str(e))}", file=sys.stderr)
         return 2
     except OSError as e:
         what = f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e)
-        print(f"compindex: error: {what}", file=sys.stderr)
+        print(f"compindex: error: {_one_line(what)}", file=sys.stderr)
         return 2
+
+
+def _one_line(message: str) -> str:
+    # An error is one line on stderr, whatever the message holds.
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 if __name__ == "__main__":  # pragma: no cover

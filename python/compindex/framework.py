@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import os
+import re
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -52,6 +54,34 @@ def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: b
     return value
 
 
+def check_header(path: str, columns: Iterable[Any], sep: Any = ",") -> None:
+    """Raise DataError if the CSV file's header names a column twice (pandas would silently rename
+    the second one ``name.1``)."""
+    names = [str(c) for c in columns]
+    if not any(re.fullmatch(r".+\.\d+", n) for n in names) or not (isinstance(sep, str) and len(sep) == 1):
+        return
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            header = next(csv.reader(f, delimiter=sep), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
+    seen: set[str] = set()
+    for name in (h.strip() for h in header):
+        if name in seen:
+            raise DataError(f"{path}: duplicate column {name!r} in the header")
+        seen.add(name)
+
+
+def delimiter_hint(columns: Iterable[Any]) -> str:
+    """A hint for a table read as one column because its cells are not separated by commas."""
+    names = [str(c) for c in columns]
+    if len(names) == 1:
+        for d in (";", "\t", "|"):
+            if d in names[0]:
+                return f" (the file seems to separate cells with {d!r}; compindex reads comma-separated files)"
+    return ""
+
+
 def _text(cell: Any) -> str:
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return ""
@@ -95,7 +125,8 @@ class Framework:
         df = df.copy()
         df.columns = [str(c).strip() for c in df.columns]
         if "code" not in df.columns:
-            raise SpecError(f"{source}: no 'code' column (columns are {', '.join(map(str, df.columns))})")
+            raise SpecError(f"{source}: no 'code' column (columns are {', '.join(map(str, df.columns))})"
+                            f"{delimiter_hint(df.columns)}")
         df = df.reset_index(drop=True)
         row0 = 2 if source.endswith(".csv") else 1  # CSV rows count the header as row 1
         codes, parents, weights, directions, names, kinds = [], [], [], [], [], []
@@ -153,6 +184,8 @@ class Framework:
             raise DataError(f"{path}: no such file") from None
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
             raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
+        if not {"header", "names", "usecols"} & set(read_csv_kwargs):
+            check_header(path, df.columns, read_csv_kwargs.get("sep", read_csv_kwargs.get("delimiter", ",")))
         return cls.from_frame(df, source=path)
 
     @classmethod

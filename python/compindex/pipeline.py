@@ -169,13 +169,14 @@ class Result:
     @cached_property
     def scores(self) -> pd.DataFrame:
         """Units x every node (indicators normalized, aggregates), in framework order."""
-        return pd.DataFrame(np.asarray(self._core.scores(self.framework._core)), index=self.units, columns=self.framework.codes)
+        return pd.DataFrame(np.asarray(self._core.scores(self.framework._core)), index=self.units, columns=self.framework.codes,
+                            copy=False)
 
     @cached_property
     def ranks(self) -> pd.DataFrame:
         """Units x every node: 1 = best, ties share the best place, missing scores unranked (<NA>)."""
         r = np.asarray(self._core.ranks)
-        return pd.DataFrame(r, index=self.units, columns=self.framework.codes).astype("Int64")
+        return pd.DataFrame(r, index=self.units, columns=self.framework.codes, copy=False).astype("Int64")
 
     @property
     def index(self) -> pd.Series:
