@@ -7,6 +7,13 @@
 
 namespace compindex::statistics {
 
+/// Count, minimum and maximum of the non-missing values, in one pass (min/max NaN if none).
+struct summary {
+  index_t count = 0;
+  double min = 0.0, max = 0.0;
+};
+summary summarize(const double* x, index_t n);
+
 /// Number of non-missing values.
 index_t count(vector_cref x);
 /// Mean of the non-missing values; NaN if there are none.

@@ -94,39 +94,40 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
                                        const column_context& c) {
   using namespace normalization;
   const index_t n = x.size();
-  const index_t avail = statistics::count(x);
-  if (avail == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
+  // One pass for count, minimum and maximum of the undirected values.
+  const auto sm = statistics::summarize(x.data(), n);
+  if (sm.count == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
+  const index_t avail = sm.count;
   if (uses_range(m) && !(r.lower < r.upper) && !(r.lower > r.upper))
     detail::throw_spec("normalization range: lower and upper must differ, got " + detail::fmt_double(r.lower));
   if (std::holds_alternative<fraction_of_max>(m)) {
     // Works on undirected values: the best value is the max (direction +1) or the min (direction -1).
-    const double mn = statistics::min(x), mx = statistics::max(x);
-    if (!(mn > 0.0))
+    const double mn0 = sm.min, mx0 = sm.max;
+    if (!(mn0 > 0.0))
       detail::throw_data("indicator '" + detail::ind_name(c) + "': fraction_of_max needs positive values, the minimum is " +
-                         detail::fmt_double(mn));
-    for (index_t i = 0; i < n; ++i) x[i] = c.direction > 0 ? x[i] / mx : mn / x[i];
+                         detail::fmt_double(mn0));
+    for (index_t i = 0; i < n; ++i) x[i] = c.direction > 0 ? x[i] / mx0 : mn0 / x[i];
     detail::to_range(x, r);
     return;
   }
-  if (c.direction < 0) x = -x;
-  const double mn = statistics::min(x), mx = statistics::max(x);
+  const double dir = c.direction < 0 ? -1.0 : 1.0;
+  // Directed minimum and maximum.
+  const double mn = dir > 0 ? sm.min : -sm.max, mx = dir > 0 ? sm.max : -sm.min;
   auto constant_error = [&](const char* method_name) {
-    detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(c.direction * mn) +
+    detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(sm.min) +
                        "); " + method_name + " is undefined for it");
   };
+  if (m.index() == 0 || m.index() == 3) {
+    // min_max and distance_to_max in one pass: direction, scaling and range together. (The two
+    // formulas are equal; distance_to_max is COINr's 1 - (max - x)/(max - min).)
+    if (!(mx > mn)) constant_error(m.index() == 0 ? "min_max" : "distance_to_max");
+    const double w = mx - mn, lo = r.lower, span = r.upper - r.lower;
+    double* __restrict v = x.data();
+    for (index_t i = 0; i < n; ++i) v[i] = lo + span * ((dir * v[i] - mn) / w);
+    return;
+  }
+  if (dir < 0) x = -x;
   switch (m.index()) {
-    case 0:    // min_max
-    case 3: {  // distance_to_max: 1 - (max - x)/(max - min)
-      if (!(mx > mn)) constant_error(m.index() == 0 ? "min_max" : "distance_to_max");
-      const double w = mx - mn;
-      if (m.index() == 0) {
-        for (index_t i = 0; i < n; ++i) x[i] = (x[i] - mn) / w;
-      } else {
-        for (index_t i = 0; i < n; ++i) x[i] = 1.0 - (mx - x[i]) / w;
-      }
-      detail::to_range(x, r);
-      return;
-    }
     case 1: {  // z_score
       const auto& z = std::get<z_score>(m);
       const double mu = statistics::mean(x), s = statistics::sd(x);

@@ -236,22 +236,28 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
     detail::throw_data("data: " + std::to_string(raw.cols()) + " indicator columns, but the framework has " +
                        std::to_string(ni) + " indicators");
   auto icode = [&](index_t j) -> const std::string& { return fw.at(fw.indicators()[static_cast<std::size_t>(j)]).code; };
-  for (index_t j = 0; j < ni; ++j) {
-    bool any = false;
-    for (index_t i = 0; i < n; ++i) {
-      const double v = raw(i, j);
-      if (std::isinf(v))
-        detail::throw_data("indicator '" + icode(j) + "': unit '" + units[static_cast<std::size_t>(i)] + "' has an infinite value");
-      any = any || !std::isnan(v);
+  // Input checks (an infinite value, an indicator without data), one pass per column. When no stage
+  // runs before normalization they are made there, on the column already in cache.
+  auto check_column = [&](index_t j) {
+    const auto sm = statistics::summarize(raw.col(j).data(), n);
+    if (sm.count == 0) detail::throw_data("indicator '" + icode(j) + "' has no data (every value is missing)");
+    if (std::isinf(sm.min) || std::isinf(sm.max)) {
+      for (index_t i = 0; i < n; ++i)
+        if (std::isinf(raw(i, j)))
+          detail::throw_data("indicator '" + icode(j) + "': unit '" + units[static_cast<std::size_t>(i)] + "' has an infinite value");
     }
-    if (!any) detail::throw_data("indicator '" + icode(j) + "' has no data (every value is missing)");
-  }
+  };
+  bool any_denominator = false, any_imputation = false, any_treatment = false;
+  for (auto& d : p.denominator) any_denominator = any_denominator || !d.empty();
+  for (auto& m : p.imputation) any_imputation = any_imputation || m.index() != 0;
+  for (auto& m : p.treatment) any_treatment = any_treatment || m.index() != 0;
+  const bool checks_first = any_denominator || any_imputation || any_treatment;
+  if (checks_first)
+    for (index_t j = 0; j < ni; ++j) check_column(j);
   out.units = data.shared_units();
   out.raw = data.shared_values();
 
   // Denomination.
-  bool any_denominator = false;
-  for (auto& d : p.denominator) any_denominator = any_denominator || !d.empty();
   if (any_denominator) {
     auto den = std::make_shared<matrix>(raw);
     for (index_t j = 0; j < ni; ++j) {
@@ -284,8 +290,6 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   }
 
   // Imputation.
-  bool any_imputation = false;
-  for (auto& m : p.imputation) any_imputation = any_imputation || m.index() != 0;
   out.imputed_cells.clear();
   if (any_imputation) {
     auto imp = std::make_shared<matrix>(*out.denominated);
@@ -308,8 +312,6 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   }
 
   // Outlier treatment.
-  bool any_treatment = false;
-  for (auto& m : p.treatment) any_treatment = any_treatment || m.index() != 0;
   out.treatment.clear();
   if (any_treatment) {
     auto tr = std::make_shared<matrix>(*out.imputed);
@@ -326,11 +328,26 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
     out.treated = out.imputed;
   }
 
-  // Transform and normalization.
-  auto nm = std::make_shared<matrix>(*out.treated);
+  // Transform and normalization, column by column into the output. A result re-used for another
+  // run (uncertainty analysis, benchmarks) keeps its normalized matrix when nobody else holds it:
+  // writing into memory already mapped is several times faster than into a fresh allocation.
+  std::shared_ptr<const matrix> nm_owner;
+  matrix* nm = nullptr;
+  if (out.normalized && out.normalized.use_count() == 1 && out.normalized->rows() == n && out.normalized->cols() == ni &&
+      out.normalized != out.treated) {
+    nm_owner = std::move(out.normalized);
+    nm = const_cast<matrix*>(nm_owner.get());  // created non-const by make_shared<matrix> below; sole owner
+  } else {
+    auto fresh = std::make_shared<matrix>(n, ni);
+    nm = fresh.get();
+    nm_owner = std::move(fresh);
+  }
+  const matrix& src = *out.treated;
   for (index_t j = 0; j < ni; ++j) {
+    if (!checks_first) check_column(j);
     const node& nd = fw.at(fw.indicators()[static_cast<std::size_t>(j)]);
     const auto& tf = p.transform[static_cast<std::size_t>(j)];
+    nm->col(j) = src.col(j);
     transform_column(tf, nm->col(j), nd.code, units);
     column_context ctx;
     ctx.indicator = &nd.code;
@@ -342,7 +359,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
     ctx.target = nd.target;
     normalize_column(p.normalization[static_cast<std::size_t>(j)], p.output_range[static_cast<std::size_t>(j)], nm->col(j), ctx);
   }
-  out.normalized = std::move(nm);
+  out.normalized = std::move(nm_owner);
 }
 
 COMPINDEX_INLINE aggregator::aggregator(const framework& fw) : fw_(&fw), child_codes_(fw.n_aggregates()) {

@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <numeric>
 #include <vector>
 
@@ -50,11 +54,48 @@ inline double pearson_of(const std::vector<double>& a, const std::vector<double>
 }
 }  // namespace detail
 
-COMPINDEX_INLINE index_t count(vector_cref x) {
-  index_t n = 0;
-  for (index_t i = 0; i < x.size(); ++i) n += !std::isnan(x[i]);
-  return n;
+COMPINDEX_INLINE summary summarize(const double* x, index_t n) {
+  // Comparisons with NaN are false, so missing values leave min and max alone. GCC does not
+  // vectorize this min/max reduction by itself (it must keep NaN semantics), so on x86 the SSE2
+  // min/max instructions do it: they return their second operand when either is NaN, which is
+  // exactly "skip the missing value".
+  double mn = std::numeric_limits<double>::infinity(), mx = -mn, c = 0.0;
+  index_t i = 0;
+#if defined(__SSE2__)
+  __m128d vmn0 = _mm_set1_pd(mn), vmn1 = vmn0, vmx0 = _mm_set1_pd(mx), vmx1 = vmx0;
+  __m128d vc0 = _mm_setzero_pd(), vc1 = vc0;
+  const __m128d one = _mm_set1_pd(1.0);
+  for (; i + 4 <= n; i += 4) {
+    const __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
+    vmn0 = _mm_min_pd(a, vmn0);
+    vmn1 = _mm_min_pd(b, vmn1);
+    vmx0 = _mm_max_pd(a, vmx0);
+    vmx1 = _mm_max_pd(b, vmx1);
+    vc0 = _mm_add_pd(vc0, _mm_and_pd(_mm_cmpord_pd(a, a), one));
+    vc1 = _mm_add_pd(vc1, _mm_and_pd(_mm_cmpord_pd(b, b), one));
+  }
+  alignas(16) double t[2];
+  _mm_store_pd(t, _mm_min_pd(vmn0, vmn1));
+  mn = std::min(t[0], t[1]);
+  _mm_store_pd(t, _mm_max_pd(vmx0, vmx1));
+  mx = std::max(t[0], t[1]);
+  _mm_store_pd(t, _mm_add_pd(vc0, vc1));
+  c = t[0] + t[1];
+#endif
+  for (; i < n; ++i) {
+    const double v = x[i];
+    mn = v < mn ? v : mn;
+    mx = v > mx ? v : mx;
+    c += v == v ? 1.0 : 0.0;
+  }
+  summary s;
+  s.count = static_cast<index_t>(c);
+  s.min = s.count ? mn : std::nan("");
+  s.max = s.count ? mx : std::nan("");
+  return s;
 }
+
+COMPINDEX_INLINE index_t count(vector_cref x) { return summarize(x.data(), x.size()).count; }
 
 COMPINDEX_INLINE double mean(vector_cref x) {
   double s = 0.0;
@@ -84,19 +125,9 @@ COMPINDEX_INLINE double sd(vector_cref x) {
   return n > 1 ? std::sqrt(s / static_cast<double>(n - 1)) : std::nan("");
 }
 
-COMPINDEX_INLINE double min(vector_cref x) {
-  double m = std::nan("");
-  for (index_t i = 0; i < x.size(); ++i)
-    if (!std::isnan(x[i]) && !(x[i] >= m)) m = x[i];
-  return m;
-}
+COMPINDEX_INLINE double min(vector_cref x) { return summarize(x.data(), x.size()).min; }
 
-COMPINDEX_INLINE double max(vector_cref x) {
-  double m = std::nan("");
-  for (index_t i = 0; i < x.size(); ++i)
-    if (!std::isnan(x[i]) && !(x[i] <= m)) m = x[i];
-  return m;
-}
+COMPINDEX_INLINE double max(vector_cref x) { return summarize(x.data(), x.size()).max; }
 
 COMPINDEX_INLINE double skewness(vector_cref x) {
   const double m = mean(x);
