@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import _core
 from .errors import DataError, SpecError
-from .framework import Framework, delimiter_hint
+from .framework import Framework, comma_advice, delimiter_hint
 
 UNIT_COLUMNS = ("unit", "uCode", "code")
 
@@ -61,9 +61,7 @@ def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
                 out[i] = float(text)
             except ValueError:
                 where = f"{source}, row {i + 2}, column {column!r} (unit {unit!r})"
-                if "," in text and text.replace(",", "").replace(".", "").lstrip("+-").isdigit():
-                    raise DataError(f"{where}: {text!r} uses a decimal comma; write {text.replace(',', '.')}") from None
-                raise DataError(f"{where}: {text!r} is not a number") from None
+                raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number'}") from None
     bad = np.flatnonzero(np.isinf(out))
     if bad.size:
         unit = values.index[bad[0]]

@@ -41,9 +41,7 @@ def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: b
         try:
             value = float(text)
         except ValueError:
-            if "," in text and text.replace(",", "").replace(".", "").lstrip("+-").isdigit():
-                raise DataError(f"{where}: {text!r} uses a decimal comma; write {text.replace(',', '.')}") from None
-            raise DataError(f"{where}: {text!r} is not a number") from None
+            raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number'}") from None
     else:
         try:
             value = float(cell)
@@ -52,6 +50,30 @@ def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: b
     if math.isinf(value):
         raise DataError(f"{where}: {cell!r} is infinite")
     return value
+
+
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")  # 1,234 or 1,234.5
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3})+,\d*")  # 1.234,5
+_DECIMAL_COMMA = re.compile(r"\d*,\d+|\d+,")  # 1,5 or ,5
+
+
+def comma_advice(text: str) -> str | None:
+    """What to write instead of a number with commas (a decimal comma, or commas or dots between
+    thousands), or None if the text is not such a number."""
+    t = text.strip()
+    body = t.lstrip("+-")
+    sign = t[: len(t) - len(body)]
+    if _THOUSANDS_DOT.fullmatch(body):
+        return f"{t!r} uses a decimal comma and dots between thousands; write {sign}{body.replace('.', '').replace(',', '.')}"
+    if _THOUSANDS_COMMA.fullmatch(body):
+        plain = sign + body.replace(",", "")
+        if "." in body or body.count(",") > 1:
+            return f"{t!r} uses commas between thousands; write {plain}"
+        return (f"{t!r} has a comma: write {plain} if it separates thousands, or {sign}{body.replace(',', '.')} "
+                "if it is a decimal comma")
+    if _DECIMAL_COMMA.fullmatch(body):
+        return f"{t!r} uses a decimal comma; write {sign}{body.replace(',', '.')}"
+    return None
 
 
 def check_header(path: str, columns: Iterable[Any], sep: Any = ",") -> None:

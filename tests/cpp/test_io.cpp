@@ -118,4 +118,26 @@ BOOST_AUTO_TEST_CASE(dataset_from_a_table) {
   BOOST_TEST(data_error_with([&] { ci::read_dataset(parse("unit,a,b,c\n"), fw); }, "no data rows"));
 }
 
+// Bad inputs the robustness work found (docs/robustness.md): advice that fits the number written,
+// no hexadecimal, and no silent default for a written missing marker in a weight or direction.
+BOOST_AUTO_TEST_CASE(numbers_with_commas_hex_and_written_markers) {
+  BOOST_TEST(data_error_with([] { ci::parse_number("-12,5", "w"); }, "'-12,5' uses a decimal comma; write numbers with a decimal point (e.g. -12.5)"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("1,234.5", "w"); }, "w: '1,234.5' uses commas between thousands; write 1234.5"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("1,234,567", "w"); }, "'1,234,567' uses commas between thousands; write 1234567"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("1.234,5", "w"); },
+                             "'1.234,5' uses a decimal comma and dots between thousands; write 1234.5"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("1,000", "w"); },
+                             "'1,000' has a comma: write 1000 if it separates thousands, or 1.000 if it is a decimal comma"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("1,,2", "w"); }, "'1,,2' is not a number"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("0x1p3", "w"); }, "'0x1p3' is not a number"));
+  BOOST_TEST(data_error_with([] { ci::parse_number("0X10", "w"); }, "'0X10' is not a number"));
+  BOOST_TEST(data_error_with([] { ci::read_framework(parse("code,parent,weight\nI,,\na,I,NaN\nb,I,1\n")); },
+                             "test.csv, row 3, column 'weight': 'NaN' is not a number (leave the cell empty for the default)"));
+  BOOST_TEST(data_error_with([] { ci::read_framework(parse("code,parent,direction\nI,,\na,I,NA\nb,I,1\n")); },
+                             "test.csv, row 3, column 'direction': 'NA' is not a number (leave the cell empty for the default)"));
+  auto fw = ci::read_framework(parse("code,parent,weight,direction\nI,,,\na,I, ,\nb,I,2,-1\n"));
+  BOOST_TEST(fw.at(fw.index_of("a")).weight == 1.0);  // an empty (or blank) cell is the default
+  BOOST_TEST(fw.at(fw.index_of("b")).direction == -1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -168,7 +168,8 @@ BOOST_AUTO_TEST_CASE(integration_error_beats_monte_carlo) {
 BOOST_AUTO_TEST_CASE(rejects_bad_dimensions) {
   BOOST_CHECK_THROW(compindex::sobol_sequence(0), spec_error);
   BOOST_CHECK_THROW(compindex::sobol_sequence(compindex::sobol_sequence::max_dims + 1), spec_error);
-  BOOST_CHECK_NO_THROW(compindex::sobol_sequence(compindex::sobol_sequence::max_dims));
+  // (void) keeps "T(T::name);" from parsing as a declaration (clang rejects it; it would test nothing)
+  BOOST_CHECK_NO_THROW(static_cast<void>(compindex::sobol_sequence(compindex::sobol_sequence::max_dims)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -36,6 +36,55 @@ inline std::string lower(std::string s) {
   return s;
 }
 
+// What to write instead of a number with commas: a decimal comma (1,5), commas between thousands
+// (1,234.5 or 1,234,567), or dots between thousands with a decimal comma (1.234,5); "1,000" may be
+// either. Empty if the text is not such a number.
+inline std::string comma_advice(const std::string& s) {
+  const std::size_t a = !s.empty() && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+  const std::string sign = s.substr(0, a);
+  if (s.find(',') == std::string::npos) return {};
+  std::vector<std::string> runs(1);  // digit runs, split at each ',' or '.'
+  std::string seps;
+  for (std::size_t i = a; i < s.size(); ++i) {
+    const char c = s[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      runs.back() += c;
+    } else if (c == ',' || c == '.') {
+      seps += c;
+      runs.emplace_back();
+    } else {
+      return {};
+    }
+  }
+  const std::size_t n = seps.size();
+  auto groups_of_3 = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k)
+      if (runs[k].size() != 3) return false;
+    return true;
+  };
+  auto join = [&](std::size_t to) {
+    std::string out;
+    for (std::size_t k = 0; k < to; ++k) out += runs[k];
+    return out;
+  };
+  const bool lead = !runs[0].empty() && runs[0].size() <= 3;
+  const std::string q = "'" + s + "'";
+  // 1.234,5: dots between thousands, then a decimal comma.
+  if (n >= 2 && seps.back() == ',' && seps.find_first_not_of('.') == n - 1 && lead && groups_of_3(1, n))
+    return q + " uses a decimal comma and dots between thousands; write " + sign + join(n) + "." + runs[n];
+  // 1,234 / 1,234,567 / 1,234.5: commas between thousands (then perhaps a decimal point).
+  const std::size_t m = std::min(seps.find_first_not_of(','), n);
+  if (m >= 1 && (m == n || (m == n - 1 && seps.back() == '.')) && lead && groups_of_3(1, m + 1)) {
+    const std::string plain = sign + join(m + 1) + (m == n ? std::string() : "." + runs[n]);
+    if (m < n || m > 1) return q + " uses commas between thousands; write " + plain;
+    return q + " has a comma: write " + plain + " if it separates thousands, or " + sign + runs[0] + "." + runs[1] +
+           " if it is a decimal comma";
+  }
+  if (n == 1 && !(runs[0].empty() && runs[1].empty()))
+    return q + " uses a decimal comma; write numbers with a decimal point (e.g. " + sign + runs[0] + "." + runs[1] + ")";
+  return {};
+}
+
 inline std::string cell_where(const table& t, std::size_t row, std::size_t col) {
   return t.source + ", row " + std::to_string(row + 2) + ", column '" + t.header[col] + "'";
 }
@@ -134,13 +183,10 @@ COMPINDEX_INLINE double parse_number(const std::string& raw, const std::string& 
   char* e = nullptr;
   errno = 0;
   const double v = std::strtod(b, &e);
-  if (e == b || *e != '\0') {
-    const bool comma_decimal = s.find(',') != std::string::npos &&
-                               std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ',' || c == '.' || c == '-' || c == '+'; });
-    if (comma_decimal)
-      detail::throw_data(where + ": '" + s + "' uses a decimal comma; write numbers with a decimal point (e.g. " +
-                         [&] { std::string t = s; std::replace(t.begin(), t.end(), ',', '.'); return t; }() + ")");
-    detail::throw_data(where + ": '" + s + "' is not a number");
+  // strtod also reads hexadecimal ("0x1p3"), which Python's float() and spreadsheets do not.
+  if (e == b || *e != '\0' || s.find_first_of("xX") != std::string::npos) {
+    const std::string advice = detail::comma_advice(s);
+    detail::throw_data(where + ": " + (advice.empty() ? "'" + s + "' is not a number" : advice));
   }
   if (std::isinf(v)) detail::throw_data(where + ": '" + s + "' is infinite");
   if (std::isnan(v)) return nan;
@@ -164,15 +210,21 @@ COMPINDEX_INLINE framework read_framework(const table& meta) {
     if (nd.code.empty()) detail::throw_data(where(c_code) + ": empty code");
     if (c_parent >= 0) nd.parent = cell(c_parent);
     if (c_name >= 0) nd.name = cell(c_name);
-    if (c_weight >= 0 && !cell(c_weight).empty()) {
+    // An empty weight or direction takes the default; a written missing marker (NA, NaN, ...) is
+    // an error, as in the Python package, rather than a silent default.
+    auto written_missing = [&](std::ptrdiff_t c) {
+      detail::throw_data(where(c) + ": '" + detail::trim(cell(c)) + "' is not a number (leave the cell empty for the default)");
+    };
+    if (c_weight >= 0 && !detail::trim(cell(c_weight)).empty()) {
       nd.weight = parse_number(cell(c_weight), where(c_weight));
-      if (std::isnan(nd.weight)) nd.weight = 1.0;
+      if (std::isnan(nd.weight)) written_missing(c_weight);
     }
-    if (c_dir >= 0 && !cell(c_dir).empty()) {
+    if (c_dir >= 0 && !detail::trim(cell(c_dir)).empty()) {
       const double d = parse_number(cell(c_dir), where(c_dir));
-      if (!(d == 1.0 || d == -1.0) && !std::isnan(d))
+      if (std::isnan(d)) written_missing(c_dir);
+      if (!(d == 1.0 || d == -1.0))
         detail::throw_data(where(c_dir) + ": direction must be 1 or -1, got '" + cell(c_dir) + "'");
-      nd.direction = std::isnan(d) ? 1 : static_cast<int>(d);
+      nd.direction = static_cast<int>(d);
     }
     if (c_kind >= 0) {
       const std::string k = detail::lower(cell(c_kind));
