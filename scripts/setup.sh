@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what compindex needs from Debian (Eigen, Boost.Test, a C++ compiler and CMake) when it is
-# missing. Everything else comes from PyPI through `pip install .`. Sourced by demo.sh and test.sh.
+# Installs what compindex needs from Debian (Eigen, Boost.Test, a C++ compiler and CMake; clang and
+# its libFuzzer runtime for the tests) when it is missing. Everything else comes from PyPI through
+# `pip install .`. Sourced by demo.sh and test.sh.
 set -euo pipefail
 
 need=()
@@ -8,6 +9,9 @@ need=()
 [ -f /usr/include/boost/test/unit_test.hpp ] || need+=(libboost-test-dev)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
+# clang with its sanitizer and libFuzzer runtimes: test.sh's sanitizer and fuzzing build.
+command -v clang++ >/dev/null 2>&1 || need+=(clang)
+compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null || need+=(libclang-rt-14-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "compindex: installing Debian packages: ${need[*]}"
   sudo_cmd=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs compindex and runs every test: the C++ suites (Boost.Test, ODR and header checks,
-# CMake consumer projects) through ctest, then the Python suite (pytest) against the installed
+# CMake consumer projects) through ctest, the C++ suites again under ASan+UBSan with a short libFuzzer
+# run of the CSV reader (clang), then the Python suite (pytest) against the installed
 # package.   bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,18 @@ echo "== C++ tests"
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Release -DCOMPINDEX_WERROR=ON -DCOMPINDEX_BUILD_EXAMPLES=ON >/dev/null
 cmake --build build/test -j"$jobs"
 ctest --test-dir build/test --output-on-failure -j"$jobs"
+
+echo "== C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, and a short fuzz run (clang)"
+# A second build of everything (library and tests) with the sanitizers, at -O0 (a third of the
+# compile time of -O1; the sanitizers check the same) and only the two
+# targets it runs; see docs/robustness.md.
+cmake -S . -B build/sanitize -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+      "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -gline-tables-only" \
+      "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+      -DCOMPINDEX_SANITIZE=ON -DCOMPINDEX_BUILD_FUZZERS=ON >/dev/null
+cmake --build build/sanitize -j"$jobs" --target sanitize_checks  # compindex_tests and fuzz_csv
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -R '^(cpp|fuzz)\.' -E '^cpp\.header_only_odr$'
 
 echo "== Python tests"
 # Run from outside the source tree so `import compindex` is the installed package.
