@@ -343,7 +343,7 @@ COMPINDEX_INLINE vector engine::nominal_ranks() const {
   return p_->nominal.ranks.col(static_cast<index_t>(p_->fw.root()));
 }
 
-COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const options&) {
+COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const options& opt) {
   ua_result s;
   s.units = e.units();
   s.factor_names = e.factor_names();
@@ -388,27 +388,43 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
     }
     if (m) s.mean_abs_shift[r] = sum / static_cast<double>(m);
   }
-  // P(rank_i < rank_j) over the replications in which both are ranked. Row-major counters and a
-  // copy of each replication's ranks keep the O(units^2) inner loop contiguous.
+  // P(rank_i < rank_j) over the replications in which both are ranked. Row-major counters, and
+  // the units split over threads by row i (each thread owns its rows: no sharing, and every sum
+  // runs over the replications in the same order whatever the thread count).
   const auto nn = static_cast<std::size_t>(n);
-  std::vector<double> wins(nn * nn, 0.0), both(nn * nn, 0.0), row(nn), valid(nn);
-  for (index_t r = 0; r < rows; ++r) {
-    if (!ok[static_cast<std::size_t>(r)]) continue;
+  std::vector<double> wins(nn * nn, 0.0), both(nn * nn, 0.0);
+  // Replication-major copy of the ranks (NaN as 0 with a validity flag) so the inner loop is contiguous.
+  std::vector<double> rk(static_cast<std::size_t>(rows) * nn), valid(static_cast<std::size_t>(rows) * nn);
+  for (index_t r = 0; r < rows; ++r)
     for (std::size_t j = 0; j < nn; ++j) {
       const double x = runs.ranks(r, static_cast<index_t>(j));
-      valid[j] = std::isnan(x) ? 0.0 : 1.0;
-      row[j] = std::isnan(x) ? 0.0 : x;
+      const bool v = ok[static_cast<std::size_t>(r)] && !std::isnan(x);
+      rk[static_cast<std::size_t>(r) * nn + j] = v ? x : 0.0;
+      valid[static_cast<std::size_t>(r) * nn + j] = v ? 1.0 : 0.0;
     }
-    for (std::size_t i = 0; i < nn; ++i) {
-      if (valid[i] == 0.0) continue;
-      const double a = row[i];
-      double* wi = &wins[i * nn];
-      double* bi = &both[i * nn];
-      for (std::size_t j = 0; j < nn; ++j) {
-        bi[j] += valid[j];
-        wi[j] += (a < row[j]) ? valid[j] : 0.0;
+  auto count_rows = [&](std::size_t i0, std::size_t i1) {
+    for (index_t r = 0; r < rows; ++r) {
+      const double* row = &rk[static_cast<std::size_t>(r) * nn];
+      const double* val = &valid[static_cast<std::size_t>(r) * nn];
+      for (std::size_t i = i0; i < i1; ++i) {
+        if (val[i] == 0.0) continue;
+        const double a = row[i];
+        double* wi = &wins[i * nn];
+        double* bi = &both[i * nn];
+        for (std::size_t j = 0; j < nn; ++j) {
+          bi[j] += val[j];
+          wi[j] += (a < row[j]) ? val[j] : 0.0;
+        }
       }
     }
+  };
+  const unsigned nt = detail::thread_count(opt.threads, nn);
+  if (nt == 1) {
+    count_rows(0, nn);
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < nt; ++t) pool.emplace_back(count_rows, nn * t / nt, nn * (t + 1) / nt);
+    for (auto& th : pool) th.join();
   }
   s.outrank_probability = matrix::Constant(n, n, nan);
   for (std::size_t i = 0; i < nn; ++i)
