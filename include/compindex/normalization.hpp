@@ -7,6 +7,7 @@
 
 #include "config.hpp"
 #include "error.hpp"
+#include "statistics.hpp"
 #include "transform.hpp"
 #include "types.hpp"
 
@@ -89,6 +90,13 @@ struct column_context {
 ///         data, a reference unit without a value, non-positive values under fraction_of_max.
 /// @throws spec_error for missing goalposts or target, or lower >= upper.
 void normalize_column(const normalization::method& m, const range& r, Eigen::Ref<vector> x, const column_context& ctx);
+
+/// Normalizes `src` into `dst` in one pass, given the column's summary (count, min, max of the
+/// undirected values), for the methods that need nothing else (min_max, distance_to_max).
+/// @return false (nothing written) for other methods: use normalize_column.
+/// @throws data_error for a constant indicator or one without data
+bool normalize_column_into(const normalization::method& m, const range& r, const double* src, double* dst, index_t n,
+                           const statistics::summary& summary, const column_context& ctx);
 
 /// Ascending ranks of a column (1 = smallest), ties sharing the lowest place, NaN kept.
 vector ascending_ranks(vector_cref x);

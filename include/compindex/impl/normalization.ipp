@@ -90,6 +90,24 @@ inline void to_range(Eigen::Ref<vector> x, const range& r) {
 
 }  // namespace detail
 
+COMPINDEX_INLINE bool normalize_column_into(const normalization::method& m, const range& r, const double* src, double* dst,
+                                            index_t n, const statistics::summary& sm, const column_context& c) {
+  // min_max and distance_to_max in one pass: direction, scaling and range together. (The two
+  // formulas are equal; distance_to_max is COINr's 1 - (max - x)/(max - min).)
+  if (!(m.index() == 0 || m.index() == 3)) return false;
+  if (sm.count == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
+  if (!(r.lower < r.upper) && !(r.lower > r.upper))
+    detail::throw_spec("normalization range: lower and upper must differ, got " + detail::fmt_double(r.lower));
+  const double dir = c.direction < 0 ? -1.0 : 1.0;
+  const double mn = dir > 0 ? sm.min : -sm.max, mx = dir > 0 ? sm.max : -sm.min;
+  if (!(mx > mn))
+    detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(sm.min) + "); " +
+                       (m.index() == 0 ? "min_max" : "distance_to_max") + " is undefined for it");
+  const double w = mx - mn, lo = r.lower, span = r.upper - r.lower;
+  for (index_t i = 0; i < n; ++i) dst[i] = lo + span * ((dir * src[i] - mn) / w);
+  return true;
+}
+
 COMPINDEX_INLINE void normalize_column(const normalization::method& m, const range& r, Eigen::Ref<vector> x,
                                        const column_context& c) {
   using namespace normalization;
@@ -117,15 +135,7 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
     detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(sm.min) +
                        "); " + method_name + " is undefined for it");
   };
-  if (m.index() == 0 || m.index() == 3) {
-    // min_max and distance_to_max in one pass: direction, scaling and range together. (The two
-    // formulas are equal; distance_to_max is COINr's 1 - (max - x)/(max - min).)
-    if (!(mx > mn)) constant_error(m.index() == 0 ? "min_max" : "distance_to_max");
-    const double w = mx - mn, lo = r.lower, span = r.upper - r.lower;
-    double* __restrict v = x.data();
-    for (index_t i = 0; i < n; ++i) v[i] = lo + span * ((dir * v[i] - mn) / w);
-    return;
-  }
+  if (normalize_column_into(m, r, x.data(), x.data(), n, sm, c)) return;
   if (dir < 0) x = -x;
   switch (m.index()) {
     case 1: {  // z_score

@@ -238,8 +238,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   auto icode = [&](index_t j) -> const std::string& { return fw.at(fw.indicators()[static_cast<std::size_t>(j)]).code; };
   // Input checks (an infinite value, an indicator without data), one pass per column. When no stage
   // runs before normalization they are made there, on the column already in cache.
-  auto check_column = [&](index_t j) {
-    const auto sm = statistics::summarize(raw.col(j).data(), n);
+  auto check_summary = [&](index_t j, const statistics::summary& sm) {
     if (sm.count == 0) detail::throw_data("indicator '" + icode(j) + "' has no data (every value is missing)");
     if (std::isinf(sm.min) || std::isinf(sm.max)) {
       for (index_t i = 0; i < n; ++i)
@@ -247,6 +246,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
           detail::throw_data("indicator '" + icode(j) + "': unit '" + units[static_cast<std::size_t>(i)] + "' has an infinite value");
     }
   };
+  auto check_column = [&](index_t j) { check_summary(j, statistics::summarize(raw.col(j).data(), n)); };
   bool any_denominator = false, any_imputation = false, any_treatment = false;
   for (auto& d : p.denominator) any_denominator = any_denominator || !d.empty();
   for (auto& m : p.imputation) any_imputation = any_imputation || m.index() != 0;
@@ -344,11 +344,9 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   }
   const matrix& src = *out.treated;
   for (index_t j = 0; j < ni; ++j) {
-    if (!checks_first) check_column(j);
     const node& nd = fw.at(fw.indicators()[static_cast<std::size_t>(j)]);
     const auto& tf = p.transform[static_cast<std::size_t>(j)];
-    nm->col(j) = src.col(j);
-    transform_column(tf, nm->col(j), nd.code, units);
+    const auto& method = p.normalization[static_cast<std::size_t>(j)];
     column_context ctx;
     ctx.indicator = &nd.code;
     ctx.units = &units;
@@ -357,7 +355,20 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
     ctx.lower = nd.lower;
     ctx.upper = nd.upper;
     ctx.target = nd.target;
-    normalize_column(p.normalization[static_cast<std::size_t>(j)], p.output_range[static_cast<std::size_t>(j)], nm->col(j), ctx);
+    if (tf.index() == 0) {
+      // The common case, in two passes over the column: its summary (which also makes the input
+      // checks), then the normalized values written straight into the output.
+      const auto sm = statistics::summarize(src.col(j).data(), n);
+      if (!checks_first) check_summary(j, sm);
+      if (normalize_column_into(method, p.output_range[static_cast<std::size_t>(j)], src.col(j).data(), nm->col(j).data(), n,
+                                sm, ctx))
+        continue;
+    } else if (!checks_first) {
+      check_column(j);
+    }
+    nm->col(j) = src.col(j);
+    transform_column(tf, nm->col(j), nd.code, units);
+    normalize_column(method, p.output_range[static_cast<std::size_t>(j)], nm->col(j), ctx);
   }
   out.normalized = std::move(nm_owner);
 }
