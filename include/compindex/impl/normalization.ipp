@@ -129,8 +129,8 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
     return;
   }
   const double dir = c.direction < 0 ? -1.0 : 1.0;
-  // Directed minimum and maximum.
-  const double mn = dir > 0 ? sm.min : -sm.max, mx = dir > 0 ? sm.max : -sm.min;
+  // Directed minimum.
+  const double mn = dir > 0 ? sm.min : -sm.max;
   auto constant_error = [&](const char* method_name) {
     detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(sm.min) +
                        "); " + method_name + " is undefined for it");

@@ -398,9 +398,9 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
   for (index_t r = 0; r < rows; ++r)
     for (std::size_t j = 0; j < nn; ++j) {
       const double x = runs.ranks(r, static_cast<index_t>(j));
-      const bool v = ok[static_cast<std::size_t>(r)] && !std::isnan(x);
-      rk[static_cast<std::size_t>(r) * nn + j] = v ? x : 0.0;
-      valid[static_cast<std::size_t>(r) * nn + j] = v ? 1.0 : 0.0;
+      const bool present = ok[static_cast<std::size_t>(r)] && !std::isnan(x);
+      rk[static_cast<std::size_t>(r) * nn + j] = present ? x : 0.0;
+      valid[static_cast<std::size_t>(r) * nn + j] = present ? 1.0 : 0.0;
     }
   auto count_rows = [&](std::size_t i0, std::size_t i1) {
     for (index_t r = 0; r < rows; ++r) {
