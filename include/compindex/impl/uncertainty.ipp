@@ -265,13 +265,16 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
 
   auto work = [&](unsigned t) {
     const std::size_t lo = rows * t / nt, hi = rows * (t + 1) / nt;
+    // Per-thread buffers, refilled for each replication without allocating.
     aggregator agg(f);
     matrix aggregated;
+    vector w;
+    std::vector<compindex::aggregation::method> methods;
     for (std::size_t r = lo; r < hi; ++r) {
       const std::size_t rep = first + r;
       try {
-        vector w = P.base.weights;
-        std::vector<compindex::aggregation::method> methods = P.base.aggregation;
+        w = P.base.weights;
+        methods = P.base.aggregation;
         std::size_t ai = 0, ti = 0, ni = 0;
         for (std::size_t k = 0; k < P.factors.size(); ++k) {
           const auto& fac = P.factors[k];
