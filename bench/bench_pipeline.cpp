@@ -173,7 +173,7 @@ void run_case(const case_config& c) {
   const framework fw = make_framework(c.levels);
   const index_t n = c.units, m = static_cast<index_t>(fw.n_indicators());
   const dataset data(make_units(n), make_data(n, m, 20240607u));
-  const matrix& X = data.values();
+  const auto X = data.values();  // a view of the dataset's values
 
   pipeline_spec plain;  // min-max 0-100, arithmetic mean, no treatment (the defaults)
   pipeline_spec gii = plain;
@@ -227,7 +227,7 @@ void run_case(const case_config& c) {
                     consume(a(0, 0));
                   })});
   rows.push_back({"(b) ranking: rank_nodes (all nodes)", measure(c.reps, !c.per_call_us, [&] {
-                    const matrix r = rank_nodes(fw, *scored.normalized, agg);
+                    const rank_matrix r = rank_nodes(fw, *scored.normalized, agg);
                     consume(r(0, 0));
                   })});
   rows.push_back({"(c) build() with GII treatment", measure(c.reps, !c.per_call_us, [&] {

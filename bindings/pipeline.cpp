@@ -1,6 +1,26 @@
 // The pipeline: spec, dataset, result, and the functions that run it (GIL released).
 #include "bindings.hpp"
 
+namespace {
+
+// A dataset over a numpy array's memory: no copy when the array is already column-major float64.
+// The core holds the array (and `owner`) through a shared_ptr whose deleter takes the GIL, so the
+// last holder may be released on any thread.
+ci::dataset make_dataset(ci::codes units, const py::array_t<double, py::array::f_style | py::array::forcecast>& values,
+                         const py::object& owner) {
+  if (values.ndim() != 2)
+    throw ci::spec_error("data: the values must be a 2-D array (units x indicators), got " + std::to_string(values.ndim()) +
+                         " dimension(s)");
+  auto* keep = new py::object(py::make_tuple(values, owner));
+  std::shared_ptr<const void> holder(keep, [](py::object* o) {
+    py::gil_scoped_acquire gil;
+    delete o;
+  });
+  return ci::dataset(std::move(units), ci::shared_matrix::borrow(values.data(), values.shape(0), values.shape(1), std::move(holder)));
+}
+
+}  // namespace
+
 void bind_pipeline(py::module_& m) {
   py::class_<ci::range>(m, "Range")
       .def(py::init([](double lo, double hi) { return ci::range{lo, hi}; }), py::arg("lower") = 0.0, py::arg("upper") = 100.0)
@@ -37,8 +57,11 @@ void bind_pipeline(py::module_& m) {
       .def_readwrite("weights", &spec::weights);
 
   py::class_<ci::dataset>(m, "Dataset", "units x indicators data (columns in the framework's indicator order)")
-      .def(py::init([](ci::codes units, ci::matrix values) { return ci::dataset(std::move(units), std::move(values)); }),
-           py::arg("units"), py::arg("values"))
+      .def(py::init([](ci::codes units, const py::array_t<double, py::array::f_style | py::array::forcecast>& values,
+                       const py::object& owner) { return make_dataset(std::move(units), values, owner); }),
+           py::arg("units"), py::arg("values"), py::arg("owner") = py::none(),
+           "borrows `values` when it is a Fortran-ordered float64 array (else converts it once); `owner` is kept "
+           "alive with it (e.g. the DataFrame the array views, so pandas' copy-on-write protects the values)")
       .def_property_readonly("units", &ci::dataset::units)
       .def_property_readonly("values", &ci::dataset::values, py::return_value_policy::reference_internal)
       .def("set_denominators", &ci::dataset::set_denominators, py::arg("codes"), py::arg("values"))
@@ -69,8 +92,8 @@ void bind_pipeline(py::module_& m) {
       .def_readonly("message", &ci::diagnostic::message);
 
   // Stage matrices are returned as read-only numpy views kept alive by the result.
-  auto view = [](const std::shared_ptr<const ci::matrix> ci::result::*field) {
-    return [field](const ci::result& r) -> const ci::matrix& { return *(r.*field); };
+  auto view = [](const ci::shared_matrix ci::result::*field) {
+    return [field](const ci::result& r) { return *(r.*field); };
   };
   py::class_<ci::result>(m, "Result", "everything a run produced (use compindex.Result)")
       .def_property_readonly("raw", view(&ci::result::raw), py::return_value_policy::reference_internal)
@@ -88,7 +111,7 @@ void bind_pipeline(py::module_& m) {
       .def_property_readonly("units", [](const ci::result& r) { return *r.units; })
       .def("scores", &ci::result::scores, py::arg("framework"))
       .def("stage_shared", [](const ci::result& r, const std::string& a, const std::string& b) {
-        auto get = [&](const std::string& s) -> const void* {
+        auto get = [&](const std::string& s) -> const double* {
           if (s == "raw") return r.raw.get();
           if (s == "denominated") return r.denominated.get();
           if (s == "imputed") return r.imputed.get();

@@ -30,6 +30,9 @@ std::string fmt(double x, const char* format = "%.2f") {
   return buf;
 }
 
+// A rank as text, "-" when unranked (0).
+std::string fmt_rank(compindex::rank_t k) { return k == compindex::unranked ? "-" : std::to_string(k); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -61,7 +64,7 @@ int main(int argc, char** argv) {
     const std::size_t root = fw.root();
     const std::vector<std::size_t>& pillars = fw.children(root);
     const compindex::vector index = r.node_scores(fw, root);
-    const compindex::matrix zone_ranks = compindex::rank_within_groups(fw, r, data, "zone");
+    const compindex::rank_matrix zone_ranks = compindex::rank_within_groups(fw, r, data, "zone");
     const auto name_col = table.column("name");
     const auto zone_col = table.column("zone");
     const compindex::codes& units = data.units();
@@ -69,9 +72,9 @@ int main(int argc, char** argv) {
     std::vector<std::size_t> order(units.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const double ra = r.ranks(static_cast<compindex::index_t>(a), static_cast<compindex::index_t>(root));
-      const double rb = r.ranks(static_cast<compindex::index_t>(b), static_cast<compindex::index_t>(root));
-      if (std::isnan(ra) != std::isnan(rb)) return std::isnan(rb);  // unranked units last
+      const compindex::rank_t ra = r.ranks(static_cast<compindex::index_t>(a), static_cast<compindex::index_t>(root));
+      const compindex::rank_t rb = r.ranks(static_cast<compindex::index_t>(b), static_cast<compindex::index_t>(root));
+      if ((ra == compindex::unranked) != (rb == compindex::unranked)) return rb == compindex::unranked;  // unranked last
       return ra < rb;
     });
 
@@ -82,11 +85,11 @@ int main(int argc, char** argv) {
     std::printf("  %s\n", "Rank in zone");
     for (std::size_t k : order) {
       const auto i = static_cast<compindex::index_t>(k);
-      std::printf("%-4s  %-5s %-12s %-7s %8s", fmt(r.ranks(i, static_cast<compindex::index_t>(root)), "%.0f").c_str(),
+      std::printf("%-4s  %-5s %-12s %-7s %8s", fmt_rank(r.ranks(i, static_cast<compindex::index_t>(root))).c_str(),
                   units[k].c_str(), name_col >= 0 ? table.rows[k][static_cast<std::size_t>(name_col)].c_str() : "",
                   zone_col >= 0 ? table.rows[k][static_cast<std::size_t>(zone_col)].c_str() : "", fmt(index[i]).c_str());
       for (auto p : pillars) std::printf(" %8s", fmt(r.node_scores(fw, p)[i]).c_str());
-      std::printf("  %s\n", fmt(zone_ranks(i, static_cast<compindex::index_t>(root)), "%.0f").c_str());
+      std::printf("  %s\n", fmt_rank(zone_ranks(i, static_cast<compindex::index_t>(root))).c_str());
     }
 
     // What the outlier treatment did, indicator by indicator.

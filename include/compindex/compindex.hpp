@@ -13,6 +13,7 @@
 #include "pipeline.hpp"
 #include "random.hpp"
 #include "ranking.hpp"
+#include "shared_matrix.hpp"
 #include "sobol_indices.hpp"
 #include "sobol_sequence.hpp"
 #include "statistics.hpp"

@@ -15,6 +15,7 @@
 #include "imputation.hpp"
 #include "normalization.hpp"
 #include "ranking.hpp"
+#include "shared_matrix.hpp"
 #include "transform.hpp"
 #include "treatment.hpp"
 #include "types.hpp"
@@ -66,12 +67,15 @@ class dataset {
   dataset() = default;
   /// @throws spec_error on empty or duplicate unit codes or a row-count mismatch
   dataset(codes units, matrix values);
-  dataset(codes units, std::shared_ptr<const matrix> values);
+  /// Shares (or, with shared_matrix::borrow, borrows) the values: no copy is made.
+  dataset(codes units, shared_matrix values);
 
   const codes& units() const noexcept { return *units_; }
   const std::shared_ptr<const codes>& shared_units() const noexcept { return units_; }
-  const matrix& values() const noexcept { return *values_; }
-  const std::shared_ptr<const matrix>& shared_values() const noexcept { return values_; }
+  /// A read-only view of the values, valid while the dataset (or a result sharing them) lives:
+  /// copy it into a `matrix` to keep or edit it.
+  shared_matrix::view_type values() const noexcept { return *values_; }
+  const shared_matrix& shared_values() const noexcept { return values_; }
   index_t n_units() const noexcept { return static_cast<index_t>(units_->size()); }
 
   /// Adds denominator columns (units x denominators). @throws spec_error on a shape mismatch or duplicate code
@@ -89,7 +93,7 @@ class dataset {
 
  private:
   std::shared_ptr<const codes> units_ = std::make_shared<const codes>();
-  std::shared_ptr<const matrix> values_ = std::make_shared<const matrix>();
+  shared_matrix values_{matrix()};
   codes denominator_codes_;
   matrix denominators_;
   struct group {
@@ -130,12 +134,12 @@ struct diagnostic {
 };
 
 /// Everything a run produced. Stage data sets are shared when a stage changed nothing, so an
-/// unused stage costs no memory.
+/// unused stage costs no memory; `raw` is the dataset's values themselves (borrowed if they are).
 struct result {
   std::shared_ptr<const codes> units;  ///< shared with the dataset
-  std::shared_ptr<const matrix> raw, denominated, imputed, treated, normalized;  ///< units x indicators
+  shared_matrix raw, denominated, imputed, treated, normalized;  ///< units x indicators
   matrix aggregated;  ///< units x aggregates (framework aggregate order)
-  matrix ranks;       ///< units x nodes (framework node order); NaN = unranked
+  rank_matrix ranks;  ///< units x nodes (framework node order); 1 = best, 0 (`unranked`) = no score
   vector weights;     ///< the weights used, per node
   vector effective_weights;  ///< per node: the node's final weight in the index
   std::vector<treatment_report> treatment;  ///< one per indicator
@@ -143,7 +147,7 @@ struct result {
   std::vector<diagnostic> diagnostics;
 
   /// The data set after a stage.
-  const matrix& data(stage s) const;
+  shared_matrix::view_type data(stage s) const;
   /// Units x nodes: normalized indicators and aggregates, in framework node order.
   matrix scores(const framework& fw) const;
   /// One node's scores.
@@ -177,8 +181,8 @@ matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weig
                  const std::vector<compindex::aggregation::method>& methods, const std::vector<double>& coverage,
                  const codes& units);
 
-/// Ranks of every node: units x nodes.
-matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated);
+/// Ranks of every node: units x nodes (0 = unranked).
+rank_matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated);
 
 /// Runs a resolved plan.
 result run(const plan& p, const dataset& data);
@@ -186,8 +190,8 @@ result run(const plan& p, const dataset& data);
 /// Scores an index: resolves the spec and runs it.
 result build(const framework& fw, const dataset& data, const pipeline_spec& spec = {});
 
-/// Ranks within the groups of a group column, for every node: units x nodes.
-matrix rank_within_groups(const framework& fw, const result& r, const dataset& data, const std::string& group);
+/// Ranks within the groups of a group column, for every node: units x nodes (0 = unranked).
+rank_matrix rank_within_groups(const framework& fw, const result& r, const dataset& data, const std::string& group);
 
 }  // namespace compindex
 

@@ -28,17 +28,19 @@ def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
             raise DataError(f"{source}: no 'unit' column and no index of unit codes{delimiter_hint(data.columns)}")
     if len(data) == 0:
         raise DataError(f"{source}: no units (the table has no rows)")
-    units = [str(u).strip() if not (isinstance(u, float) and math.isnan(u)) else "" for u in data.index]
-    seen: dict[str, int] = {}
-    for i, u in enumerate(units):
-        if not u:
-            raise DataError(f"{source}, row {i + 2}: empty unit code")
-        if u in seen:
-            raise DataError(f"{source}, row {i + 2}: unit {u!r} already appears in row {seen[u] + 2}")
-        seen[u] = i
+    units = pd.Index([str(u).strip() if not (isinstance(u, float) and math.isnan(u)) else "" for u in data.index],
+                     name="unit")
+    empty = np.flatnonzero(units == "")
+    if empty.size:
+        raise DataError(f"{source}, row {empty[0] + 2}: empty unit code")
+    duplicated = units.duplicated()  # a transient hash table (Index.is_unique would keep one cached)
+    if duplicated.any():
+        i = int(np.flatnonzero(duplicated)[0])
+        first = int(np.flatnonzero(units == units[i])[0])
+        raise DataError(f"{source}, row {i + 2}: unit {units[i]!r} already appears in row {first + 2}")
     # A new frame with the unit index; with pandas' copy-on-write (pandas >= 3) the values are
     # shared with the caller's table, not copied (one copy of the data less at scale).
-    return data.set_axis(pd.Index(units, name="unit"), axis=0)
+    return data.set_axis(units, axis=0)
 
 
 def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
@@ -96,11 +98,8 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
             raise DataError(f"{source}: column {col!r} is not an indicator of the framework "
                             "(pass it in ignore=[...] or make it a denominator)")
         group_cols.append(col)
-    values = np.empty((len(data), len(indicators)), order="F")
-    for j, code in enumerate(indicators):
-        values[:, j] = numeric_column(data[code], code, source)
     units = list(data.index)
-    ds = _core.Dataset(units, values)
+    ds = _core.Dataset(units, *_indicator_values(data, indicators, source))
     if denominators:
         dv = np.empty((len(data), len(denominators)), order="F")
         for j, code in enumerate(denominators):
@@ -118,6 +117,29 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
         labels = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in group_frame[col]]
         ds.add_group(str(col), labels)
     return ds, data, group_frame
+
+
+def _indicator_values(data: pd.DataFrame, indicators: list[str], source: str) -> tuple[np.ndarray, Any]:
+    """The indicator columns as a units x indicators float64 array, and an owner to keep with it.
+
+    When every indicator column is already float64, the array is a view of the table's own memory
+    (no copy; pandas' copy-on-write keeps it unchanged while the returned frame is alive, even if
+    the caller later writes into their table). Otherwise each column is converted into a new array.
+    """
+    if data.columns.is_unique and all(data[c].dtype == np.float64 for c in indicators):
+        frame = data[indicators]
+        values = frame.to_numpy()
+        if values.flags.f_contiguous:
+            for j, code in enumerate(indicators):
+                bad = np.flatnonzero(np.isinf(values[:, j]))
+                if bad.size:
+                    raise DataError(f"{source}, row {bad[0] + 2}, column {code!r} (unit {data.index[bad[0]]!r}): "
+                                    "the value is infinite")
+            return values, frame
+    values = np.empty((len(data), len(indicators)), order="F")
+    for j, code in enumerate(indicators):
+        values[:, j] = numeric_column(data[code], code, source)
+    return values, None
 
 
 def _looks_numeric(col: pd.Series) -> bool:

@@ -19,6 +19,7 @@ _Float: TypeAlias = Union[SupportsFloat, SupportsIndex]
 _Int: TypeAlias = Union[SupportsInt, SupportsIndex]
 _Matrix: TypeAlias = NDArray[np.float64]
 _Vector: TypeAlias = NDArray[np.float64]
+_RankMatrix: TypeAlias = NDArray[np.int32]  # 1 = best, 0 = unranked
 
 __version__: str
 
@@ -559,7 +560,7 @@ class PipelineSpec(metaclass=_pybind11_type):
 class Dataset(metaclass=_pybind11_type):
     """Units x indicators data (columns in the framework's indicator order)."""
 
-    def __init__(self, units: Sequence[str], values: ArrayLike) -> None: ...
+    def __init__(self, units: Sequence[str], values: ArrayLike, owner: object = None) -> None: ...
     @property
     def units(self) -> list[str]: ...
     @property
@@ -631,7 +632,7 @@ class Result(metaclass=_pybind11_type):
     @property
     def aggregated(self) -> _Matrix: ...
     @property
-    def ranks(self) -> _Matrix: ...
+    def ranks(self) -> _RankMatrix: ...
     @property
     def weights(self) -> _Vector: ...
     @property

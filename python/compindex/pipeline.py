@@ -143,7 +143,7 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
     ds, table, group_frame = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore, source=source)
     core = _core.build(framework._core, ds, core_spec)
-    return Result(framework, core, ds, group_frame, spec)
+    return Result(framework, core, ds, group_frame, spec, units=table.index)
 
 
 class Result:
@@ -151,7 +151,7 @@ class Result:
     the treatment report, imputed cells, effective weights and diagnostics."""
 
     def __init__(self, framework: Framework, core: _core.Result, dataset: _core.Dataset, groups: pd.DataFrame,
-                 spec: Mapping[str, Any]) -> None:
+                 spec: Mapping[str, Any], units: pd.Index | None = None) -> None:
         self.framework = framework
         self._core = core
         self._dataset = dataset
@@ -159,7 +159,8 @@ class Result:
         """Unit-group labels (columns such as ``region``), indexed by unit."""
         self.spec = dict(spec)
         """The keywords the result was scored with."""
-        self.units = pd.Index(core.units, name="unit")
+        # The unit index of the scored table when given (no second copy of a million unit codes).
+        self.units = units if units is not None else pd.Index(core.units, name="unit")
         for kind, items in self._diagnostics_by_kind().items():
             first = "; ".join(d["message"] for d in items[:3])
             more = f" (and {len(items) - 3} more)" if len(items) > 3 else ""
@@ -174,14 +175,19 @@ class Result:
 
     @cached_property
     def ranks(self) -> pd.DataFrame:
-        """Units x every node: 1 = best, ties share the best place, missing scores unranked (<NA>)."""
-        r = np.asarray(self._core.ranks)
-        return pd.DataFrame(r, index=self.units, columns=self.framework.codes, copy=False).astype("Int64")
+        """Units x every node: 1 = best, ties share the best place, missing scores unranked (<NA>).
 
-    @property
+        The columns are read-only ``Int32`` arrays over the core's 32-bit ranks (no copy: at a
+        million units this table costs nothing); ``.copy()`` it to edit."""
+        return _rank_frame(np.asarray(self._core.ranks), self.units, self.framework.codes)
+
+    @cached_property
     def index(self) -> pd.Series:
         """The root's scores."""
-        return self.scores[self.framework.root]
+        if "scores" in self.__dict__:
+            return self.scores[self.framework.root]
+        col = self.framework.aggregates.index(self.framework.root)
+        return pd.Series(np.asarray(self._core.aggregated)[:, col], index=self.units, name=self.framework.root)
 
     def data(self, stage: str) -> pd.DataFrame:
         """An intermediate data set: one of ``raw``, ``denominated``, ``imputed``, ``treated``,
@@ -207,7 +213,7 @@ class Result:
         ids = self._dataset.group_ids(group)
         s = np.asarray(self._core.scores(self.framework._core))
         r = np.column_stack([np.asarray(_core.rank_within_groups(s[:, j], ids)) for j in range(s.shape[1])])
-        return pd.DataFrame(r, index=self.units, columns=self.framework.codes).astype("Int64")
+        return pd.DataFrame(r, index=self.units, columns=self.framework.codes).astype("Int32")
 
     # -- reports -------------------------------------------------------------------------------
     @cached_property
@@ -303,3 +309,20 @@ def _has_jinja() -> bool:
     except ImportError:
         return False
     return True
+
+
+def _rank_frame(ranks: np.ndarray, units: pd.Index, codes: list[str]) -> pd.DataFrame:
+    """A read-only DataFrame of ``Int32`` columns over a units x nodes int32 rank matrix
+    (0 = unranked), without copying it: columns where every unit is ranked share one all-false
+    mask, the others get their own."""
+    none_missing = np.zeros(ranks.shape[0], dtype=bool)
+    none_missing.flags.writeable = False
+    cols = {}
+    for j, c in enumerate(codes):
+        missing = ranks[:, j] == 0
+        if missing.any():
+            missing.flags.writeable = False
+        else:
+            missing = none_missing
+        cols[c] = pd.arrays.IntegerArray(ranks[:, j], missing)
+    return pd.DataFrame(cols, index=units, copy=False)

@@ -31,8 +31,10 @@ ci::dataset three_units() {
 double score(const ci::framework& fw, const ci::result& r, const std::string& node, int unit) {
   return r.node_scores(fw, fw.index_of(node))[unit];
 }
+// A node's rank of a unit as a double, NaN when unranked (stored as 0).
 double rank(const ci::framework& fw, const ci::result& r, const std::string& node, int unit) {
-  return r.ranks(unit, static_cast<ci::index_t>(fw.index_of(node)));
+  const ci::rank_t k = r.ranks(unit, static_cast<ci::index_t>(fw.index_of(node)));
+  return k == ci::unranked ? std::nan("") : static_cast<double>(k);
 }
 
 template <class E>
@@ -134,8 +136,8 @@ BOOST_AUTO_TEST_CASE(stages_in_order) {
   BOOST_TEST(r.imputed_cells[0].first == 1);
   // No treatment: the treated data set is the imputed one (shared, not copied).
   BOOST_TEST(r.treated.get() == r.imputed.get());
-  BOOST_TEST(r.raw.get() == &d.values());
-  BOOST_TEST(&r.data(ci::stage::treated) == r.imputed.get());
+  BOOST_TEST(r.raw.get() == d.values().data());  // the dataset's values themselves, not a copy
+  BOOST_TEST(r.data(ci::stage::treated).data() == r.imputed.get());
 }
 
 BOOST_AUTO_TEST_CASE(weights_sets_and_overrides) {
@@ -170,6 +172,43 @@ BOOST_AUTO_TEST_CASE(copeland_at_one_node_arithmetic_elsewhere) {
   BOOST_TEST(score(fw, r, "P2", 0) == 1.75, tt::tolerance(1e-14));
 }
 
+BOOST_AUTO_TEST_CASE(dataset_borrows_memory) {
+  // A dataset can view memory it does not own: the run reads it in place, the result's raw stage
+  // is that memory, and the owner lives as long as the last holder.
+  const ci::framework fw({{"I", ""}, {"a", "I"}, {"b", "I"}});
+  auto owner = std::make_shared<std::vector<double>>(std::vector<double>{1, 2, 3, 30, 20, 10});  // column-major 3 x 2
+  std::weak_ptr<std::vector<double>> watch = owner;
+  ci::result r;
+  {
+    ci::dataset d({"p", "q", "r"}, ci::shared_matrix::borrow(owner->data(), 3, 2, owner));
+    owner.reset();  // the dataset keeps it alive now
+    BOOST_TEST(d.shared_values().borrowed());
+    r = ci::build(fw, d);
+    BOOST_TEST(r.raw.get() == d.values().data());
+  }
+  BOOST_TEST(!watch.expired());  // the result still holds it
+  BOOST_TEST((*r.raw)(2, 1) == 10.0);
+  // a: 0, 50, 100; b: 100, 50, 0 -> the index ties at 50: every unit shares rank 1.
+  BOOST_TEST(r.ranks(0, 0) == 1);
+  BOOST_TEST(r.ranks(2, 0) == 1);
+  r = ci::result();
+  BOOST_TEST(watch.expired());
+  BOOST_CHECK_THROW(ci::dataset({"p", "q", "r"}, ci::shared_matrix::borrow(nullptr, 3, 2, nullptr)), ci::spec_error);  // no values
+}
+
+BOOST_AUTO_TEST_CASE(shared_matrix_reuse_only_when_sole_writable_holder) {
+  auto m = std::make_shared<ci::matrix>(ci::matrix::Ones(2, 2));
+  ci::shared_matrix a(m);
+  BOOST_TEST(a.unique_owned() == nullptr);  // m still holds it
+  m.reset();
+  BOOST_TEST(a.unique_owned() != nullptr);
+  ci::shared_matrix b = a;
+  BOOST_TEST(a.unique_owned() == nullptr);  // shared with b
+  ci::shared_matrix c(std::make_shared<const ci::matrix>(ci::matrix::Ones(2, 2)));
+  BOOST_TEST(c.unique_owned() == nullptr);  // const: never written
+  BOOST_TEST(!ci::shared_matrix());
+}
+
 BOOST_AUTO_TEST_CASE(group_ranks) {
   ci::framework fw({{"I", ""}, {"a", "I"}, {"b", "I"}});
   ci::matrix v(5, 2);
@@ -184,7 +223,7 @@ BOOST_AUTO_TEST_CASE(group_ranks) {
   BOOST_TEST(g(2, root) == 1.0);
   BOOST_TEST(g(1, root) == 2.0);
   BOOST_TEST(g(3, root) == 1.0);
-  BOOST_TEST(std::isnan(g(4, root)));
+  BOOST_TEST(g(4, root) == ci::unranked);
   BOOST_CHECK_THROW(ci::rank_within_groups(fw, res, d, "province"), ci::spec_error);
 }
 
@@ -225,7 +264,7 @@ BOOST_AUTO_TEST_CASE(errors_name_what_is_wrong) {
   bad.setOnes();
   BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"a", "b", "c"}, bad)); },
                                          "4 indicator columns, but the framework has 5"));
-  auto v = three_units_complete().values();
+  ci::matrix v = three_units_complete().values();
   v(1, 3) = std::numeric_limits<double>::infinity();
   BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw, ci::dataset({"U1", "U2", "U3"}, v)); },
                                          "indicator 'd': unit 'U2' has an infinite value"));

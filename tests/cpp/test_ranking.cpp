@@ -7,6 +7,9 @@
 
 #include "kernel_test_helpers.hpp"
 
+#include <cmath>
+#include <limits>
+#include <random>
 #include <vector>
 
 using namespace compindex;
@@ -53,6 +56,46 @@ BOOST_AUTO_TEST_CASE(within_groups) {
 BOOST_AUTO_TEST_CASE(one_group_equals_overall) {
   const vector s = vec({0.3, NaN, 0.9, 0.3, -2});
   check_column(rank_within_groups(s, std::vector<int>(5, 0)), rank_scores(s));
+}
+
+BOOST_AUTO_TEST_CASE(radix_path_matches_the_definition) {
+  // Above 256 scores the ranks come from a radix sort of the scores' bits. Check them against the
+  // definition, rank = 1 + the number of strictly higher scores, on values that stress the key:
+  // negatives, -0 and +0 (equal, so tied), ties, infinities, denormal and huge magnitudes, NaN.
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  std::uniform_int_distribution<int> pick(0, 9);
+  const double specials[] = {0.0, -0.0, 5e-324, -5e-324, 1e300, -1e300, std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity(), 42.0, NaN};  // 5e-324: the smallest denormal
+  for (const index_t n : {300, 5000}) {
+    vector x(n);
+    for (index_t i = 0; i < n; ++i) x[i] = pick(gen) < 3 ? specials[pick(gen)] : std::round(u(gen) * 200.0) / 8.0;
+    rank_workspace ws;
+    rank_vector r(n);
+    rank_scores_into(x.data(), n, r.data(), ws);
+    const vector rd = rank_scores(x);
+    int wrong = 0;
+    for (index_t i = 0; i < n; ++i) {
+      if (std::isnan(x[i])) {
+        wrong += r[i] != unranked || !std::isnan(rd[i]);
+        continue;
+      }
+      rank_t higher = 0;
+      for (index_t k = 0; k < n; ++k) higher += !std::isnan(x[k]) && x[k] > x[i];
+      wrong += r[i] != higher + 1 || rd[i] != higher + 1;
+    }
+    BOOST_TEST(wrong == 0, "n = " << n);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(integer_ranks_and_back) {
+  // 32-bit ranks keep 0 for unranked; ranks_as_double turns it back into NaN.
+  const vector x = vec({5, NaN, 7, 5});
+  rank_workspace ws;
+  rank_vector r(4);
+  rank_scores_into(x.data(), 4, r.data(), ws);
+  BOOST_TEST((r == (rank_vector(4) << 2, unranked, 1, 2).finished()));
+  check_column(ranks_as_double(r), {2, NaN, 1, 2});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -112,7 +112,7 @@ def test_ranks(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
     res = ci.score(hand_fw, hand_data)
     ranks = res.ranks
     assert list(ranks.columns) == CODES
-    assert all(str(t) == "Int64" for t in ranks.dtypes)
+    assert all(str(t) == "Int32" for t in ranks.dtypes)
     # Index: u4 76.4 > u3 62.5 > u2 38.2 > u1 25.
     assert ranks["Index"].tolist() == [4, 3, 2, 1]
     # P1: u4 100 > u1 50 > u2 37.5 > u3 25.
@@ -121,6 +121,32 @@ def test_ranks(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
     assert ranks["b"].iloc[:3].tolist() == [1, 2, 3]
     assert ranks["b"].iloc[3] is pd.NA
     assert ranks["b"].isna().tolist() == [False, False, False, True]
+
+
+def test_no_copies_of_the_data(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
+    # Float64 indicator columns enter the core as a view of the caller's table, and the ranks
+    # table views the core's 32-bit ranks: neither is copied.
+    values = np.asfortranarray(hand_data[list("abcd")].to_numpy(dtype=float))  # one float64 block
+    data = pd.DataFrame(values, columns=list("abcd"), index=pd.Index(hand_data["unit"], name="unit"), copy=False)
+    res = ci.score(hand_fw, data)
+    raw = np.asarray(res._core.raw)
+    assert np.shares_memory(raw, data["a"].to_numpy())
+    core_ranks = np.asarray(res._core.ranks)
+    assert core_ranks.dtype == np.int32
+    assert np.shares_memory(res.ranks["Index"].array._data, core_ranks)
+    # pandas' copy-on-write keeps the scored values when the caller then edits the table in place.
+    data.iloc[0, data.columns.get_loc("a")] = 1000.0
+    assert res.data("raw").loc["u1", "a"] == 2.0
+    assert res.scores.loc["u4", "Index"] == pytest.approx(76.38888888888889)
+
+
+def test_integer_and_text_columns_are_converted(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
+    # Integer and text columns take the converting path; the scores are those of the float table.
+    data = hand_data.copy()
+    data["c"] = data["c"].astype("int64")
+    data["d"] = data["d"].map(lambda v: f"{v:g}")
+    assert_scores(ci.score(hand_fw, data), expected_frame())
+    assert not np.shares_memory(np.asarray(ci.score(hand_fw, data)._core.raw), hand_data["a"].to_numpy())
 
 
 def test_ties_share_the_best_place(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
@@ -546,7 +572,7 @@ def test_group_ranks(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
     res = ci.score(hand_fw, hand_data)
     g = res.group_ranks("region")
     assert list(g.columns) == CODES
-    assert all(str(t) == "Int64" for t in g.dtypes)
+    assert all(str(t) == "Int32" for t in g.dtypes)
     assert g["Index"].tolist() == [2, 1, 2, 1]
     # b: North u1 (100) 1st, u2 2nd; South u3 1st, u4 unranked.
     assert g["b"].iloc[:3].tolist() == [1, 2, 1]

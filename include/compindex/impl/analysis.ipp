@@ -31,7 +31,7 @@ inline void check_rows(const std::vector<index_t>& rows, index_t n, const codes&
                                   std::to_string(rows.size()) + " rows");
 }
 
-inline matrix take_rows(const matrix& m, const std::vector<index_t>& rows) {
+inline matrix take_rows(matrix_cref m, const std::vector<index_t>& rows) {
   matrix out(static_cast<index_t>(rows.size()), m.cols());
   for (std::size_t k = 0; k < rows.size(); ++k) out.row(static_cast<index_t>(k)) = m.row(rows[k]);
   return out;
@@ -179,12 +179,12 @@ COMPINDEX_INLINE result subset(const result& r, const framework& fw, const std::
     for (auto row : rows) u.push_back((*r.units)[static_cast<std::size_t>(row)]);
   out.units = std::make_shared<const codes>(std::move(u));
   // Stages that shared one data set keep sharing one.
-  std::map<const matrix*, std::shared_ptr<const matrix>> done;
-  auto take = [&](const std::shared_ptr<const matrix>& m) -> std::shared_ptr<const matrix> {
-    if (!m) return nullptr;
+  std::map<const double*, shared_matrix> done;
+  auto take = [&](const shared_matrix& m) -> shared_matrix {
+    if (!m) return {};
     auto it = done.find(m.get());
     if (it != done.end()) return it->second;
-    auto p = std::make_shared<const matrix>(detail::take_rows(*m, rows));
+    shared_matrix p(detail::take_rows(*m, rows));
     done.emplace(m.get(), p);
     return p;
   };

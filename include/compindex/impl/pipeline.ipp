@@ -5,7 +5,13 @@
 #include "../detail/format.hpp"
 #include "../statistics.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <limits>
+#include <string_view>
+#include <thread>
 #include <unordered_set>
 
 namespace compindex {
@@ -16,22 +22,28 @@ namespace compindex {
 namespace detail {
 inline void check_unit_codes(const codes& units) {
   if (units.empty()) throw_spec("data: no units");
-  std::unordered_set<std::string> seen;
-  for (std::size_t i = 0; i < units.size(); ++i) {
+  for (std::size_t i = 0; i < units.size(); ++i)
     if (units[i].empty()) throw_spec("data: the unit in row " + std::to_string(i + 1) + " has an empty code");
-    if (!seen.insert(units[i]).second) throw_spec("data: duplicate unit code '" + units[i] + "'");
-  }
+  // Duplicates by sorting (code, row) views: one contiguous block, released whole afterwards (a
+  // hash set of a million codes would leave its nodes behind in the heap).
+  std::vector<std::pair<std::string_view, std::size_t>> sorted(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) sorted[i] = {units[i], i};
+  std::sort(sorted.begin(), sorted.end());
+  std::size_t first_repeat = units.size();  // the first row whose code an earlier row has
+  for (std::size_t k = 1; k < sorted.size(); ++k)
+    if (sorted[k].first == sorted[k - 1].first) first_repeat = std::min(first_repeat, sorted[k].second);
+  if (first_repeat < units.size()) throw_spec("data: duplicate unit code '" + units[first_repeat] + "'");
 }
 }  // namespace detail
 
 COMPINDEX_INLINE dataset::dataset(codes units, matrix values)
-    : dataset(std::move(units), std::make_shared<const matrix>(std::move(values))) {}
+    : dataset(std::move(units), shared_matrix(std::move(values))) {}
 
-COMPINDEX_INLINE dataset::dataset(codes units, std::shared_ptr<const matrix> values) {
+COMPINDEX_INLINE dataset::dataset(codes units, shared_matrix values) {
   detail::check_unit_codes(units);
   if (!values) detail::throw_spec("data: no values");
-  if (values->rows() != static_cast<index_t>(units.size()))
-    detail::throw_spec("data: " + std::to_string(units.size()) + " unit codes but " + std::to_string(values->rows()) +
+  if (values.rows() != static_cast<index_t>(units.size()))
+    detail::throw_spec("data: " + std::to_string(units.size()) + " unit codes but " + std::to_string(values.rows()) +
                        " rows of values");
   units_ = std::make_shared<const codes>(std::move(units));
   values_ = std::move(values);
@@ -203,7 +215,7 @@ COMPINDEX_INLINE plan::plan(framework f, const pipeline_spec& s) : fw(std::move(
 // ---------------------------------------------------------------------------------------------
 // result
 
-COMPINDEX_INLINE const matrix& result::data(stage s) const {
+COMPINDEX_INLINE shared_matrix::view_type result::data(stage s) const {
   switch (s) {
     case stage::raw: return *raw;
     case stage::denominated: return *denominated;
@@ -229,7 +241,7 @@ COMPINDEX_INLINE vector result::node_scores(const framework& fw, std::size_t i) 
 
 COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result& out) {
   const framework& fw = p.fw;
-  const matrix& raw = data.values();
+  const auto raw = data.values();
   const index_t n = data.n_units(), ni = static_cast<index_t>(fw.n_indicators());
   const codes& units = data.units();
   if (raw.cols() != ni)
@@ -259,7 +271,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
 
   // Denomination.
   if (any_denominator) {
-    auto den = std::make_shared<matrix>(raw);
+    auto den = std::make_shared<matrix>(raw);  // the one copy this stage needs
     for (index_t j = 0; j < ni; ++j) {
       const std::string& dcode = p.denominator[static_cast<std::size_t>(j)];
       if (dcode.empty()) continue;
@@ -331,18 +343,16 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   // Transform and normalization, column by column into the output. A result re-used for another
   // run (uncertainty analysis, benchmarks) keeps its normalized matrix when nobody else holds it:
   // writing into memory already mapped is several times faster than into a fresh allocation.
-  std::shared_ptr<const matrix> nm_owner;
-  matrix* nm = nullptr;
-  if (out.normalized && out.normalized.use_count() == 1 && out.normalized->rows() == n && out.normalized->cols() == ni &&
-      out.normalized != out.treated) {
+  shared_matrix nm_owner;
+  matrix* nm = out.normalized.get() != out.treated.get() ? out.normalized.unique_owned() : nullptr;
+  if (nm && nm->rows() == n && nm->cols() == ni) {
     nm_owner = std::move(out.normalized);
-    nm = const_cast<matrix*>(nm_owner.get());  // created non-const by make_shared<matrix> below; sole owner
   } else {
     auto fresh = std::make_shared<matrix>(n, ni);
     nm = fresh.get();
     nm_owner = std::move(fresh);
   }
-  const matrix& src = *out.treated;
+  const auto src = *out.treated;
   for (index_t j = 0; j < ni; ++j) {
     const node& nd = fw.at(fw.indicators()[static_cast<std::size_t>(j)]);
     const auto& tf = p.transform[static_cast<std::size_t>(j)];
@@ -415,11 +425,42 @@ COMPINDEX_INLINE matrix aggregate(const framework& fw, matrix_cref normalized, c
   return agg;
 }
 
-COMPINDEX_INLINE matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated) {
-  matrix r(normalized.rows(), static_cast<index_t>(fw.size()));
-  for (std::size_t i = 0; i < fw.size(); ++i)
-    r.col(static_cast<index_t>(i)) = fw.is_indicator(i) ? rank_scores(normalized.col(static_cast<index_t>(fw.indicator_column(i))))
-                                                        : rank_scores(aggregated.col(static_cast<index_t>(fw.aggregate_column(i))));
+COMPINDEX_INLINE rank_matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated) {
+  const index_t n = normalized.rows();
+  const std::size_t nodes = fw.size();
+  rank_matrix r(n, static_cast<index_t>(nodes));
+  auto rank_node = [&](std::size_t i, rank_workspace& ws) {
+    const double* x = fw.is_indicator(i) ? normalized.col(static_cast<index_t>(fw.indicator_column(i))).data()
+                                         : aggregated.col(static_cast<index_t>(fw.aggregate_column(i))).data();
+    rank_scores_into(x, n, r.col(static_cast<index_t>(i)).data(), ws);
+  };
+  // Ranking sorts every column, so at scale it costs more than scoring: columns are shared out
+  // over the hardware threads once there are a million cells or more (small indices stay on the
+  // calling thread). Each column is ranked by one thread, so the result does not depend on it.
+  unsigned nt = 1;
+  if (static_cast<double>(n) * static_cast<double>(nodes) >= 1048576.0)
+    nt = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), nodes));
+  if (nt <= 1 || n > static_cast<index_t>(std::numeric_limits<rank_t>::max())) {  // (too many units: throws below)
+    rank_workspace ws;
+    for (std::size_t i = 0; i < nodes; ++i) rank_node(i, ws);
+    return r;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(nt);
+  auto work = [&](unsigned t) {
+    try {
+      rank_workspace ws;
+      for (std::size_t i = next++; i < nodes; i = next++) rank_node(i, ws);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < nt; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
   return r;
 }
 
@@ -443,10 +484,14 @@ COMPINDEX_INLINE result build(const framework& fw, const dataset& data, const pi
   return run(plan(fw, spec), data);
 }
 
-COMPINDEX_INLINE matrix rank_within_groups(const framework& fw, const result& r, const dataset& data, const std::string& group) {
+COMPINDEX_INLINE rank_matrix rank_within_groups(const framework& fw, const result& r, const dataset& data,
+                                                const std::string& group) {
   const auto& ids = data.group_ids(group);
-  matrix out(data.n_units(), static_cast<index_t>(fw.size()));
-  for (std::size_t i = 0; i < fw.size(); ++i) out.col(static_cast<index_t>(i)) = rank_within_groups(r.node_scores(fw, i), ids);
+  rank_matrix out(data.n_units(), static_cast<index_t>(fw.size()));
+  for (std::size_t i = 0; i < fw.size(); ++i) {
+    const vector g = rank_within_groups(r.node_scores(fw, i), ids);
+    for (index_t u = 0; u < g.size(); ++u) out(u, static_cast<index_t>(i)) = std::isnan(g[u]) ? unranked : static_cast<rank_t>(g[u]);
+  }
   return out;
 }
 

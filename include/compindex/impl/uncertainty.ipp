@@ -71,7 +71,7 @@ struct engine::impl {
   // Per-indicator stage variants: index = imputation alt * (T * N) + treatment alt * N + normalization alt.
   int f_imp = -1, f_tr = -1, f_norm = -1;  // factor positions (-1: absent)
   std::size_t n_imp = 1, n_tr = 1, n_norm = 1;
-  std::vector<std::shared_ptr<const matrix>> variants;
+  std::vector<shared_matrix> variants;
   std::vector<matrix> log_variants;  // natural logs of each variant, for geometric means
   std::vector<std::string> variant_error;
   bool has_weights = false;
@@ -188,7 +188,7 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
   // Every combination of per-indicator choices, computed once. A combination that fails is
   // remembered with its reason: the replications that use it fail with that reason.
   const std::size_t n_var = P.n_imp * P.n_tr * P.n_norm;
-  P.variants.assign(n_var, nullptr);
+  P.variants.assign(n_var, shared_matrix());
   P.variant_error.assign(n_var, std::string());
   P.log_variants.assign(n_var, matrix());
   for (std::size_t v = 0; v < n_var; ++v) {
@@ -343,7 +343,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
 COMPINDEX_INLINE const framework& engine::fw() const noexcept { return p_->fw; }
 
 COMPINDEX_INLINE vector engine::nominal_ranks() const {
-  return p_->nominal.ranks.col(static_cast<index_t>(p_->fw.root()));
+  return ranks_as_double(p_->nominal.ranks.col(static_cast<index_t>(p_->fw.root())));
 }
 
 COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const options& opt) {
@@ -508,7 +508,7 @@ COMPINDEX_INLINE loo_result leave_one_out(const framework& fw, const dataset& da
   out.units = data.units();
   const auto root = fw.root();
   const auto root_col = static_cast<index_t>(fw.aggregate_column(root));
-  out.nominal_ranks = base.ranks.col(static_cast<index_t>(root));
+  out.nominal_ranks = ranks_as_double(base.ranks.col(static_cast<index_t>(root)));
   std::vector<std::size_t> drop;
   if (nodes.empty()) {
     drop = fw.indicators();
