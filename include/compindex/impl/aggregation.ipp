@@ -42,52 +42,64 @@ namespace detail {
              "' (normalize onto a positive range, e.g. range=(1, 100))");
 }
 
-// Weighted means of the power family, column by column: accumulate sum w f(x) and sum w over the
-// available children, then finish. f and finish are chosen by the method.
+// Weighted means of the power family: finish(sum w f(x) / sum w) over the available children.
+// One pass per block of rows computes the sum over every weighted child, letting a missing value
+// (NaN) propagate; rows that come out NaN (a child is missing) are then redone one by one with the
+// missing children skipped and the coverage rule applied. Rows with every child present, most of
+// them in practice, cost one multiply-add per child, which GCC vectorizes. The sums run in child
+// order in both paths, so a row's result does not depend on which path computed it.
 template <class F, class Finish>
 void power_family(const children_view& ch, index_t n, double coverage, double* out, F f, Finish finish,
                   bool use_logs = false) {
-  // Blocks of rows small enough that the running sums stay in the L1 cache while every child
-  // column streams through once; branch-free bodies (every term computed, then selected) that GCC
-  // vectorizes under -fno-trapping-math, which the compiled library uses.
-  constexpr index_t block = 512;
-  double sw[block], cnt[block];
-  double k = 0.0;  // coverage counts the children that carry weight (zero weight = excluded, not missing)
-  for (double w : ch.weights) k += w != 0.0 ? 1.0 : 0.0;
+  const std::size_t nc = ch.columns.size();
+  auto logs_of = [&](std::size_t c) { return use_logs && c < ch.logs.size() ? ch.logs[c] : nullptr; };
+  double k = 0.0, total = 0.0;  // coverage counts the children that carry weight (zero weight = excluded)
+  for (double w : ch.weights)
+    if (w != 0.0) k += 1.0, total += w;
   const double need = coverage * k - 1e-12;
+  auto slow_row = [&](index_t i) {
+    double s = 0.0, sw = 0.0, cc = 0.0;
+    for (std::size_t c = 0; c < nc; ++c) {
+      const double w = ch.weights[c], v = ch.columns[c][i];
+      if (w == 0.0 || !(v == v)) continue;
+      const double* lg = logs_of(c);
+      s += w * (lg ? lg[i] : f(v));
+      sw += w;
+      cc += 1.0;
+    }
+    return (cc == 0.0 || cc < need || !(sw > 0.0)) ? std::nan("") : finish(s / sw);
+  };
+  if (k == 0.0) {
+    for (index_t i = 0; i < n; ++i) out[i] = std::nan("");
+    return;
+  }
+  constexpr index_t block = 2048;  // 16 KiB of sums stay in the L1 cache while the children stream
   for (index_t b0 = 0; b0 < n; b0 += block) {
     const index_t m = std::min(block, n - b0);
     double* __restrict o = out + b0;
-    for (index_t i = 0; i < m; ++i) o[i] = 0.0, sw[i] = 0.0, cnt[i] = 0.0;
-    for (std::size_t c = 0; c < ch.columns.size(); ++c) {
+    bool first = true;
+    for (std::size_t c = 0; c < nc; ++c) {
       const double w = ch.weights[c];
       if (w == 0.0) continue;
       const double* __restrict x = ch.columns[c] + b0;
-      const double* lg0 = use_logs && c < ch.logs.size() ? ch.logs[c] : nullptr;
-      if (lg0) {  // geometric mean on cached logs
+      if (const double* lg0 = logs_of(c)) {  // geometric mean on cached logs (NaN where x is)
         const double* __restrict lg = lg0 + b0;
-        for (index_t i = 0; i < m; ++i) {
-          const double t = w * lg[i];
-          const bool ok = x[i] == x[i];
-          o[i] += ok ? t : 0.0;
-          sw[i] += ok ? w : 0.0;
-          cnt[i] += ok ? 1.0 : 0.0;
-        }
+        if (first)
+          for (index_t i = 0; i < m; ++i) o[i] = w * lg[i];
+        else
+          for (index_t i = 0; i < m; ++i) o[i] += w * lg[i];
+      } else if (first) {
+        for (index_t i = 0; i < m; ++i) o[i] = w * f(x[i]);
       } else {
-        for (index_t i = 0; i < m; ++i) {
-          const double v = x[i];
-          const double t = w * f(v);
-          const bool ok = v == v;
-          o[i] += ok ? t : 0.0;
-          sw[i] += ok ? w : 0.0;
-          cnt[i] += ok ? 1.0 : 0.0;
-        }
+        for (index_t i = 0; i < m; ++i) o[i] += w * f(x[i]);
       }
+      first = false;
     }
-    for (index_t i = 0; i < m; ++i) {
-      const double s = sw[i], cc = cnt[i];
-      o[i] = (cc == 0.0 || cc < need || !(s > 0.0)) ? std::nan("") : finish(o[i] / s);
-    }
+    // Finish every row (vectorized; a missing value stays NaN through finish), then redo the
+    // rows that are NaN.
+    for (index_t i = 0; i < m; ++i) o[i] = finish(o[i] / total);
+    for (index_t i = 0; i < m; ++i)
+      if (!(o[i] == o[i])) o[i] = slow_row(b0 + i);
   }
 }
 
