@@ -189,4 +189,43 @@ BOOST_AUTO_TEST_CASE(names) {
   BOOST_CHECK_EXCEPTION(ag::from_name("median"), spec_error, message_has({"median"}));
 }
 
+BOOST_AUTO_TEST_CASE(many_children_every_mean_matches_its_formula) {
+  // Nine children (summed four at a time), one of them with zero weight, over 3000 rows (two
+  // row blocks), with missing values: every power mean against its definition, the sums over
+  // the children present, f^-1(sum w f(x) / sum w), in the same order.
+  const std::size_t k = 9;
+  const index_t n = 3000;
+  std::vector<column> cols(k, column(static_cast<std::size_t>(n)));
+  for (std::size_t c = 0; c < k; ++c)
+    for (index_t i = 0; i < n; ++i)
+      cols[c][static_cast<std::size_t>(i)] = (i * 7 + static_cast<index_t>(c) * 13) % 23 == 0 ? NaN : 1.0 + static_cast<double>((i * 31 + static_cast<index_t>(c) * 17) % 97);
+  const std::vector<double> w = {1, 2, 0.5, 0, 3, 1, 1, 2.5, 0.25};
+  codes u;
+  for (index_t i = 0; i < n; ++i) u.push_back("u" + std::to_string(i));
+  const codes ch = {"a", "b", "c", "d", "e", "f", "g", "h", "i"};
+  auto f = [](double p, double x) { return p == 0.0 ? std::log(x) : std::pow(x, p); };
+  auto finv = [](double p, double m) { return p == 0.0 ? std::exp(m) : std::pow(m, 1.0 / p); };
+  for (const double p : {1.0, 0.0, -1.0, 2.0}) {
+    const ag::method m = p == 1.0 ? ag::method(ag::arithmetic_mean{}) : ag::method(ag::generalized_mean{p});
+    children_view v;
+    for (const auto& c : cols) v.columns.push_back(c.data());
+    v.weights = w;
+    vector out(n);
+    aggregate_node(m, v, n, 0.0, out.data(), "P", u, ch);
+    int wrong = 0;
+    for (index_t i = 0; i < n; ++i) {
+      double s = 0.0, sw = 0.0;
+      for (std::size_t c = 0; c < k; ++c) {
+        const double x = cols[c][static_cast<std::size_t>(i)];
+        if (w[c] == 0.0 || std::isnan(x)) continue;
+        s += w[c] * f(p, x);
+        sw += w[c];
+      }
+      const double want = finv(p, s / sw);
+      wrong += !(std::abs(out[i] - want) <= 1e-12 * std::abs(want));
+    }
+    BOOST_TEST(wrong == 0, "p = " << p);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

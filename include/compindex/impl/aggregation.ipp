@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace compindex {
 
@@ -42,6 +43,26 @@ namespace detail {
              "' (normalize onto a positive range, e.g. range=(1, 100))");
 }
 
+// o[i] (+)= w0 f(x0[i]) + ... + w(R-1) f(x(R-1)[i]), added left to right.
+template <int R, class F>
+inline void chunk(double* __restrict o, const double* const* xs, const double* ws, index_t m, bool first, F f) {
+  const double* __restrict x0 = xs[0];
+  const double* __restrict x1 = R > 1 ? xs[1] : xs[0];
+  const double* __restrict x2 = R > 2 ? xs[2] : xs[0];
+  const double* __restrict x3 = R > 3 ? xs[3] : xs[0];
+  const double w0 = ws[0], w1 = R > 1 ? ws[1] : 0.0, w2 = R > 2 ? ws[2] : 0.0, w3 = R > 3 ? ws[3] : 0.0;
+  auto body = [&](index_t i, double s) {
+    if (R > 1) s = s + w1 * f(x1[i]);
+    if (R > 2) s = s + w2 * f(x2[i]);
+    if (R > 3) s = s + w3 * f(x3[i]);
+    o[i] = s;
+  };
+  if (first)
+    for (index_t i = 0; i < m; ++i) body(i, w0 * f(x0[i]));
+  else
+    for (index_t i = 0; i < m; ++i) body(i, o[i] + w0 * f(x0[i]));
+}
+
 // Weighted means of the power family: finish(sum w f(x) / sum w) over the available children.
 // One pass per block of rows computes the sum over every weighted child, letting a missing value
 // (NaN) propagate; rows that come out NaN (a child is missing) are then redone one by one with the
@@ -57,17 +78,18 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
   for (double w : ch.weights)
     if (w != 0.0) k += 1.0, total += w;
   const double need = coverage * k - 1e-12;
+  const double missing = std::numeric_limits<double>::quiet_NaN();
   auto slow_row = [&](index_t i) {
     double s = 0.0, sw = 0.0, cc = 0.0;
     for (std::size_t c = 0; c < nc; ++c) {
       const double w = ch.weights[c], v = ch.columns[c][i];
       if (w == 0.0 || !(v == v)) continue;
-      const double* lg = logs_of(c);
+      const double* lg = use_logs && c < ch.logs.size() ? ch.logs[c] : nullptr;
       s += w * (lg ? lg[i] : f(v));
       sw += w;
       cc += 1.0;
     }
-    return (cc == 0.0 || cc < need || !(sw > 0.0)) ? std::nan("") : finish(s / sw);
+    return (cc == 0.0 || cc < need || !(sw > 0.0)) ? missing : finish(s / sw);
   };
   if (k == 0.0) {
     for (index_t i = 0; i < n; ++i) out[i] = std::nan("");
@@ -77,24 +99,41 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
   for (index_t b0 = 0; b0 < n; b0 += block) {
     const index_t m = std::min(block, n - b0);
     double* __restrict o = out + b0;
+    // Up to four children per pass over the sums (fewer loads and stores of them), added in
+    // child order: ((o + t0) + t1) + ... as one child at a time would.
     bool first = true;
+    std::size_t r = 0;
+    const double* xs[4];
+    double ws[4];
+    auto flush = [&] {
+      switch (r) {
+        case 1: chunk<1>(o, xs, ws, m, first, f); break;
+        case 2: chunk<2>(o, xs, ws, m, first, f); break;
+        case 3: chunk<3>(o, xs, ws, m, first, f); break;
+        case 4: chunk<4>(o, xs, ws, m, first, f); break;
+        default: return;
+      }
+      first = false;
+      r = 0;
+    };
     for (std::size_t c = 0; c < nc; ++c) {
       const double w = ch.weights[c];
       if (w == 0.0) continue;
-      const double* __restrict x = ch.columns[c] + b0;
       if (const double* lg0 = logs_of(c)) {  // geometric mean on cached logs (NaN where x is)
+        flush();
         const double* __restrict lg = lg0 + b0;
         if (first)
           for (index_t i = 0; i < m; ++i) o[i] = w * lg[i];
         else
           for (index_t i = 0; i < m; ++i) o[i] += w * lg[i];
-      } else if (first) {
-        for (index_t i = 0; i < m; ++i) o[i] = w * f(x[i]);
-      } else {
-        for (index_t i = 0; i < m; ++i) o[i] += w * f(x[i]);
+        first = false;
+        continue;
       }
-      first = false;
+      xs[r] = ch.columns[c] + b0;
+      ws[r] = w;
+      if (++r == 4) flush();
     }
+    flush();
     // Finish every row (vectorized; a missing value stays NaN through finish), then redo the
     // rows that are NaN.
     for (index_t i = 0; i < m; ++i) o[i] = finish(o[i] / total);
