@@ -34,6 +34,9 @@ def _range(r: Any, what: str) -> _core.Range:
         raise SpecError(f"{what}: expected (lower, upper), got {r!r}") from None
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo == hi:
         raise SpecError(f"{what}: the range needs two different finite bounds, got ({lo}, {hi})")
+    if lo > hi:
+        raise SpecError(f"{what}: the range needs lower < upper, got ({lo}, {hi}); the best value always maps to "
+                        "the upper bound (to make lower values better, give the indicator direction -1)")
     return _core.Range(lo, hi)
 
 

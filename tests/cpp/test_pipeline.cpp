@@ -303,6 +303,8 @@ BOOST_AUTO_TEST_CASE(errors_name_what_is_wrong) {
   ci::pipeline_spec s7;
   s7.output_range = {5.0, 5.0};
   BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s7); }, "two different finite bounds"));
+  s7.output_range = {100.0, 0.0};  // would rank the best unit last
+  BOOST_TEST(throws_with<ci::spec_error>([&] { ci::plan(fw, s7); }, "needs lower < upper, got (100, 0)"));
   ci::pipeline_spec s8;
   s8.denominators["a"] = {"population", 1.0};
   BOOST_TEST(throws_with<ci::spec_error>([&] { ci::build(fw, three_units_complete(), s8); }, "denominator 'population' is not in the data"));

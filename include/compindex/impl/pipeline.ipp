@@ -132,6 +132,10 @@ inline void check_range(const range& r, const std::string& where) {
   if (!std::isfinite(r.lower) || !std::isfinite(r.upper) || r.lower == r.upper)
     throw_spec(where + ": the normalization range needs two different finite bounds, got (" + fmt_double(r.lower) + ", " +
                fmt_double(r.upper) + ")");
+  if (r.lower > r.upper)
+    throw_spec(where + ": the normalization range needs lower < upper, got (" + fmt_double(r.lower) + ", " +
+               fmt_double(r.upper) + "); the best value always maps to the upper bound (to make lower values better, "
+               "give the indicator direction -1)");
 }
 
 inline void check_normalization(const normalization::method& m, const node& nd) {

@@ -51,8 +51,9 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
   treatment_report rep;
   rep.indicator = indicator;
   if (m.index() == 0) return rep;  // no treatment: nothing measured, nothing changed
-  rep.skew_before = rep.skew_after = statistics::skewness(x);
-  rep.kurtosis_before = rep.kurtosis_after = statistics::kurtosis(x);
+  const auto before = statistics::skewness_kurtosis(x);
+  rep.skew_before = rep.skew_after = before.skewness;
+  rep.kurtosis_before = rep.kurtosis_after = before.kurtosis;
   const auto& rule = std::get<treatment::gii>(m);
   if (statistics::count(x) < 4) {
     rep.action = treatment_action::too_few_values;
@@ -67,8 +68,7 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
   // Winsorize: the most extreme value(s) of the skewed tail take the next value in. Once a point is
   // winsorized it ties with the next one, so the tied set is every point winsorized so far.
   while (fails && count < rule.max_winsorized) {
-    const double sk = statistics::skewness(x);
-    const bool top = sk >= 0;
+    const bool top = rep.skew_after >= 0;  // the skewness of x as it is now
     const double ext = top ? statistics::max(x) : statistics::min(x);
     extreme.clear();
     double next = nan;
@@ -85,8 +85,9 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
     for (auto i : extreme) x[i] = next;
     (top ? high : low) = extreme;
     count = static_cast<int>(high.size() + low.size());
-    rep.skew_after = statistics::skewness(x);
-    rep.kurtosis_after = statistics::kurtosis(x);
+    const auto after = statistics::skewness_kurtosis(x);
+    rep.skew_after = after.skewness;
+    rep.kurtosis_after = after.kurtosis;
     fails = needs_treatment(rep.skew_after, rep.kurtosis_after, rule);
   }
   if (!fails) {
@@ -100,8 +101,9 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
   x = original;
   detail::log_fallback(x, rep.skew_before, rule.fallback, indicator);
   rep.action = treatment_action::log_transformed;
-  rep.skew_after = statistics::skewness(x);
-  rep.kurtosis_after = statistics::kurtosis(x);
+  const auto logged = statistics::skewness_kurtosis(x);
+  rep.skew_after = logged.skewness;
+  rep.kurtosis_after = logged.kurtosis;
   rep.passes_after = !needs_treatment(rep.skew_after, rep.kurtosis_after, rule);
   return rep;
 }
