@@ -8,8 +8,9 @@ Each measurement runs in a fresh subprocess and reads the peak resident set (VmH
 scoring's own). "One copy" is units x indicators doubles (800 MB at 1,000,000 x 100). Figures are
 the peak above the resident set before the data were made, divided by one copy:
 
-- core: the C++ pipeline through compindex._core: a Dataset (the data, once) and
-  compindex::build with min-max and arithmetic means; then the scores of every node;
+- core: the C++ pipeline through compindex._core: a Dataset (borrowing the NumPy array) and
+  compindex::build with min-max and arithmetic means; then the root's scores and the ranks, as
+  the NumPy views the bindings return;
 - python: compindex.score on a DataFrame (a `unit` column and one float column per indicator),
   then Result.index and Result.ranks, as a user would.
 
