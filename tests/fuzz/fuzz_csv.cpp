@@ -65,7 +65,8 @@ const ci::framework& fixed_framework() {
   return fw;
 }
 
-// A result must be well formed: every shape right, scores finite or missing, ranks 1..n.
+// A result must be well formed: every shape right, scores finite or missing, ranks 1..n where
+// there is a score and 0 (unranked) where there is none.
 void check_result(const ci::framework& fw, const ci::dataset& ds, const ci::result& r) {
   const auto n = ds.n_units();
   if (r.normalized->rows() != n || r.normalized->cols() != static_cast<ci::index_t>(fw.n_indicators()))
@@ -73,11 +74,13 @@ void check_result(const ci::framework& fw, const ci::dataset& ds, const ci::resu
   if (r.aggregated.rows() != n || r.aggregated.cols() != static_cast<ci::index_t>(fw.n_aggregates()))
     fail("bad shape", "aggregated");
   if (r.ranks.rows() != n || r.ranks.cols() != static_cast<ci::index_t>(fw.size())) fail("bad shape", "ranks");
-  for (ci::index_t j = 0; j < r.ranks.cols(); ++j)
+  for (ci::index_t j = 0; j < r.ranks.cols(); ++j) {
+    const ci::vector scores = r.node_scores(fw, static_cast<std::size_t>(j));
     for (ci::index_t i = 0; i < n; ++i) {
-      const double k = r.ranks(i, j);
-      if (!std::isnan(k) && !(k >= 1.0 && k <= static_cast<double>(n) && k == std::floor(k))) fail("bad rank", "");
+      const ci::rank_t k = r.ranks(i, j);
+      if (std::isnan(scores[i]) ? k != ci::unranked : !(k >= 1 && k <= n)) fail("bad rank", "");
     }
+  }
   for (ci::index_t j = 0; j < r.aggregated.cols(); ++j)
     for (ci::index_t i = 0; i < n; ++i)
       if (std::isinf(r.aggregated(i, j))) fail("infinite aggregate score", "");
