@@ -140,6 +140,25 @@ def test_no_copies_of_the_data(hand_fw: ci.Framework, hand_data: pd.DataFrame) -
     assert res.scores.loc["u4", "Index"] == pytest.approx(76.38888888888889)
 
 
+def test_core_dataset_borrows_or_converts() -> None:
+    from compindex import _core
+    from compindex.errors import SpecError
+
+    f = np.asfortranarray([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    ds = _core.Dataset(["a", "b", "c"], f)
+    assert np.shares_memory(np.asarray(ds.values), f)  # Fortran float64: borrowed
+    c = np.array([[1, 2], [3, 4], [5, 6]])  # C order, integers: converted once
+    ds2 = _core.Dataset(["a", "b", "c"], c)
+    assert not np.shares_memory(np.asarray(ds2.values), c)
+    np.testing.assert_array_equal(np.asarray(ds2.values), f)
+    del f  # the dataset keeps the borrowed array alive
+    assert np.asarray(ds.values)[2, 1] == 6.0
+    with pytest.raises(SpecError, match="2-D array"):
+        _core.Dataset(["a", "b", "c"], np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(SpecError, match="3 unit codes but 2 rows"):
+        _core.Dataset(["a", "b", "c"], np.zeros((2, 2), order="F"))
+
+
 def test_integer_and_text_columns_are_converted(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> None:
     # Integer and text columns take the converting path; the scores are those of the float table.
     data = hand_data.copy()
