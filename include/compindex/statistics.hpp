@@ -31,8 +31,8 @@ double skewness(vector_cref x);
 /// Excess kurtosis as Excel's KURT (type 2): G2 = ((n+1) g2 + 6)(n-1)/((n-2)(n-3)), with
 /// g2 = n sum d^4 / (sum d^2)^2 - 3. NaN with fewer than 4 values or zero variance.
 double kurtosis(vector_cref x);
-/// Skewness and kurtosis together, in two passes over x instead of four: the same values as
-/// skewness(x) and kurtosis(x), bit for bit.
+/// Skewness and kurtosis together, in two passes over x (skewness and kurtosis each return one
+/// half of it).
 struct shape {
   double skewness, kurtosis;
 };

@@ -64,11 +64,15 @@ def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
             except ValueError:
                 where = f"{source}, row {i + 2}, column {column!r} (unit {unit!r})"
                 raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number'}") from None
-    bad = np.flatnonzero(np.isinf(out))
-    if bad.size:
-        unit = values.index[bad[0]]
-        raise DataError(f"{source}, row {bad[0] + 2}, column {column!r} (unit {unit!r}): the value is infinite")
+    check_finite(out, values.index, column, source)
     return out
+
+
+def check_finite(values: np.ndarray, units: pd.Index, column: str, source: str) -> None:
+    """Raise DataError naming the first unit whose value in a column is infinite."""
+    bad = np.flatnonzero(np.isinf(values))
+    if bad.size:
+        raise DataError(f"{source}, row {bad[0] + 2}, column {column!r} (unit {units[bad[0]]!r}): the value is infinite")
 
 
 def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str] = (),
@@ -131,10 +135,7 @@ def _indicator_values(data: pd.DataFrame, indicators: list[str], source: str) ->
         values = frame.to_numpy()
         if values.flags.f_contiguous:
             for j, code in enumerate(indicators):
-                bad = np.flatnonzero(np.isinf(values[:, j]))
-                if bad.size:
-                    raise DataError(f"{source}, row {bad[0] + 2}, column {code!r} (unit {data.index[bad[0]]!r}): "
-                                    "the value is infinite")
+                check_finite(values[:, j], data.index, code, source)
             return values, frame
     values = np.empty((len(data), len(indicators)), order="F")
     for j, code in enumerate(indicators):

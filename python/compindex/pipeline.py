@@ -186,9 +186,7 @@ class Result:
 
     @cached_property
     def index(self) -> pd.Series:
-        """The root's scores."""
-        if "scores" in self.__dict__:
-            return self.scores[self.framework.root]
+        """The root's scores (a view of the core's aggregates: no units x nodes table is built)."""
         col = self.framework.aggregates.index(self.framework.root)
         return pd.Series(np.asarray(self._core.aggregated)[:, col], index=self.units, name=self.framework.root)
 

@@ -86,13 +86,17 @@ void check_result(const ci::framework& fw, const ci::dataset& ds, const ci::resu
       if (std::isinf(r.aggregated(i, j))) fail("infinite aggregate score", "");
 }
 
+// Reads text as a CSV table; false if the reader rejected it (with an input error).
+bool read_table(const std::string& text, const char* source, ci::table& t) {
+  return expect_input_error([&] {
+    std::istringstream in(text);
+    t = ci::read_csv(in, source);
+  });
+}
+
 void fuzz_metadata(const std::string& text) {
   ci::table t;
-  if (!expect_input_error([&] {
-        std::istringstream in(text);
-        t = ci::read_csv(in, "<meta>");
-      }))
-    return;
+  if (!read_table(text, "<meta>", t)) return;
   ci::framework fw;
   if (!expect_input_error([&] { fw = ci::read_framework(t); })) return;
   if (fw.size() > 64) return;  // keep each input cheap
@@ -115,11 +119,7 @@ void fuzz_metadata(const std::string& text) {
 
 void fuzz_data(const std::string& text) {
   ci::table t;
-  if (!expect_input_error([&] {
-        std::istringstream in(text);
-        t = ci::read_csv(in, "<data>");
-      }))
-    return;
+  if (!read_table(text, "<data>", t)) return;
   for (std::size_t r = 0; r < t.rows.size() && r < 64; ++r) {
     if (t.rows[r].size() != t.header.size()) fail("ragged table", "a row's length differs from the header's");
     for (std::size_t c = 0; c < t.rows[r].size(); ++c)

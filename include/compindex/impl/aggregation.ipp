@@ -84,7 +84,7 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
     for (std::size_t c = 0; c < nc; ++c) {
       const double w = ch.weights[c], v = ch.columns[c][i];
       if (w == 0.0 || !(v == v)) continue;
-      const double* lg = use_logs && c < ch.logs.size() ? ch.logs[c] : nullptr;
+      const double* lg = logs_of(c);
       s += w * (lg ? lg[i] : f(v));
       sw += w;
       cc += 1.0;
@@ -92,7 +92,7 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
     return (cc == 0.0 || cc < need || !(sw > 0.0)) ? missing : finish(s / sw);
   };
   if (k == 0.0) {
-    for (index_t i = 0; i < n; ++i) out[i] = std::nan("");
+    for (index_t i = 0; i < n; ++i) out[i] = missing;
     return;
   }
   constexpr index_t block = 2048;  // 16 KiB of sums stay in the L1 cache while the children stream

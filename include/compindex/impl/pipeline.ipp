@@ -3,13 +3,13 @@
 
 #include "../pipeline.hpp"
 #include "../detail/format.hpp"
+#include "../detail/threads.hpp"
 #include "../statistics.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <exception>
-#include <limits>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
@@ -441,10 +441,8 @@ COMPINDEX_INLINE rank_matrix rank_nodes(const framework& fw, matrix_cref normali
   // Ranking sorts every column, so at scale it costs more than scoring: columns are shared out
   // over the hardware threads once there are a million cells or more (small indices stay on the
   // calling thread). Each column is ranked by one thread, so the result does not depend on it.
-  unsigned nt = 1;
-  if (static_cast<double>(n) * static_cast<double>(nodes) >= 1048576.0)
-    nt = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), nodes));
-  if (nt <= 1 || n > static_cast<index_t>(std::numeric_limits<rank_t>::max())) {  // (too many units: throws below)
+  const unsigned nt = static_cast<double>(n) * static_cast<double>(nodes) >= 1048576.0 ? detail::thread_count(0, nodes) : 1;
+  if (nt == 1) {
     rank_workspace ws;
     for (std::size_t i = 0; i < nodes; ++i) rank_node(i, ws);
     return r;

@@ -129,38 +129,8 @@ COMPINDEX_INLINE double min(vector_cref x) { return summarize(x.data(), x.size()
 
 COMPINDEX_INLINE double max(vector_cref x) { return summarize(x.data(), x.size()).max; }
 
-COMPINDEX_INLINE double skewness(vector_cref x) {
-  const double m = mean(x);
-  double s2 = 0, s3 = 0;
-  index_t n = 0;
-  for (index_t i = 0; i < x.size(); ++i) {
-    if (std::isnan(x[i])) continue;
-    const double d = x[i] - m;
-    s2 += d * d, s3 += d * d * d, ++n;
-  }
-  if (n < 3 || !(s2 > 0)) return std::nan("");
-  const double dn = static_cast<double>(n);
-  const double g1 = std::sqrt(dn) * s3 / std::pow(s2, 1.5);
-  return g1 * std::sqrt(dn * (dn - 1)) / (dn - 2);
-}
-
-COMPINDEX_INLINE double kurtosis(vector_cref x) {
-  const double m = mean(x);
-  double s2 = 0, s4 = 0;
-  index_t n = 0;
-  for (index_t i = 0; i < x.size(); ++i) {
-    if (std::isnan(x[i])) continue;
-    const double d = x[i] - m, d2 = d * d;
-    s2 += d2, s4 += d2 * d2, ++n;
-  }
-  if (n < 4 || !(s2 > 0)) return std::nan("");
-  const double dn = static_cast<double>(n);
-  const double r = dn * s4 / (s2 * s2);
-  return ((dn + 1) * (r - 3) + 6) * (dn - 1) / ((dn - 2) * (dn - 3));
-}
-
 COMPINDEX_INLINE shape skewness_kurtosis(vector_cref x) {
-  // The sums of skewness() and kurtosis() in one loop, each added in the same order.
+  // One pass for the mean, one for the central sums of powers 2, 3 and 4.
   const double m = mean(x);
   double s2 = 0, s3 = 0, s4 = 0;
   index_t n = 0;
@@ -178,6 +148,10 @@ COMPINDEX_INLINE shape skewness_kurtosis(vector_cref x) {
   }
   return out;
 }
+
+COMPINDEX_INLINE double skewness(vector_cref x) { return skewness_kurtosis(x).skewness; }
+
+COMPINDEX_INLINE double kurtosis(vector_cref x) { return skewness_kurtosis(x).kurtosis; }
 
 COMPINDEX_INLINE double pearson(vector_cref x, vector_cref y) {
   std::vector<double> a, b;

@@ -3,6 +3,7 @@
 
 #include "../uncertainty.hpp"
 #include "../detail/format.hpp"
+#include "../detail/threads.hpp"
 #include "../random.hpp"
 #include "../ranking.hpp"
 #include "../sobol_sequence.hpp"
@@ -49,11 +50,6 @@ inline double quantile(const std::vector<double>& sorted, double q) {
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const auto hi = std::min(lo + 1, sorted.size() - 1);
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
-
-inline unsigned thread_count(unsigned requested, std::size_t rows) {
-  unsigned t = requested ? requested : std::max(1u, std::thread::hardware_concurrency());
-  return static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(t, rows)));
 }
 
 }  // namespace detail
@@ -259,7 +255,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
   out.inputs = inputs;
   out.choices.assign(rows, std::vector<int>(P.factors.size(), -1));
   if (P.has_weights) out.weights_used.setConstant(static_cast<index_t>(rows), static_cast<index_t>(f.size()), nan);
-  const unsigned nt = detail::thread_count(opt.threads, rows);
+  const unsigned nt = compindex::detail::thread_count(opt.threads, rows);
   std::vector<std::vector<failure>> fails(nt);
   const auto root_col = static_cast<index_t>(f.aggregate_column(f.root()));
 
@@ -270,6 +266,8 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     matrix aggregated;
     vector w;
     std::vector<compindex::aggregation::method> methods;
+    rank_workspace rank_ws;
+    rank_vector root_ranks(n_units);
     for (std::size_t r = lo; r < hi; ++r) {
       const std::size_t rep = first + r;
       try {
@@ -321,7 +319,9 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
         if (!P.variants[v]) throw data_error(P.variant_error[v]);
         agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
         out.scores.row(static_cast<index_t>(r)) = aggregated.col(root_col).transpose();
-        out.ranks.row(static_cast<index_t>(r)) = rank_scores(aggregated.col(root_col)).transpose();
+        rank_scores_into(aggregated.col(root_col).data(), n_units, root_ranks.data(), rank_ws);
+        for (index_t u = 0; u < root_ranks.size(); ++u)
+          out.ranks(static_cast<index_t>(r), u) = root_ranks[u] == unranked ? nan : static_cast<double>(root_ranks[u]);
       } catch (const std::exception& e) {
         out.ranks.row(static_cast<index_t>(r)).setConstant(nan);
         out.scores.row(static_cast<index_t>(r)).setConstant(nan);
@@ -421,7 +421,7 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
       }
     }
   };
-  const unsigned nt = detail::thread_count(opt.threads, nn);
+  const unsigned nt = compindex::detail::thread_count(opt.threads, nn);
   if (nt == 1) {
     count_rows(0, nn);
   } else {
