@@ -1,7 +1,10 @@
 // The whole pipeline: stages in order, per-node methods, coverage, weights, ranks, errors.
 #include <boost/test/unit_test.hpp>
 
+#include <compindex/detail/huge_pages.hpp>
 #include <compindex/pipeline.hpp>
+
+#include <fstream>
 
 #include <cmath>
 #include <random>
@@ -208,6 +211,39 @@ BOOST_AUTO_TEST_CASE(shared_matrix_reuse_only_when_sole_writable_holder) {
   ci::shared_matrix c(std::make_shared<const ci::matrix>(ci::matrix::Ones(2, 2)));
   BOOST_TEST(c.unique_owned() == nullptr);  // const: never written
   BOOST_TEST(!ci::shared_matrix());
+}
+
+// Large result matrices ask the kernel for transparent huge pages before their first write
+// (detail/huge_pages.hpp); small ones are left alone. Values are unaffected.
+BOOST_AUTO_TEST_CASE(large_matrices_ask_for_huge_pages) {
+  namespace d = ci::detail;
+  auto small = d::new_matrix<ci::matrix>(256, 256);  // 512 KiB
+  BOOST_TEST(!d::advise_huge_pages(small->data(), sizeof(double) * 256 * 256));
+  BOOST_TEST(!d::advise_huge_pages(nullptr, std::size_t(64) << 20));
+  // Where the kernel offers transparent huge pages, advice on an 8 MiB matrix is taken.
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string mode;
+  std::getline(thp, mode);
+  if (thp && mode.find("[never]") == std::string::npos) {
+    auto big = d::new_matrix<ci::matrix>(1024, 1024);
+    BOOST_TEST(d::advise_huge_pages(big->data(), sizeof(double) * 1024 * 1024));
+  }
+  // Copies and resizes keep shapes and values.
+  ci::matrix src(700, 800);
+  for (ci::index_t j = 0; j < src.cols(); ++j)
+    for (ci::index_t i = 0; i < src.rows(); ++i) src(i, j) = static_cast<double>(i) - 0.5 * static_cast<double>(j);
+  auto copy = d::copy_matrix<ci::matrix>(src);
+  BOOST_TEST(copy->rows() == 700);
+  BOOST_TEST(copy->cols() == 800);
+  BOOST_TEST((*copy)(699, 799) == 699.0 - 399.5);
+  BOOST_TEST((*copy == src));
+  ci::rank_matrix r;
+  d::resize_matrix(r, 3000, 400);
+  BOOST_TEST(r.rows() == 3000);
+  BOOST_TEST(r.cols() == 400);
+  const ci::rank_t* before = r.data();
+  d::resize_matrix(r, 3000, 400);  // same shape: the same memory
+  BOOST_TEST(r.data() == before);
 }
 
 BOOST_AUTO_TEST_CASE(group_ranks) {

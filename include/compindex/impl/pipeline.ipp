@@ -3,6 +3,7 @@
 
 #include "../pipeline.hpp"
 #include "../detail/format.hpp"
+#include "../detail/huge_pages.hpp"
 #include "../detail/threads.hpp"
 #include "../statistics.hpp"
 
@@ -275,7 +276,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
 
   // Denomination.
   if (any_denominator) {
-    auto den = std::make_shared<matrix>(raw);  // the one copy this stage needs
+    auto den = detail::copy_matrix<matrix>(raw);  // the one copy this stage needs
     for (index_t j = 0; j < ni; ++j) {
       const std::string& dcode = p.denominator[static_cast<std::size_t>(j)];
       if (dcode.empty()) continue;
@@ -308,7 +309,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   // Imputation.
   out.imputed_cells.clear();
   if (any_imputation) {
-    auto imp = std::make_shared<matrix>(*out.denominated);
+    auto imp = detail::copy_matrix<matrix>(*out.denominated);
     static const std::vector<int> no_groups;
     for (index_t j = 0; j < ni; ++j) {
       const auto& m = p.imputation[static_cast<std::size_t>(j)];
@@ -330,7 +331,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   // Outlier treatment.
   out.treatment.clear();
   if (any_treatment) {
-    auto tr = std::make_shared<matrix>(*out.imputed);
+    auto tr = detail::copy_matrix<matrix>(*out.imputed);
     out.treatment.reserve(static_cast<std::size_t>(ni));
     for (index_t j = 0; j < ni; ++j) {
       out.treatment.push_back(treat_column(p.treatment[static_cast<std::size_t>(j)], tr->col(j), icode(j)));
@@ -352,7 +353,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   if (nm && nm->rows() == n && nm->cols() == ni) {
     nm_owner = std::move(out.normalized);
   } else {
-    auto fresh = std::make_shared<matrix>(n, ni);
+    auto fresh = detail::new_matrix<matrix>(n, ni);
     nm = fresh.get();
     nm_owner = std::move(fresh);
   }
@@ -403,7 +404,7 @@ COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weig
                        std::to_string(fw.n_indicators()) + " indicators");
   if (methods.size() != fw.size() || coverage.size() != fw.size() || static_cast<std::size_t>(weights.size()) != fw.size())
     detail::throw_spec("aggregate: methods, coverage and weights need one entry per node");
-  agg.resize(n, static_cast<index_t>(fw.n_aggregates()));
+  detail::resize_matrix(agg, n, static_cast<index_t>(fw.n_aggregates()));
   for (auto a : fw.evaluation_order()) {
     view_.columns.clear();
     view_.weights.clear();
@@ -432,7 +433,8 @@ COMPINDEX_INLINE matrix aggregate(const framework& fw, matrix_cref normalized, c
 COMPINDEX_INLINE rank_matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated) {
   const index_t n = normalized.rows();
   const std::size_t nodes = fw.size();
-  rank_matrix r(n, static_cast<index_t>(nodes));
+  rank_matrix r;
+  detail::resize_matrix(r, n, static_cast<index_t>(nodes));
   auto rank_node = [&](std::size_t i, rank_workspace& ws) {
     const double* x = fw.is_indicator(i) ? normalized.col(static_cast<index_t>(fw.indicator_column(i))).data()
                                          : aggregated.col(static_cast<index_t>(fw.aggregate_column(i))).data();
