@@ -21,8 +21,9 @@ struct arithmetic_mean {};
 struct geometric_mean {};
 /// sum w / sum (w / x); values must be > 0.
 struct harmonic_mean {};
-/// (sum w x^p / sum w)^(1/p); p = 1 arithmetic, p -> 0 geometric, p = -1 harmonic. Values must
-/// be >= 0 (> 0 when p <= 0).
+/// (sum w x^p / sum w)^(1/p); p = 1 arithmetic, p = 0 geometric (the limit p -> 0), p = -1
+/// harmonic. Values must be >= 0 (> 0 when p <= 0), except at p = 1, which is the arithmetic mean
+/// of any values.
 struct generalized_mean {
   double p = 1.0;
 };

@@ -169,6 +169,16 @@ BOOST_AUTO_TEST_CASE(copeland_by_hand) {
   check_column(agg(ag::copeland{}, cols, {1, 1, 1}), {3, -2, -1, 0});
 }
 
+BOOST_AUTO_TEST_CASE(copeland_exact_ties_whatever_the_rounding) {
+  // Weights 0.1, 0.2, 0.3: A is better on c1 and c2 (0.1 + 0.2), B on c3 (0.3), an exact tie
+  // (share 1/2) in both orders, though 0.1 + 0.2 != 0.3 in floating point. Both score 0.
+  check_column(agg(ag::copeland{}, {{1, 0}, {1, 0}, {0, 1}}, {0.1, 0.2, 0.3}), {0, 0});
+  check_column(agg(ag::copeland{}, {{0, 1}, {0, 1}, {1, 0}}, {0.1, 0.2, 0.3}), {0, 0});
+  // A tie on c2 counts half to each: A better on c1 (0.1 + 0.1 of the tie), B on c3 (0.3):
+  // B wins 0.3 + 0.1 = 0.4 of 0.6.
+  check_column(agg(ag::copeland{}, {{1, 0}, {5, 5}, {0, 1}}, {0.1, 0.2, 0.3}), {-1, 1});
+}
+
 BOOST_AUTO_TEST_CASE(copeland_missing_values) {
   // DNK lacks c1, so its pairs compare on c2 (w 1) and c3 (w 1) only:
   //   AUT-DNK: c3 3 > 2 -> 1/2 -> tie;  BEL-DNK: 0/2 -> DNK;  CZE-DNK: c3 tie 0.5/2 -> DNK

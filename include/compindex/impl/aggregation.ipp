@@ -205,19 +205,24 @@ COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const childre
         if (!covered[static_cast<std::size_t>(j)]) continue;
         for (index_t l = j + 1; l < n; ++l) {
           if (!covered[static_cast<std::size_t>(l)]) continue;
-          double win = 0.0, total = 0.0;
+          // j's weighted share of the pair, (better + tied / 2) / total, is above 1/2 exactly when
+          // the weight of the children where j is better exceeds that of the children where l is.
+          // Those two sums are compared, with a tolerance for rounding: summed in another order,
+          // equal weights can differ in the last bit, and an exact tie must not become a win.
+          double better = 0.0, worse = 0.0, total = 0.0;
           for (std::size_t c = 0; c < k; ++c) {
             const double a = ch.columns[c][j], b = ch.columns[c][l];
             if (std::isnan(a) || std::isnan(b)) continue;
             const double w = ch.weights[c];
             total += w;
-            win += a > b ? w : (a == b ? 0.5 * w : 0.0);
+            if (a > b) better += w;
+            if (a < b) worse += w;
           }
           if (!(total > 0.0)) continue;
-          const double share = win / total;
-          if (share > 0.5) {
+          const double margin = 1e-12 * total;
+          if (better - worse > margin) {
             out[j] += 1.0, out[l] -= 1.0;
-          } else if (share < 0.5) {
+          } else if (worse - better > margin) {
             out[j] -= 1.0, out[l] += 1.0;
           }
         }
