@@ -76,11 +76,16 @@ struct range {
 };
 
 /// What normalizing one indicator column needs to know besides the method.
+struct treatment_report;
+
 struct column_context {
   const std::string* indicator = nullptr;  ///< for messages
   const codes* units = nullptr;            ///< unit codes, for messages and distance_to_reference
   int direction = 1;
   const transform::method* transform = nullptr;  ///< applied to goalposts and target (values are already transformed)
+  /// The outlier treatment of the values; its log transform, when it applied one, maps goalposts
+  /// and target too (before `transform`).
+  const treatment_report* treatment = nullptr;
   double lower = nan, upper = nan, target = nan;  ///< the indicator's own parameters, raw units
 };
 

@@ -65,7 +65,17 @@ struct treatment_report {
   int winsorized = 0;                      ///< number of points winsorized (kept winsorization only)
   std::vector<index_t> winsorized_high;    ///< rows whose value was lowered
   std::vector<index_t> winsorized_low;     ///< rows whose value was raised
+  /// The log transform applied (action log_transformed): its kind, and the minimum and maximum
+  /// of the original values it was fitted on. The same transform maps a raw-unit goalpost or
+  /// target (`treated_value`).
+  treatment::log_kind log = treatment::log_kind::coin_tool;
+  double log_min = nan, log_max = nan;
 };
+
+/// A raw-unit value (a goalpost, a target) as the treatment maps the indicator's values: through
+/// its log transform when it log-transformed them (NaN outside the transform's domain), unchanged
+/// otherwise (winsorization moves data points, not the scale).
+double treated_value(const treatment_report& rep, double v);
 
 /// Whether an indicator needs treatment: |skew| > skew_threshold and kurtosis > kurtosis_threshold.
 bool needs_treatment(double skew, double kurtosis, const treatment::gii& rule);

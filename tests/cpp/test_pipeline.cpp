@@ -377,6 +377,45 @@ BOOST_AUTO_TEST_CASE(goalposts_from_the_framework) {
                                          "node 'HDI': geometric_mean needs positive values, but unit 'B' has 0 for 'inc'"));
 }
 
+BOOST_AUTO_TEST_CASE(treatment_log_maps_goalposts_too) {
+  // 60 small values and 9 large ones: winsorizing 5 points is not enough, so the GII rule falls
+  // back to the COIN Tool log f(v) = ln(v - min + 0.01 (max - min)), fitted on min 1, max 1000.
+  // Goalposts 1 and 1000 are raw values: they go through the same f, so the unit at the upper
+  // goalpost scores 1 and the others (f(v) - f(1)) / (f(1000) - f(1)).
+  ci::node x{"x", "I"};
+  x.lower = 1, x.upper = 1000;
+  ci::framework fw({{"I", ""}, x});
+  std::vector<double> raw;
+  for (int i = 0; i < 60; ++i) raw.push_back(1.0 + i % 4);
+  for (double v : {100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0, 1000.0}) raw.push_back(v);
+  const auto n = static_cast<ci::index_t>(raw.size());
+  ci::matrix v(n, 1);
+  ci::codes units;
+  for (ci::index_t i = 0; i < n; ++i) v(i, 0) = raw[static_cast<std::size_t>(i)], units.push_back("u" + std::to_string(i));
+  ci::pipeline_spec spec;
+  spec.treatment = ci::treatment::gii{};
+  spec.normalization = ci::normalization::goalposts{};
+  spec.output_range = {0.0, 1.0};
+  const auto r = ci::build(fw, ci::dataset(units, v), spec);
+  BOOST_TEST(r.treatment.at(0).action == ci::treatment_action::log_transformed);
+  auto f = [](double t) { return std::log(t - 1.0 + 0.01 * 999.0); };
+  BOOST_TEST((*r.normalized)(n - 1, 0) == 1.0, tt::tolerance(1e-14));
+  BOOST_TEST((*r.normalized)(1, 0) == (f(2.0) - f(1.0)) / (f(1000.0) - f(1.0)), tt::tolerance(1e-13));
+  BOOST_TEST((*r.normalized)(60, 0) == (f(100.0) - f(1.0)) / (f(1000.0) - f(1.0)), tt::tolerance(1e-13));
+  BOOST_TEST(ci::treated_value(r.treatment.at(0), 2.0) == f(2.0), tt::tolerance(1e-15));
+  // A goalpost the fitted log cannot take (1 - 9.99 or below) is an error that names it.
+  ci::framework fw2({{"I", ""}, {"x", "I"}});
+  spec.normalization = ci::normalization::goalposts{-50.0, 1000.0};
+  BOOST_TEST(throws_with<ci::data_error>([&] { ci::build(fw2, ci::dataset(units, v), spec); },
+                                         "indicator 'x': its lower goalpost -50 is outside the domain of the log transform the "
+                                         "outlier treatment applied (fitted on values from 1 to 1000)"));
+  // Without treatment the goalposts stay as they are: (2 - 1) / 999.
+  spec.treatment = ci::treatment::none{};
+  spec.normalization = ci::normalization::goalposts{};
+  const auto plain = ci::build(fw, ci::dataset(units, v), spec);
+  BOOST_TEST((*plain.normalized)(1, 0) == 1.0 / 999.0, tt::tolerance(1e-14));
+}
+
 BOOST_AUTO_TEST_CASE(aggregation_with_missing_values_matches_the_formula) {
   // Aggregation sums every child per block of rows and redoes the rows with a missing child one by
   // one. Check both paths against the definition, over 5000 units (several blocks) with 5% of

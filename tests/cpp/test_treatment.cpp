@@ -190,6 +190,23 @@ BOOST_AUTO_TEST_CASE(log_when_five_points_are_not_enough) {
   BOOST_TEST(!t.rep.passes_after);
 }
 
+BOOST_AUTO_TEST_CASE(tied_points_count_against_the_limit) {
+  // {1..60} and seven units at 1000 (skew 2.63, kurtosis 5.10): the first step would move the seven
+  // tied points at once, more than the 5 allowed, so it is not taken and the values are logged.
+  const auto raw = concat(one_to(60), std::vector<double>(7, 1000.0));
+  BOOST_TEST_REQUIRE(fails_gii(raw));
+  const auto t = treat(rule(), raw);
+  BOOST_TEST(to_string(t.rep.action) == "log_transformed");
+  BOOST_TEST(t.rep.winsorized == 0);
+  check_column(t.x, vec(map(raw, [](double v) { return std::log(v - 1 + 0.01 * (1000 - 1)); })));
+  // With a limit of 7 the same step is allowed: the seven move to 60 and the indicator passes.
+  const auto t7 = treat(rule(7), raw);
+  BOOST_TEST(to_string(t7.rep.action) == "winsorized");
+  BOOST_TEST(t7.rep.winsorized == 7);
+  BOOST_TEST(t7.rep.winsorized_high.size() == 7u);
+  check_column(t7.x, vec(concat(one_to(60), std::vector<double>(7, 60.0))));
+}
+
 BOOST_AUTO_TEST_CASE(log_mirrored_for_negative_skew) {
   // 101 - {1..20, 60, 100} = {100..81, 41, 1}: -ln(max + 0.01 (max - min) - x) = -ln(100.99 - x)
   const auto raw = map(concat(one_to(20), {60, 100}), [](double v) { return 101 - v; });

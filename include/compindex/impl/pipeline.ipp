@@ -370,6 +370,7 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
     ctx.lower = nd.lower;
     ctx.upper = nd.upper;
     ctx.target = nd.target;
+    ctx.treatment = out.treatment.empty() ? nullptr : &out.treatment[static_cast<std::size_t>(j)];
     if (tf.index() == 0) {
       // The common case, in two passes over the column: its summary (which also makes the input
       // checks), then the normalized values written straight into the output.

@@ -26,26 +26,41 @@ COMPINDEX_INLINE bool needs_treatment(double skew, double kurtosis, const treatm
 
 namespace detail {
 
-inline void log_fallback(Eigen::Ref<vector> x, double skew, treatment::log_kind kind, const std::string& indicator) {
-  const double mn = statistics::min(x), mx = statistics::max(x);
+// The fallback log of one value, fitted on the original minimum and maximum; mirrored for a
+// negative skew so the order of units is kept. NaN outside its domain.
+inline double treatment_log(treatment::log_kind kind, double mn, double mx, bool mirrored, double v) {
   const double w = mx - mn;
-  const bool mirrored = skew < 0;
   if (kind == treatment::log_kind::coin_tool) {
     const double a = 0.01 * w;
-    for (index_t i = 0; i < x.size(); ++i)
-      x[i] = mirrored ? -std::log(mx + a - x[i]) : std::log(x[i] - mn + a);
-    return;
+    const double arg = mirrored ? mx + a - v : v - mn + a;
+    if (!(arg > 0.0)) return nan;
+    return mirrored ? -std::log(arg) : std::log(arg);
   }
-  if (!(mx > 1.0))
+  const double t = mirrored ? (mx - v) / w : (v - mn) / w;
+  const double arg = (mx - 1.0) * t + 1.0;
+  if (!(arg > 0.0)) return nan;
+  const double y = std::log(arg);
+  return mirrored ? -y : y;
+}
+
+inline void log_fallback(Eigen::Ref<vector> x, double skew, treatment::log_kind kind, const std::string& indicator,
+                         treatment_report& rep) {
+  const double mn = statistics::min(x), mx = statistics::max(x);
+  if (kind == treatment::log_kind::gii && !(mx > 1.0))
     throw_data("indicator '" + indicator + "': the GII log transform needs a maximum above 1, the maximum is " + fmt_double(mx));
-  for (index_t i = 0; i < x.size(); ++i) {
-    const double t = mirrored ? (mx - x[i]) / w : (x[i] - mn) / w;
-    const double y = std::log((mx - 1.0) * t + 1.0);
-    x[i] = mirrored ? -y : y;
-  }
+  const bool mirrored = skew < 0;
+  for (index_t i = 0; i < x.size(); ++i) x[i] = treatment_log(kind, mn, mx, mirrored, x[i]);  // NaN stays NaN
+  rep.log = kind;
+  rep.log_min = mn;
+  rep.log_max = mx;
 }
 
 }  // namespace detail
+
+COMPINDEX_INLINE double treated_value(const treatment_report& rep, double v) {
+  if (rep.action != treatment_action::log_transformed) return v;
+  return detail::treatment_log(rep.log, rep.log_min, rep.log_max, rep.skew_before < 0, v);
+}
 
 COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen::Ref<vector> x, const std::string& indicator) {
   treatment_report rep;
@@ -82,6 +97,10 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
       }
     }
     if (std::isnan(next)) break;  // every value is the same: nothing to winsorize
+    // The limit is on points: a step that would take more (the extreme value is shared by
+    // several units) is not taken, and the indicator goes on to the log transform.
+    // (`extreme` holds the points of this tail moved so far too: they tie with the extreme value.)
+    if (extreme.size() + (top ? low.size() : high.size()) > static_cast<std::size_t>(rule.max_winsorized)) break;
     for (auto i : extreme) x[i] = next;
     (top ? high : low) = extreme;
     count = static_cast<int>(high.size() + low.size());
@@ -99,7 +118,7 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
     return rep;
   }
   x = original;
-  detail::log_fallback(x, rep.skew_before, rule.fallback, indicator);
+  detail::log_fallback(x, rep.skew_before, rule.fallback, indicator, rep);
   rep.action = treatment_action::log_transformed;
   const auto logged = statistics::skewness_kurtosis(x);
   rep.skew_after = logged.skewness;
