@@ -112,6 +112,11 @@ class Treatment:
 META = table(META_HEADER, list(META_ROWS))
 DATA = table(DATA_HEADER, list(DATA_ROWS))
 
+#: 69 units whose i1 is so skewed that the GII rule log-transforms it (60 small values, 9 large).
+_SKEWED_DATA = table(DATA_HEADER, [
+    f"u{k},North,{v:g},{1 + k % 10},{2 + k % 7},{3 + k % 5}"
+    for k, v in enumerate([1.0 + k % 4 for k in range(60)] + [100, 200, 300, 400, 500, 600, 700, 800, 1000])])
+
 CASES: list[Case] = [
     # -- metadata: the tree ----------------------------------------------------------------------
     Case("meta_no_code_column", "metadata", "no `code` column",
@@ -323,6 +328,15 @@ CASES: list[Case] = [
     Case("spec_target_missing", "spec", "distance to target without targets",
          META, DATA, "SpecError", "indicator 'i1': distance_to_target needs a target",
          spec={"normalization": "distance_to_target"}, cli=("--normalization", "distance_to_target")),
+    Case("spec_goalpost_outside_treatment_log", "spec",
+         "a goalpost the outlier treatment's log transform cannot take (the indicator was log-transformed)",
+         table("code,parent,lower,upper", ["Index,,,", "P1,Index,,", "P2,Index,,", "i1,P1,-50,1000", "i2,P1,0,100",
+                                           "i3,P2,0,100", "i4,P2,0,100"]),
+         _SKEWED_DATA, "DataError",
+         "indicator 'i1': its lower goalpost -50 is outside the domain of the log transform the outlier treatment "
+         "applied (fitted on values from 1 to 1000)",
+         spec={"normalization": "goalposts", "treatment": "gii"},
+         cli=("--normalization", "goalposts", "--treatment", "gii")),
     Case("spec_treatment_negative_threshold", "spec", "a negative skewness threshold",
          META, DATA, "SpecError", "treatment thresholds must be finite, the skew threshold non-negative",
          spec={"treatment": "gii(skew_threshold=-1)"}, cli=("--treatment", "gii(skew_threshold=-1)")),
