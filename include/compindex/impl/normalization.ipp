@@ -74,9 +74,9 @@ inline std::string ind_name(const column_context& c) { return c.indicator ? *c.i
 // A raw-unit parameter, transformed and direction-adjusted.
 inline double prepare_parameter(double raw, const column_context& c, const char* what) {
   double v = raw;
-  if (c.treatment && c.treatment->action == treatment_action::log_transformed) {
-    v = treated_value(*c.treatment, raw);
-    if (std::isnan(v))
+  if (c.treatment) {
+    v = treated_value(*c.treatment, raw);  // unchanged unless the treatment log-transformed
+    if (std::isnan(v) && !std::isnan(raw))
       throw_data("indicator '" + ind_name(c) + "': its " + what + " " + fmt_double(raw) +
                  " is outside the domain of the log transform the outlier treatment applied (fitted on values from " +
                  fmt_double(c.treatment->log_min) + " to " + fmt_double(c.treatment->log_max) + ")");

@@ -43,23 +43,28 @@ inline double treatment_log(treatment::log_kind kind, double mn, double mx, bool
   return mirrored ? -y : y;
 }
 
-inline void log_fallback(Eigen::Ref<vector> x, double skew, treatment::log_kind kind, const std::string& indicator,
-                         treatment_report& rep) {
+// The report's log transform of one value (its kind, minimum, maximum, and mirrored when the
+// skew was negative).
+inline double report_log(const treatment_report& rep, double v) {
+  return treatment_log(rep.log, rep.log_min, rep.log_max, rep.skew_before < 0, v);
+}
+
+// Fits the fallback log on the original values (recorded in `rep`) and applies it to them.
+inline void log_fallback(Eigen::Ref<vector> x, treatment::log_kind kind, const std::string& indicator, treatment_report& rep) {
   const double mn = statistics::min(x), mx = statistics::max(x);
   if (kind == treatment::log_kind::gii && !(mx > 1.0))
     throw_data("indicator '" + indicator + "': the GII log transform needs a maximum above 1, the maximum is " + fmt_double(mx));
-  const bool mirrored = skew < 0;
-  for (index_t i = 0; i < x.size(); ++i) x[i] = treatment_log(kind, mn, mx, mirrored, x[i]);  // NaN stays NaN
   rep.log = kind;
   rep.log_min = mn;
   rep.log_max = mx;
+  for (index_t i = 0; i < x.size(); ++i) x[i] = report_log(rep, x[i]);  // NaN stays NaN
 }
 
 }  // namespace detail
 
 COMPINDEX_INLINE double treated_value(const treatment_report& rep, double v) {
   if (rep.action != treatment_action::log_transformed) return v;
-  return detail::treatment_log(rep.log, rep.log_min, rep.log_max, rep.skew_before < 0, v);
+  return detail::report_log(rep, v);
 }
 
 COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen::Ref<vector> x, const std::string& indicator) {
@@ -118,7 +123,7 @@ COMPINDEX_INLINE treatment_report treat_column(const treatment::method& m, Eigen
     return rep;
   }
   x = original;
-  detail::log_fallback(x, rep.skew_before, rule.fallback, indicator, rep);
+  detail::log_fallback(x, rule.fallback, indicator, rep);
   rep.action = treatment_action::log_transformed;
   const auto logged = statistics::skewness_kurtosis(x);
   rep.skew_after = logged.skewness;
