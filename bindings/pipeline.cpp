@@ -91,6 +91,17 @@ void bind_pipeline(py::module_& m) {
       .def_readonly("code", &ci::diagnostic::code)
       .def_readonly("message", &ci::diagnostic::message);
 
+  py::class_<ci::aggregation_details>(m, "AggregationDetails",
+                                      "what an aggregation method reported about one node (use Result.details)")
+      .def_readonly("node", &ci::aggregation_details::node)
+      .def_readonly("method", &ci::aggregation_details::method)
+      .def_readonly("children", &ci::aggregation_details::children)
+      .def_readonly("per_unit", &ci::aggregation_details::per_unit)
+      .def_readonly("per_child", &ci::aggregation_details::per_child)
+      .def_readonly("scalars", &ci::aggregation_details::scalars)
+      .def_readonly("unit_weights", &ci::aggregation_details::unit_weights)
+      .def_readonly("peers", &ci::aggregation_details::peers);
+
   // Stage matrices are returned as read-only numpy views kept alive by the result.
   auto view = [](const ci::shared_matrix ci::result::*field) {
     return [field](const ci::result& r) { return *(r.*field); };
@@ -108,6 +119,7 @@ void bind_pipeline(py::module_& m) {
       .def_readonly("treatment", &ci::result::treatment)
       .def_readonly("imputed_cells", &ci::result::imputed_cells)
       .def_readonly("diagnostics", &ci::result::diagnostics)
+      .def_readonly("node_details", &ci::result::node_details)
       .def_property_readonly("units", [](const ci::result& r) { return *r.units; })
       .def("scores", &ci::result::scores, py::arg("framework"))
       .def("stage_shared", [](const ci::result& r, const std::string& a, const std::string& b) {

@@ -49,12 +49,37 @@ struct children_view {
   std::vector<const double*> logs;
 };
 
+/// What an aggregation method reports about one node beyond its scores, for the methods that have
+/// diagnostics (Benefit of the Doubt's weights and peers, MPI penalties, OWA orness, TOPSIS
+/// distances, ...). The power means and Copeland's rule report nothing. Members a method does not
+/// use stay empty.
+struct aggregation_details {
+  std::string node;    ///< the node's code
+  std::string method;  ///< the method's name
+  codes children;      ///< the node's child codes (columns of `unit_weights`, entries of `per_child`)
+  /// Named per-unit values, n_units each (e.g. "penalty", "distance_to_ideal").
+  std::vector<std::pair<std::string, vector>> per_unit;
+  /// Named per-child values, one per child (e.g. "ideal", "anti_ideal").
+  std::vector<std::pair<std::string, vector>> per_child;
+  /// Named numbers (e.g. "orness").
+  std::vector<std::pair<std::string, double>> scalars;
+  /// units x children: each unit's own weights (Benefit of the Doubt); empty otherwise.
+  matrix unit_weights;
+  /// Per unit: the rows of its benchmark (peer) units (Benefit of the Doubt); empty otherwise.
+  std::vector<std::vector<index_t>> peers;
+
+  bool empty() const noexcept { return per_unit.empty() && per_child.empty() && scalars.empty() && unit_weights.size() == 0 && peers.empty(); }
+};
+
 /// Aggregates one node.
 /// @param coverage minimum share of children a unit needs (0..1); below it the result is NaN
 /// @param out n_units values
+/// @param details if not null, receives the method's diagnostics (node, method and children are
+///        filled by the caller); methods without diagnostics leave it untouched
 /// @throws data_error naming the node, the unit and the child for a value outside the method's domain
 void aggregate_node(const aggregation::method& m, const children_view& children, index_t n_units, double coverage,
-                    double* out, const std::string& node, const codes& units, const codes& child_codes);
+                    double* out, const std::string& node, const codes& units, const codes& child_codes,
+                    aggregation_details* details = nullptr);
 
 }  // namespace compindex
 

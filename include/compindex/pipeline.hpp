@@ -145,6 +145,9 @@ struct result {
   std::vector<treatment_report> treatment;  ///< one per indicator
   std::vector<std::pair<index_t, index_t>> imputed_cells;  ///< (row, indicator column)
   std::vector<diagnostic> diagnostics;
+  /// Diagnostics of the aggregation methods that report any (BoD weights and peers, MPI
+  /// penalties, OWA orness, ...), one per such node, in evaluation order.
+  std::vector<aggregation_details> node_details;
 
   /// The data set after a stage.
   shared_matrix::view_type data(stage s) const;
@@ -165,9 +168,11 @@ class aggregator {
   explicit aggregator(const framework& fw);
   /// Fills `aggregated` (resized to units x aggregates) from normalized indicator data.
   /// @param log_normalized optional natural logs of `normalized` (same shape), reused by geometric means
+  /// @param details if not null, receives the diagnostics of every node whose method reports any
+  ///        (evaluation order); uncertainty analysis passes null
   void run(matrix_cref normalized, const vector& weights, const std::vector<compindex::aggregation::method>& methods,
            const std::vector<double>& coverage, const codes& units, matrix& aggregated,
-           const matrix* log_normalized = nullptr);
+           const matrix* log_normalized = nullptr, std::vector<aggregation_details>* details = nullptr);
 
  private:
   const framework* fw_;
@@ -177,9 +182,10 @@ class aggregator {
 
 /// Aggregates normalized data up the tree: units x aggregates.
 /// @param weights one per node; @param methods one per node (ignored at indicators)
+/// @param details if not null, receives the diagnostics of the nodes whose method reports any
 matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,
                  const std::vector<compindex::aggregation::method>& methods, const std::vector<double>& coverage,
-                 const codes& units);
+                 const codes& units, std::vector<aggregation_details>* details = nullptr);
 
 /// Ranks of every node: units x nodes (0 = unranked).
 rank_matrix rank_nodes(const framework& fw, matrix_cref normalized, matrix_cref aggregated);

@@ -397,7 +397,7 @@ COMPINDEX_INLINE aggregator::aggregator(const framework& fw) : fw_(&fw), child_c
 COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weights,
                                       const std::vector<compindex::aggregation::method>& methods,
                                       const std::vector<double>& coverage, const codes& units, matrix& agg,
-                                      const matrix* log_normalized) {
+                                      const matrix* log_normalized, std::vector<aggregation_details>* details) {
   const framework& fw = *fw_;
   const index_t n = normalized.rows();
   if (normalized.cols() != static_cast<index_t>(fw.n_indicators()))
@@ -418,16 +418,27 @@ COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weig
       view_.logs.push_back(ind && log_normalized ? log_normalized->col(static_cast<index_t>(fw.indicator_column(c))).data() : nullptr);
     }
     const auto col = fw.aggregate_column(a);
+    if (!details) {
+      aggregate_node(methods[a], view_, n, coverage[a], agg.col(static_cast<index_t>(col)).data(), fw.at(a).code, units,
+                     child_codes_[col]);
+      continue;
+    }
+    compindex::aggregation_details d;
     aggregate_node(methods[a], view_, n, coverage[a], agg.col(static_cast<index_t>(col)).data(), fw.at(a).code, units,
-                   child_codes_[col]);
+                   child_codes_[col], &d);
+    if (d.empty()) continue;
+    d.node = fw.at(a).code;
+    d.method = compindex::aggregation::name(methods[a]);
+    d.children = child_codes_[col];
+    details->push_back(std::move(d));
   }
 }
 
 COMPINDEX_INLINE matrix aggregate(const framework& fw, matrix_cref normalized, const vector& weights,
                                   const std::vector<aggregation::method>& methods, const std::vector<double>& coverage,
-                                  const codes& units) {
+                                  const codes& units, std::vector<aggregation_details>* details) {
   matrix agg;
-  aggregator(fw).run(normalized, weights, methods, coverage, units, agg);
+  aggregator(fw).run(normalized, weights, methods, coverage, units, agg, nullptr, details);
   return agg;
 }
 
@@ -474,7 +485,8 @@ COMPINDEX_INLINE result run(const plan& p, const dataset& data) {
   run_indicators(p, data, out);
   out.weights = p.weights;
   out.effective_weights = effective_weights(p.fw, p.weights);
-  out.aggregated = aggregate(p.fw, *out.normalized, p.weights, p.aggregation, p.coverage, data.units());
+  out.aggregated = aggregate(p.fw, *out.normalized, p.weights, p.aggregation, p.coverage, data.units(),
+                             &out.node_details);
   out.ranks = rank_nodes(p.fw, *out.normalized, out.aggregated);
   const auto root_col = static_cast<index_t>(p.fw.aggregate_column(p.fw.root()));
   for (index_t i = 0; i < data.n_units(); ++i)
