@@ -19,7 +19,7 @@ except ImportError as e:  # pragma: no cover - only without a build
 from . import aggregation, analysis, datasets, imputation, normalization, transform, treatment, uncertainty
 from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
 from .framework import Framework
-from .pipeline import STAGES, Result, make_spec, score
+from .pipeline import STAGES, NodeDetails, Result, make_spec, score
 from .uncertainty import leave_one_out, sensitivity_analysis, uncertainty_analysis
 
 __version__: str = _core.__version__
@@ -31,6 +31,7 @@ __all__ = [
     "DataError",
     "Error",
     "Framework",
+    "NodeDetails",
     "Result",
     "SpecError",
     "__version__",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping
 
@@ -15,7 +16,7 @@ from ._convert import to_dataset
 from .errors import CompindexWarning, SpecError
 from .framework import Framework, _number
 
-__all__ = ["Result", "STAGES", "make_spec", "score"]
+__all__ = ["NodeDetails", "Result", "STAGES", "make_spec", "score"]
 
 #: The data sets a result keeps, in pipeline order.
 STAGES = ("raw", "denominated", "imputed", "treated", "normalized", "aggregated")
@@ -149,6 +150,24 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     return Result(framework, core, ds, group_frame, spec, units=table.index)
 
 
+@dataclass(frozen=True)
+class NodeDetails:
+    """What an aggregation method reported about one node (see :meth:`Result.details`)."""
+
+    node: str
+    method: str
+    per_unit: pd.DataFrame
+    """Units x named values (e.g. ``penalty``, ``distance_to_ideal``); no columns if none."""
+    per_child: pd.DataFrame
+    """Children x named values (e.g. ``ideal``, ``anti_ideal``); no columns if none."""
+    scalars: dict[str, float]
+    """Named numbers (e.g. ``orness``)."""
+    unit_weights: pd.DataFrame | None
+    """Units x children: each unit's own weights (Benefit of the Doubt), else None."""
+    peers: pd.Series | None
+    """Per unit: the list of its benchmark units (Benefit of the Doubt), else None."""
+
+
 class Result:
     """Everything a run produced: scores and ranks at every node, every intermediate data set,
     the treatment report, imputed cells, effective weights and diagnostics."""
@@ -244,6 +263,41 @@ class Result:
         for i, j in self._core.imputed_cells:
             mask[i, j] = True
         return pd.DataFrame(mask, index=self.units, columns=self.framework.indicators)
+
+    def details(self, node: str | None = None) -> NodeDetails | dict[str, NodeDetails]:
+        """What the aggregation methods reported beyond the scores (Benefit of the Doubt's own
+        weights and peers, MPI penalties, OWA orness, TOPSIS distances, ...): the
+        :class:`NodeDetails` of one node, or, without ``node``, a dict of every node that has
+        some. The power means and Copeland's rule report none."""
+        found = self._details
+        if node is None:
+            return dict(found)
+        if node not in self.framework.codes:
+            raise SpecError(f"details: unknown node {node!r}")
+        if node not in found:
+            raise SpecError(f"details: node {node!r} has no aggregation details (its method, "
+                            f"{self._method_of(node)}, reports none)")
+        return found[node]
+
+    def _method_of(self, node: str) -> str:
+        by_node = {d.node: d.method for d in self._core.node_details}
+        return by_node.get(node, "a power mean, Copeland's rule or none")
+
+    @cached_property
+    def _details(self) -> dict[str, NodeDetails]:
+        units = list(self.units)
+        out: dict[str, NodeDetails] = {}
+        for d in self._core.node_details:
+            children = pd.Index(list(d.children), name="child")
+            per_unit = pd.DataFrame({k: np.asarray(v) for k, v in d.per_unit}, index=self.units)
+            per_child = pd.DataFrame({k: np.asarray(v) for k, v in d.per_child}, index=children)
+            w = np.asarray(d.unit_weights)
+            unit_weights = pd.DataFrame(w, index=self.units, columns=children) if w.size else None
+            peers = (pd.Series([[units[i] for i in p] for p in d.peers], index=self.units, name="peers")
+                     if len(d.peers) else None)
+            out[d.node] = NodeDetails(node=d.node, method=d.method, per_unit=per_unit, per_child=per_child,
+                                      scalars=dict(d.scalars), unit_weights=unit_weights, peers=peers)
+        return out
 
     @property
     def diagnostics(self) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import warnings
 from typing import Any
 
 import numpy as np
@@ -818,3 +819,16 @@ def test_data_not_a_frame(hand_fw: ci.Framework, hand_data: pd.DataFrame) -> Non
     with pytest.raises(ci.SpecError, match=r"data: expected a DataFrame indexed by unit code, got ndarray") as info:
         ci.score(hand_fw, hand_data.to_numpy())  # type: ignore[arg-type]
     check_error(info, ci.SpecError)
+
+
+def test_power_means_report_no_aggregation_details():
+    fw = ci.datasets.load_pii_framework()
+    data = ci.datasets.load_pii_demo(2023)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ci.CompindexWarning)
+        res = ci.score(fw, data, imputation="mean", aggregation="geometric_mean", range=(1, 100))
+    assert res.details() == {}
+    with pytest.raises(ci.SpecError, match="'PII' has no aggregation details"):
+        res.details("PII")
+    with pytest.raises(ci.SpecError, match="unknown node 'nope'"):
+        res.details("nope")
