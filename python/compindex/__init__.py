@@ -16,7 +16,7 @@ except ImportError as e:  # pragma: no cover - only without a build
         "from the repository (it needs a C++17 compiler, Eigen and pybind11)"
     ) from e
 
-from . import aggregation, analysis, datasets, imputation, normalization, transform, treatment, uncertainty
+from . import aggregation, analysis, datasets, imputation, normalization, transform, treatment, uncertainty, weighting
 from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
 from .framework import Framework
 from .pipeline import STAGES, NodeDetails, Result, make_spec, score
@@ -48,4 +48,5 @@ __all__ = [
     "treatment",
     "uncertainty",
     "uncertainty_analysis",
+    "weighting",
 ]
