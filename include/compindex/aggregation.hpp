@@ -16,22 +16,33 @@ namespace compindex {
 namespace aggregation {
 
 /// sum w x / sum w.
-struct arithmetic_mean {};
+struct arithmetic_mean {
+  static constexpr const char* name = "arithmetic_mean";
+};
 /// exp(sum w log x / sum w); values must be > 0.
-struct geometric_mean {};
+struct geometric_mean {
+  static constexpr const char* name = "geometric_mean";
+};
 /// sum w / sum (w / x); values must be > 0.
-struct harmonic_mean {};
+struct harmonic_mean {
+  static constexpr const char* name = "harmonic_mean";
+};
 /// (sum w x^p / sum w)^(1/p); p = 1 arithmetic, p = 0 geometric (the limit p -> 0), p = -1
 /// harmonic. Values must be >= 0 (> 0 when p <= 0), except at p = 1, which is the arithmetic mean
 /// of any values.
 struct generalized_mean {
+  static constexpr const char* name = "generalized_mean";
   double p = 1.0;
 };
 /// Copeland's rule: unit j beats unit k when the weighted share of children on which j is better
 /// (ties count half) exceeds 1/2; the score is wins minus losses. Compared on the children both
 /// units have. Cost grows with the square of the number of units.
-struct copeland {};
+struct copeland {
+  static constexpr const char* name = "copeland";
+};
 
+/// Every method is a type with a static `name`; code dispatches on the type, never on the
+/// variant's index, so alternatives can be added anywhere in the list.
 using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland>;
 
 std::string name(const method& m);

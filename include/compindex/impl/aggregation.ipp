@@ -7,14 +7,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
+#include <variant>
 
 namespace compindex {
 
 namespace aggregation {
 
 COMPINDEX_INLINE std::string name(const method& m) {
-  static const char* const names[] = {"arithmetic_mean", "geometric_mean", "harmonic_mean", "generalized_mean", "copeland"};
-  return names[m.index()];
+  return std::visit([](const auto& x) { return std::string(std::decay_t<decltype(x)>::name); }, m);
 }
 
 COMPINDEX_INLINE method from_name(const std::string& n, double p) {
@@ -142,6 +143,47 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
   }
 }
 
+// Copeland's rule over the units that meet the coverage rule (see aggregation.hpp).
+inline void copeland_node(const children_view& ch, index_t n, double coverage, double* out) {
+  const std::size_t k = ch.columns.size();
+  std::size_t weighted = 0;
+  for (double w : ch.weights) weighted += w != 0.0;
+  std::vector<char> covered(static_cast<std::size_t>(n));
+  for (index_t i = 0; i < n; ++i) {
+    std::size_t avail = 0;
+    for (std::size_t c = 0; c < k; ++c) avail += !std::isnan(ch.columns[c][i]) && ch.weights[c] != 0.0;
+    covered[static_cast<std::size_t>(i)] =
+        avail > 0 && static_cast<double>(avail) >= coverage * static_cast<double>(weighted) - 1e-12;
+  }
+  for (index_t j = 0; j < n; ++j) out[j] = covered[static_cast<std::size_t>(j)] ? 0.0 : std::nan("");
+  for (index_t j = 0; j < n; ++j) {
+    if (!covered[static_cast<std::size_t>(j)]) continue;
+    for (index_t l = j + 1; l < n; ++l) {
+      if (!covered[static_cast<std::size_t>(l)]) continue;
+      // j's weighted share of the pair, (better + tied / 2) / total, is above 1/2 exactly when
+      // the weight of the children where j is better exceeds that of the children where l is.
+      // Those two sums are compared, with a tolerance for rounding: summed in another order,
+      // equal weights can differ in the last bit, and an exact tie must not become a win.
+      double better = 0.0, worse = 0.0, total = 0.0;
+      for (std::size_t c = 0; c < k; ++c) {
+        const double a = ch.columns[c][j], b = ch.columns[c][l];
+        if (std::isnan(a) || std::isnan(b)) continue;
+        const double w = ch.weights[c];
+        total += w;
+        if (a > b) better += w;
+        if (a < b) worse += w;
+      }
+      if (!(total > 0.0)) continue;
+      const double margin = 1e-12 * total;
+      if (better - worse > margin) {
+        out[j] += 1.0, out[l] -= 1.0;
+      } else if (worse - better > margin) {
+        out[j] -= 1.0, out[l] += 1.0;
+      }
+    }
+  }
+}
+
 }  // namespace detail
 
 COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const children_view& ch, index_t n, double coverage,
@@ -165,73 +207,40 @@ COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const childre
                                   child_codes, c, x[i]);
     }
   };
-  switch (m.index()) {
-    case 0:
+  if (std::holds_alternative<arithmetic_mean>(m)) {
+    detail::power_family(ch, n, coverage, out, [](double v) { return v; }, [](double a) { return a; });
+    return;
+  }
+  if (std::holds_alternative<geometric_mean>(m)) {
+    check(true);
+    detail::power_family(ch, n, coverage, out, [](double v) { return std::log(v); }, [](double a) { return std::exp(a); }, true);
+    return;
+  }
+  if (std::holds_alternative<harmonic_mean>(m)) {
+    check(true);
+    detail::power_family(ch, n, coverage, out, [](double v) { return 1.0 / v; }, [](double a) { return 1.0 / a; });
+    return;
+  }
+  if (const auto* g = std::get_if<generalized_mean>(&m)) {
+    const double p = g->p;
+    if (p == 1.0) {
       detail::power_family(ch, n, coverage, out, [](double v) { return v; }, [](double a) { return a; });
-      return;
-    case 1:
+    } else if (p == 0.0) {
       check(true);
       detail::power_family(ch, n, coverage, out, [](double v) { return std::log(v); }, [](double a) { return std::exp(a); }, true);
-      return;
-    case 2:
-      check(true);
-      detail::power_family(ch, n, coverage, out, [](double v) { return 1.0 / v; }, [](double a) { return 1.0 / a; });
-      return;
-    case 3: {
-      const double p = std::get<generalized_mean>(m).p;
-      if (p == 1.0) {
-        detail::power_family(ch, n, coverage, out, [](double v) { return v; }, [](double a) { return a; });
-      } else if (p == 0.0) {
-        check(true);
-        detail::power_family(ch, n, coverage, out, [](double v) { return std::log(v); }, [](double a) { return std::exp(a); }, true);
-      } else {
-        check(p < 0.0);
-        detail::power_family(ch, n, coverage, out, [p](double v) { return std::pow(v, p); },
-                             [p](double a) { return std::pow(a, 1.0 / p); });
-      }
-      return;
+    } else {
+      check(p < 0.0);
+      detail::power_family(ch, n, coverage, out, [p](double v) { return std::pow(v, p); },
+                           [p](double a) { return std::pow(a, 1.0 / p); });
     }
-    default: {  // copeland
-      const std::size_t k = ch.columns.size();
-      std::size_t weighted = 0;
-      for (double w : ch.weights) weighted += w != 0.0;
-      std::vector<char> covered(static_cast<std::size_t>(n));
-      for (index_t i = 0; i < n; ++i) {
-        std::size_t avail = 0;
-        for (std::size_t c = 0; c < k; ++c) avail += !std::isnan(ch.columns[c][i]) && ch.weights[c] != 0.0;
-        covered[static_cast<std::size_t>(i)] =
-            avail > 0 && static_cast<double>(avail) >= coverage * static_cast<double>(weighted) - 1e-12;
-      }
-      for (index_t j = 0; j < n; ++j) out[j] = covered[static_cast<std::size_t>(j)] ? 0.0 : std::nan("");
-      for (index_t j = 0; j < n; ++j) {
-        if (!covered[static_cast<std::size_t>(j)]) continue;
-        for (index_t l = j + 1; l < n; ++l) {
-          if (!covered[static_cast<std::size_t>(l)]) continue;
-          // j's weighted share of the pair, (better + tied / 2) / total, is above 1/2 exactly when
-          // the weight of the children where j is better exceeds that of the children where l is.
-          // Those two sums are compared, with a tolerance for rounding: summed in another order,
-          // equal weights can differ in the last bit, and an exact tie must not become a win.
-          double better = 0.0, worse = 0.0, total = 0.0;
-          for (std::size_t c = 0; c < k; ++c) {
-            const double a = ch.columns[c][j], b = ch.columns[c][l];
-            if (std::isnan(a) || std::isnan(b)) continue;
-            const double w = ch.weights[c];
-            total += w;
-            if (a > b) better += w;
-            if (a < b) worse += w;
-          }
-          if (!(total > 0.0)) continue;
-          const double margin = 1e-12 * total;
-          if (better - worse > margin) {
-            out[j] += 1.0, out[l] -= 1.0;
-          } else if (worse - better > margin) {
-            out[j] -= 1.0, out[l] += 1.0;
-          }
-        }
-      }
-      return;
-    }
+    return;
   }
+  if (std::holds_alternative<copeland>(m)) {
+    detail::copeland_node(ch, n, coverage, out);
+    return;
+  }
+  // Further methods are dispatched here, by type (never by variant index).
+  detail::throw_spec("node '" + node + "': aggregation '" + mname + "' has no implementation");
 }
 
 }  // namespace compindex
