@@ -375,6 +375,18 @@ BOOST_AUTO_TEST_CASE(pipeline_collects_details_per_node) {
   check_close(scalar_of(r.node_details[1], "orness"), 0.2, 1e-9);
 }
 
+BOOST_AUTO_TEST_CASE(bad_parameters_fail_when_the_plan_is_made) {
+  small_index s;
+  pipeline_spec spec;
+  spec.aggregation_by_node["P1"] = ag::owa{0.5, {0.6, 0.3}};
+  BOOST_CHECK_EXCEPTION(plan(s.fw, spec), spec_error, message_has({"node 'P1'", "sum to 1"}));
+  spec.aggregation_by_node["P1"] = ag::mean_min{-0.5, 1.0};
+  BOOST_CHECK_EXCEPTION(plan(s.fw, spec), spec_error, message_has({"node 'P1'", "alpha"}));
+  // ... and when an uncertainty factor is resolved, before any replication.
+  std::vector<uncertainty::factor> f{uncertainty::aggregation_factor{"aggregation", {ag::arithmetic_mean{}, ag::ampi{-1, 0.0, 0.0}}, {"P2"}, 0}};
+  BOOST_CHECK_EXCEPTION(uncertainty::engine(s.fw, s.data, pipeline_spec{}, f), spec_error, message_has({"node 'P2'", "range"}));
+}
+
 BOOST_AUTO_TEST_CASE(uncertainty_thread_invariance) {
   small_index s;
   pipeline_spec spec;

@@ -219,16 +219,21 @@ inline void owa_node(const aggregation::owa& o, const children_view& ch, index_t
   if (explicit_weights && o.weights.size() != k)
     throw_spec("node '" + ctx.node + "': owa has " + std::to_string(o.weights.size()) + " ordered weights for " +
                std::to_string(k) + " children (one per child that carries weight)");
-  // table[c(c-1)/2 ...]: the ordered weights for a unit with c children, c = 1..k.
+  // table[c(c-1)/2 ...]: the ordered weights for a unit with c children, c = 1..k, generated
+  // the first time a unit has c children (with complete data, only c = k).
   std::vector<double> table(k * (k + 1) / 2);
-  for (std::size_t c = 1; c <= k; ++c) {
+  std::vector<char> ready(k + 1, 0);
+  auto weights_for = [&](std::size_t c) {
     double* w = table.data() + c * (c - 1) / 2;
-    if (explicit_weights) {
-      if (c == k) std::copy(o.weights.begin(), o.weights.end(), w);
-    } else {
-      aggregation::detail_owa::weights_for(o.orness, c, w);
+    if (!ready[c]) {
+      if (explicit_weights)
+        std::copy(o.weights.begin(), o.weights.end(), w);  // c == k: a missing child was an error
+      else
+        aggregation::detail_owa::weights_for(o.orness, c, w);
+      ready[c] = 1;
     }
-  }
+    return static_cast<const double*>(w);
+  };
   std::vector<double> buf(k);
   for (index_t i = 0; i < n; ++i) {
     std::size_t c = 0;
@@ -247,13 +252,13 @@ inline void owa_node(const aggregation::owa& o, const children_view& ch, index_t
       continue;
     }
     std::sort(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(c), std::greater<double>());
-    const double* w = table.data() + c * (c - 1) / 2;
+    const double* w = weights_for(c);
     double s = 0.0;
     for (std::size_t j = 0; j < c; ++j) s += w[j] * buf[j];
     out[i] = s;
   }
   if (!details || k == 0) return;
-  const double* w = table.data() + k * (k - 1) / 2;
+  const double* w = weights_for(k);
   double entropy = 0.0;
   for (std::size_t j = 0; j < k; ++j)
     if (w[j] > 0.0) entropy -= w[j] * std::log(w[j]);
