@@ -265,3 +265,13 @@ def test_uncertainty_thread_invariance_with_every_method():
     # A bad alternative fails before any replication, naming a node.
     with pytest.raises(ci.SpecError, match=r"node 'P\d'.*sum to 1"):
         ci.uncertainty_analysis(fw, data, [Aggregation(["owa(weights=0.5;0.3;0.1)"], level=2)], n=8)
+
+
+def test_mpi_and_wroclaw_do_not_depend_on_an_affine_normalization(data):
+    # Both standardize each child themselves, so min-max (0..100 or 1..100) and z-score inputs give
+    # the raw data's result (docs/aggregation.md).
+    for m in ["mpi", "mpi(sd=sample)", "wroclaw", "ampi"]:
+        raw = score(flat(), data, m).scores["I"]
+        for norm in [{"normalization": "min_max"}, {"normalization": "min_max", "range": (1, 100)},
+                     {"normalization": "z_score(mean=100, sd=10)"}]:
+            np.testing.assert_allclose(ci.score(flat(), data, aggregation=m, **norm).scores["I"], raw, rtol=1e-10)
