@@ -131,16 +131,13 @@ def _mean_min(alpha: Any = 0.5, beta: Any = 10.0) -> Any:
     return _A.MeanMin(alpha=_number(alpha, "mean_min", "alpha"), beta=_number(beta, "mean_min", "beta"))
 
 
-def _penalty(p: Any) -> Any:
-    return p if isinstance(p, str) else (int(p) if isinstance(p, (int, float)) and not isinstance(p, bool) and p in (-1, 1) else p)
-
-
+# penalty: "negative"/"positive" or -1/+1 (the binding checks it and names the method).
 def _mpi(penalty: Any = "negative", sd: str = "population") -> Any:
-    return _A.Mpi(penalty=_penalty(penalty), sd=str(sd))
+    return _A.Mpi(penalty=penalty, sd=str(sd))
 
 
 def _ampi(penalty: Any = "negative", reference: Any = math.nan, range: Any = math.nan, sd: str = "population") -> Any:  # noqa: A002
-    return _A.Ampi(penalty=_penalty(penalty), reference=_number(reference, "ampi", "reference"),
+    return _A.Ampi(penalty=penalty, reference=_number(reference, "ampi", "reference"),
                    range=_number(range, "ampi", "range"), sd=str(sd))
 
 

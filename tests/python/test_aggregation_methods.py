@@ -275,3 +275,15 @@ def test_mpi_and_wroclaw_do_not_depend_on_an_affine_normalization(data):
         for norm in [{"normalization": "min_max"}, {"normalization": "min_max", "range": (1, 100)},
                      {"normalization": "z_score(mean=100, sd=10)"}]:
             np.testing.assert_allclose(ci.score(flat(), data, aggregation=m, **norm).scores["I"], raw, rtol=1e-10)
+
+
+def test_objects_pickle_and_compare():
+    import pickle
+
+    for s in ALL + ["owa(weights=0.5;0.3;0.2)", "ampi(reference=50, range=50, penalty=positive, sd=sample)",
+                    "topsis(normalize=vector, lower=1, upper=10)", "wroclaw(sd=sample, lower=1)"]:
+        m = _methods.aggregation(s)
+        assert pickle.loads(pickle.dumps(m)) == m, s
+    assert _methods.aggregation("mpi(penalty=+1)") == ci.aggregation.Mpi(penalty="positive")
+    assert _methods.aggregation("mpi") != ci.aggregation.Mpi(penalty=1)
+    assert repr(ci.aggregation.Owa(weights=[0.5, 0.5])) == "Owa(weights=[0.5, 0.5])"
