@@ -27,6 +27,34 @@ void bind_plain(py::module_& m, const char* py_name, const char* method_name, co
       .def(py::pickle([](const T&) { return py::tuple(); }, [](const py::tuple&) { return T{}; }));
 }
 
+// Aggregation beyond weighted means (issue #12): penalty and sd conventions as words or numbers.
+int penalty_of(const py::object& p, const char* method) {
+  if (py::isinstance<py::str>(p)) {
+    const auto s = p.cast<std::string>();
+    if (s == "negative" || s == "minus" || s == "-1") return -1;
+    if (s == "positive" || s == "plus" || s == "+1" || s == "1") return 1;
+    throw ci::spec_error(std::string(method) + ": penalty must be 'negative' (M - S cv, the default) or 'positive' (M + S cv), got '" + s + "'");
+  }
+  if (py::isinstance<py::bool_>(p) || !(py::isinstance<py::int_>(p) || py::isinstance<py::float_>(p)))
+    throw ci::spec_error(std::string(method) + ": penalty must be 'negative', 'positive', -1 or +1, got " + py::repr(p).cast<std::string>());
+  const double v = p.cast<double>();
+  if (v != -1.0 && v != 1.0) throw ci::spec_error(std::string(method) + ": penalty must be -1 or +1, got " + fmt(v));
+  return static_cast<int>(v);
+}
+ci::aggregation::sd_kind sd_of(const std::string& s, const char* method) {
+  if (s == "population") return ci::aggregation::sd_kind::population;
+  if (s == "sample") return ci::aggregation::sd_kind::sample;
+  throw ci::spec_error(std::string(method) + ": sd must be 'population' or 'sample', got '" + s + "'");
+}
+std::string sd_name(ci::aggregation::sd_kind k) { return k == ci::aggregation::sd_kind::sample ? "sample" : "population"; }
+std::string penalty_name(int p) { return p < 0 ? "negative" : "positive"; }
+bool same(double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); }
+std::string fmt(const std::vector<double>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + fmt(v[i]);
+  return s + "]";
+}
+
 }  // namespace
 
 void bind_methods(py::module_& m) {
@@ -104,6 +132,100 @@ void bind_methods(py::module_& m) {
       .def("__eq__", [](const generalized_mean& x, const generalized_mean& y) { return x.p == y.p; })
       .def(py::pickle([](const generalized_mean& g) { return py::make_tuple(g.p); },
                       [](const py::tuple& t) { return generalized_mean{t[0].cast<double>()}; }));
+  // Beyond weighted means (issue #12): OWA, mean-min, MPI, AMPI, TOPSIS, Wroclaw.
+  py::class_<owa>(a, "Owa", "ordered weighted average: values sorted best first, weighted by position (orness or explicit weights)")
+      .def(py::init([](double orness, std::vector<double> weights) { return owa{orness, std::move(weights)}; }), py::kw_only(),
+           py::arg("orness") = 0.5, py::arg("weights") = std::vector<double>{})
+      .def_readwrite("orness", &owa::orness)
+      .def_readwrite("weights", &owa::weights)
+      .def_property_readonly("name", [](const owa&) { return "owa"; })
+      .def("__repr__", [](const owa& o) {
+        return o.weights.empty() ? "Owa(orness=" + fmt(o.orness) + ")" : "Owa(weights=" + fmt(o.weights) + ")";
+      })
+      .def("__eq__", [](const owa& x, const owa& y) { return x.orness == y.orness && x.weights == y.weights; })
+      .def(py::pickle([](const owa& o) { return py::make_tuple(o.orness, o.weights); },
+                      [](const py::tuple& t) { return owa{t[0].cast<double>(), t[1].cast<std::vector<double>>()}; }));
+  py::class_<mean_min>(a, "MeanMin", "mean-min function: M - alpha (sqrt((M - min)^2 + beta^2) - beta)")
+      .def(py::init([](double alpha, double beta) { return mean_min{alpha, beta}; }), py::kw_only(), py::arg("alpha") = 0.5,
+           py::arg("beta") = 10.0)
+      .def_readwrite("alpha", &mean_min::alpha)
+      .def_readwrite("beta", &mean_min::beta)
+      .def_property_readonly("name", [](const mean_min&) { return "mean_min"; })
+      .def("__repr__", [](const mean_min& x) { return "MeanMin(alpha=" + fmt(x.alpha) + ", beta=" + fmt(x.beta) + ")"; })
+      .def("__eq__", [](const mean_min& x, const mean_min& y) { return x.alpha == y.alpha && x.beta == y.beta; })
+      .def(py::pickle([](const mean_min& x) { return py::make_tuple(x.alpha, x.beta); },
+                      [](const py::tuple& t) { return mean_min{t[0].cast<double>(), t[1].cast<double>()}; }));
+  py::class_<mpi>(a, "Mpi", "Mazziotta-Pareto Index: z = 100 + 10 z-score per child, then M -/+ S cv per unit")
+      .def(py::init([](const py::object& penalty, const std::string& sd) { return mpi{penalty_of(penalty, "mpi"), sd_of(sd, "mpi")}; }),
+           py::kw_only(), py::arg("penalty") = "negative", py::arg("sd") = "population")
+      .def_property_readonly("penalty", [](const mpi& x) { return penalty_name(x.penalty); })
+      .def_property_readonly("sd", [](const mpi& x) { return sd_name(x.sd); })
+      .def_property_readonly("name", [](const mpi&) { return "mpi"; })
+      .def("__repr__", [](const mpi& x) { return "Mpi(penalty='" + penalty_name(x.penalty) + "', sd='" + sd_name(x.sd) + "')"; })
+      .def("__eq__", [](const mpi& x, const mpi& y) { return x.penalty == y.penalty && x.sd == y.sd; })
+      .def(py::pickle([](const mpi& x) { return py::make_tuple(x.penalty, static_cast<int>(x.sd)); },
+                      [](const py::tuple& t) { return mpi{t[0].cast<int>(), static_cast<ci::aggregation::sd_kind>(t[1].cast<int>())}; }));
+  py::class_<ampi>(a, "Ampi", "adjusted MPI: children rescaled onto 70..130 between goalposts reference -/+ range, then M -/+ S cv")
+      .def(py::init([](const py::object& penalty, double reference, double range, const std::string& sd) {
+             return ampi{penalty_of(penalty, "ampi"), reference, range, sd_of(sd, "ampi")};
+           }),
+           py::kw_only(), py::arg("penalty") = "negative", py::arg("reference") = ci::nan, py::arg("range") = ci::nan,
+           py::arg("sd") = "population")
+      .def_property_readonly("penalty", [](const ampi& x) { return penalty_name(x.penalty); })
+      .def_readwrite("reference", &ampi::reference)
+      .def_readwrite("range", &ampi::range)
+      .def_property_readonly("sd", [](const ampi& x) { return sd_name(x.sd); })
+      .def_property_readonly("name", [](const ampi&) { return "ampi"; })
+      .def("__repr__", [](const ampi& x) {
+        return "Ampi(penalty='" + penalty_name(x.penalty) + "', reference=" + fmt(x.reference) + ", range=" + fmt(x.range) +
+               ", sd='" + sd_name(x.sd) + "')";
+      })
+      .def("__eq__", [](const ampi& x, const ampi& y) {
+        return x.penalty == y.penalty && same(x.reference, y.reference) && same(x.range, y.range) && x.sd == y.sd;
+      })
+      .def(py::pickle([](const ampi& x) { return py::make_tuple(x.penalty, x.reference, x.range, static_cast<int>(x.sd)); },
+                      [](const py::tuple& t) {
+                        return ampi{t[0].cast<int>(), t[1].cast<double>(), t[2].cast<double>(),
+                                    static_cast<ci::aggregation::sd_kind>(t[3].cast<int>())};
+                      }));
+  py::class_<topsis>(a, "Topsis", "TOPSIS: closeness d-/(d+ + d-) to the ideal and anti-ideal units, mapped onto lower..upper")
+      .def(py::init([](const std::string& normalize, double lower, double upper) {
+             if (normalize != "none" && normalize != "vector")
+               throw ci::spec_error("topsis: normalize must be 'none' or 'vector', got '" + normalize + "'");
+             return topsis{normalize == "vector", lower, upper};
+           }),
+           py::kw_only(), py::arg("normalize") = "none", py::arg("lower") = 0.0, py::arg("upper") = 100.0)
+      .def_property_readonly("normalize", [](const topsis& x) { return x.vector_normalize ? "vector" : "none"; })
+      .def_readwrite("lower", &topsis::lower)
+      .def_readwrite("upper", &topsis::upper)
+      .def_property_readonly("name", [](const topsis&) { return "topsis"; })
+      .def("__repr__", [](const topsis& x) {
+        return std::string("Topsis(normalize='") + (x.vector_normalize ? "vector" : "none") + "', lower=" + fmt(x.lower) +
+               ", upper=" + fmt(x.upper) + ")";
+      })
+      .def("__eq__", [](const topsis& x, const topsis& y) {
+        return x.vector_normalize == y.vector_normalize && x.lower == y.lower && x.upper == y.upper;
+      })
+      .def(py::pickle([](const topsis& x) { return py::make_tuple(x.vector_normalize, x.lower, x.upper); },
+                      [](const py::tuple& t) { return topsis{t[0].cast<bool>(), t[1].cast<double>(), t[2].cast<double>()}; }));
+  py::class_<wroclaw>(a, "Wroclaw", "Wroclaw taxonomy: 1 - d/d0, d the distance to the ideal unit, d0 = mean(d) + 2 sd(d)")
+      .def(py::init([](const std::string& sd, double lower, double upper) { return wroclaw{sd_of(sd, "wroclaw"), lower, upper}; }),
+           py::kw_only(), py::arg("sd") = "population", py::arg("lower") = 0.0, py::arg("upper") = 100.0)
+      .def_property_readonly("sd", [](const wroclaw& x) { return sd_name(x.sd); })
+      .def_readwrite("lower", &wroclaw::lower)
+      .def_readwrite("upper", &wroclaw::upper)
+      .def_property_readonly("name", [](const wroclaw&) { return "wroclaw"; })
+      .def("__repr__", [](const wroclaw& x) {
+        return "Wroclaw(sd='" + sd_name(x.sd) + "', lower=" + fmt(x.lower) + ", upper=" + fmt(x.upper) + ")";
+      })
+      .def("__eq__", [](const wroclaw& x, const wroclaw& y) { return x.sd == y.sd && x.lower == y.lower && x.upper == y.upper; })
+      .def(py::pickle([](const wroclaw& x) { return py::make_tuple(static_cast<int>(x.sd), x.lower, x.upper); },
+                      [](const py::tuple& t) {
+                        return wroclaw{static_cast<ci::aggregation::sd_kind>(t[0].cast<int>()), t[1].cast<double>(), t[2].cast<double>()};
+                      }));
+  a.def("owa_weights", &ci::aggregation::owa_weights, py::arg("orness"), py::arg("k"),
+        "OWA ordered weights of the given orness for k values (RIM quantifier Q(r) = r^a)");
+  a.def("owa_orness", &ci::aggregation::owa_orness, py::arg("weights"), "the orness of ordered weights (best value first)");
   a.def("from_name", &ci::aggregation::from_name, py::arg("name"), py::arg("p") = 1.0);
 
   // --- imputation ----------------------------------------------------------------------------

@@ -41,13 +41,90 @@ struct copeland {
   static constexpr const char* name = "copeland";
 };
 
+// --- Aggregation beyond weighted means (issue #12): OWA, mean-min, MPI, AMPI, TOPSIS, Wroclaw ---
+// Formulas, sources and conventions: docs/aggregation.md. Children arrive normalized and
+// direction-adjusted (higher is better). Parameters are checked by `validate`, which aggregate_node
+// calls with the node's code.
+
+/// Population (divide by n) or sample (divide by n - 1) standard deviation.
+enum class sd_kind { population, sample };
+
+/// Ordered weighted average (Yager 1988): the children a unit has sorted from best to worst, the
+/// j-th best weighted by the j-th ordered weight. Importance weights are not used (a child of
+/// weight 0 is left out). With `weights` empty, the ordered weights come from the RIM quantifier
+/// Q(r) = r^a, w_j = Q(j/k) - Q((j-1)/k), with a chosen so that their orness equals `orness`
+/// (0 minimum, 0.5 mean, 1 maximum), regenerated for the k children a unit has. Explicit
+/// `weights` (non-negative, summing to 1, one per weighted child) need every child.
+struct owa {
+  static constexpr const char* name = "owa";
+  double orness = 0.5;
+  std::vector<double> weights;
+};
+/// Mean-min function (Casadio Tarabusi and Guarini 2013): M - alpha (sqrt((M - m)^2 + beta^2) -
+/// beta), with M the weighted arithmetic mean and m the minimum of the children a unit has.
+/// alpha = 0 gives M; alpha = 1, beta = 0 gives m. alpha in [0, 1], beta >= 0 (data units).
+struct mean_min {
+  static constexpr const char* name = "mean_min";
+  double alpha = 0.5;
+  double beta = 10.0;
+};
+/// Mazziotta-Pareto Index (Mazziotta and Pareto 2016): each child standardized across units to
+/// z = 100 + 10 (x - mean)/sd, then per unit M_z + penalty * S_z cv_z with S_z the standard
+/// deviation and cv_z = S_z / M_z of its z's. penalty -1 (MPI-, for indices where higher is
+/// better; the default) or +1 (MPI+). Importance weights are not used (weight 0 leaves a child out).
+struct mpi {
+  static constexpr const char* name = "mpi";
+  int penalty = -1;
+  sd_kind sd = sd_kind::population;  ///< across units (standardization) and across a unit's children
+};
+/// Adjusted MPI (Mazziotta and Pareto 2016): each child rescaled onto 70..130 between goalposts
+/// reference -/+ range, r = 70 + 60 (x - reference + range)/(2 range), then the MPI penalty.
+/// reference NaN: the child's mean across units; range NaN: (max - min)/2 of the child across
+/// units. Goalposts given explicitly (reference or range set) must contain the data.
+struct ampi {
+  static constexpr const char* name = "ampi";
+  int penalty = -1;
+  double reference = nan;
+  double range = nan;
+  sd_kind sd = sd_kind::population;  ///< across a unit's children
+};
+/// TOPSIS (Hwang and Yoon 1981): weighted Euclidean distances d+ and d- of each unit to the ideal
+/// (each child's best value across units) and the anti-ideal (worst); closeness d-/(d+ + d-)
+/// mapped onto lower..upper. `vector_normalize` first divides each child by its Euclidean norm
+/// across units (the textbook's first step; off by default, the children being normalized).
+struct topsis {
+  static constexpr const char* name = "topsis";
+  bool vector_normalize = false;
+  double lower = 0.0;
+  double upper = 100.0;
+};
+/// Wroclaw taxonomy (Hellwig 1968): children standardized across units, distance d of each unit
+/// to the ideal unit (each child's best z), d0 = mean(d) + 2 sd(d); score 1 - d/d0 (higher is
+/// better) mapped onto lower..upper (score 0 at d = d0, 1 at the ideal).
+struct wroclaw {
+  static constexpr const char* name = "wroclaw";
+  sd_kind sd = sd_kind::population;  ///< of the standardization and of d0
+  double lower = 0.0;
+  double upper = 100.0;
+};
+
+/// OWA ordered weights of orness `orness` for k values from the RIM quantifier Q(r) = r^a (a
+/// solved for numerically; orness 0 and 1 give the minimum's and maximum's weights).
+std::vector<double> owa_weights(double orness, std::size_t k);
+/// The orness of ordered weights (best value first): sum_j w_j (k - j)/(k - 1); 0.5 for k = 1.
+double owa_orness(const std::vector<double>& ordered_weights);
+
 /// Every method is a type with a static `name`; code dispatches on the type, never on the
 /// variant's index, so alternatives can be added anywhere in the list.
-using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland>;
+using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland, owa, mean_min,
+                            mpi, ampi, topsis, wroclaw>;
 
 std::string name(const method& m);
+/// The method of that name with default parameters.
 /// @throws spec_error for an unknown name.
 method from_name(const std::string& name, double p = 1.0);
+/// Checks a method's parameters. @throws spec_error naming `node` for a bad one.
+void validate(const method& m, const std::string& node);
 
 }  // namespace aggregation
 

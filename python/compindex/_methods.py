@@ -99,14 +99,71 @@ _NORMALIZATION_TYPES = (_N.MinMax, _N.ZScore, _N.Goalposts, _N.DistanceToMax, _N
                         _N.FractionOfMax, _N.Rank, _N.PercentileRank, _N.Borda, _N.NoNormalization)
 
 _A = _core.aggregation
+
+
+# Aggregation beyond weighted means (issue #12). In the name form, OWA's ordered weights are
+# separated by semicolons ("owa(weights=0.5;0.3;0.2)"), since commas separate parameters.
+def _owa(orness: Any = None, weights: Any = None) -> Any:
+    if weights is not None and orness is not None:
+        raise SpecError("aggregation: owa takes orness or weights, not both")
+    if weights is None:
+        return _A.Owa(orness=0.5 if orness is None else _number(orness, "owa", "orness"))
+    if isinstance(weights, str):
+        parts = [p for p in weights.replace(" ", "").split(";") if p]
+        w = [_number(p, "owa", "weights") for p in parts]
+    elif isinstance(weights, (int, float)):
+        w = [float(weights)]
+    else:
+        w = [_number(p, "owa", "weights") for p in weights]
+    return _A.Owa(weights=w)
+
+
+def _number(v: Any, method: str, key: str) -> float:
+    if isinstance(v, bool):
+        raise SpecError(f"aggregation: {method}'s {key} must be a number, got {v!r}")
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise SpecError(f"aggregation: {method}'s {key} must be a number, got {v!r}") from None
+
+
+def _mean_min(alpha: Any = 0.5, beta: Any = 10.0) -> Any:
+    return _A.MeanMin(alpha=_number(alpha, "mean_min", "alpha"), beta=_number(beta, "mean_min", "beta"))
+
+
+# penalty: "negative"/"positive" or -1/+1 (the binding checks it and names the method).
+def _mpi(penalty: Any = "negative", sd: str = "population") -> Any:
+    return _A.Mpi(penalty=penalty, sd=str(sd))
+
+
+def _ampi(penalty: Any = "negative", reference: Any = math.nan, range: Any = math.nan, sd: str = "population") -> Any:  # noqa: A002
+    return _A.Ampi(penalty=penalty, reference=_number(reference, "ampi", "reference"),
+                   range=_number(range, "ampi", "range"), sd=str(sd))
+
+
+def _topsis(normalize: str = "none", lower: Any = 0.0, upper: Any = 100.0) -> Any:
+    return _A.Topsis(normalize=str(normalize), lower=_number(lower, "topsis", "lower"), upper=_number(upper, "topsis", "upper"))
+
+
+def _wroclaw(sd: str = "population", lower: Any = 0.0, upper: Any = 100.0) -> Any:
+    return _A.Wroclaw(sd=str(sd), lower=_number(lower, "wroclaw", "lower"), upper=_number(upper, "wroclaw", "upper"))
+
+
 _AGGREGATION = {
     "arithmetic_mean": _A.ArithmeticMean,
     "geometric_mean": _A.GeometricMean,
     "harmonic_mean": _A.HarmonicMean,
     "generalized_mean": _A.GeneralizedMean,
     "copeland": _A.Copeland,
+    "owa": _owa,
+    "mean_min": _mean_min,
+    "mpi": _mpi,
+    "ampi": _ampi,
+    "topsis": _topsis,
+    "wroclaw": _wroclaw,
 }
-_AGGREGATION_TYPES = (_A.ArithmeticMean, _A.GeometricMean, _A.HarmonicMean, _A.GeneralizedMean, _A.Copeland)
+_AGGREGATION_TYPES = (_A.ArithmeticMean, _A.GeometricMean, _A.HarmonicMean, _A.GeneralizedMean, _A.Copeland,
+                      _A.Owa, _A.MeanMin, _A.Mpi, _A.Ampi, _A.Topsis, _A.Wroclaw)
 
 _I = _core.imputation
 _IMPUTATION = {

@@ -6,3 +6,8 @@ from ._core import aggregation as _m
 
 __all__ = [n for n in dir(_m) if not n.startswith("_") and n[0].isupper()]
 globals().update({n: getattr(_m, n) for n in __all__})
+
+# OWA helpers: the ordered weights of an orness, and the orness of ordered weights.
+owa_weights = _m.owa_weights
+owa_orness = _m.owa_orness
+__all__ += ["owa_weights", "owa_orness"]

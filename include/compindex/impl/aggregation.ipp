@@ -3,6 +3,7 @@
 
 #include "../aggregation.hpp"
 #include "../detail/format.hpp"
+#include "aggregation_beyond_means.ipp"
 
 #include <algorithm>
 #include <cmath>
@@ -27,8 +28,16 @@ COMPINDEX_INLINE method from_name(const std::string& n, double p) {
     return generalized_mean{p};
   }
   if (n == "copeland") return copeland{};
+  // Beyond weighted means (issue #12), with default parameters.
+  if (n == "owa") return owa{};
+  if (n == "mean_min") return mean_min{};
+  if (n == "mpi") return mpi{};
+  if (n == "ampi") return ampi{};
+  if (n == "topsis") return topsis{};
+  if (n == "wroclaw") return wroclaw{};
   detail::throw_spec("unknown aggregation '" + n +
-                     "' (expected arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean or copeland)");
+                     "' (expected arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland, owa, "
+                     "mean_min, mpi, ampi, topsis or wroclaw)");
 }
 
 }  // namespace aggregation
@@ -189,7 +198,6 @@ inline void copeland_node(const children_view& ch, index_t n, double coverage, d
 COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const children_view& ch, index_t n, double coverage,
                                      double* out, const std::string& node, const codes& units, const codes& child_codes,
                                      aggregation_details* details) {
-  (void)details;  // none of the power means or Copeland's rule report details
   using namespace aggregation;
   const std::string mname = name(m);
   // Domain check: a fast branch-free scan per child; the slow search for the offending unit only
@@ -238,6 +246,41 @@ COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const childre
   if (std::holds_alternative<copeland>(m)) {
     detail::copeland_node(ch, n, coverage, out);
     return;
+  }
+  // Beyond weighted means (issue #12): OWA, mean-min, MPI, AMPI, TOPSIS, Wroclaw
+  // (impl/aggregation_beyond_means.ipp). The power means and Copeland's rule report no details.
+  {
+    const detail::node_context ctx{node, units, child_codes};
+    if (const auto* o = std::get_if<owa>(&m)) {
+      validate(m, node);
+      detail::owa_node(*o, ch, n, coverage, out, ctx, details);
+      return;
+    }
+    if (const auto* mm = std::get_if<mean_min>(&m)) {
+      validate(m, node);
+      detail::mean_min_node(*mm, ch, n, coverage, out, details);
+      return;
+    }
+    if (const auto* p = std::get_if<mpi>(&m)) {
+      validate(m, node);
+      detail::mpi_node(*p, ch, n, coverage, out, ctx, details);
+      return;
+    }
+    if (const auto* a = std::get_if<ampi>(&m)) {
+      validate(m, node);
+      detail::ampi_node(*a, ch, n, coverage, out, ctx, details);
+      return;
+    }
+    if (const auto* t = std::get_if<topsis>(&m)) {
+      validate(m, node);
+      detail::topsis_node(*t, ch, n, coverage, out, ctx, details);
+      return;
+    }
+    if (const auto* w = std::get_if<wroclaw>(&m)) {
+      validate(m, node);
+      detail::wroclaw_node(*w, ch, n, coverage, out, ctx, details);
+      return;
+    }
   }
   // Further methods are dispatched here, by type (never by variant index).
   detail::throw_spec("node '" + node + "': aggregation '" + mname + "' has no implementation");

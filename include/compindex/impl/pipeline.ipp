@@ -202,9 +202,9 @@ COMPINDEX_INLINE plan::plan(framework f, const pipeline_spec& s) : fw(std::move(
   }
   aggregation.assign(nn, s.aggregation);
   detail::resolve_by_node(fw, s.aggregation_by_node, aggregation, "aggregation_by_node");
+  // Every method's parameters (generalized_mean's p, OWA's weights, ...), naming the node.
   for (std::size_t i = 0; i < nn; ++i)
-    if (auto* g = std::get_if<compindex::aggregation::generalized_mean>(&aggregation[i]); g && !std::isfinite(g->p))
-      detail::throw_spec("node '" + fw.at(i).code + "': generalized_mean needs a finite power p");
+    if (!fw.is_indicator(i)) compindex::aggregation::validate(aggregation[i], fw.at(i).code);
   auto check_coverage = [](double c, const std::string& where) {
     if (!(c >= 0.0 && c <= 1.0)) detail::throw_spec(where + ": coverage must be between 0 and 1, got " + detail::fmt_double(c));
   };

@@ -142,6 +142,9 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
           if (a->level <= 0 || f.level(i) == a->level) r.nodes.push_back(i);
         if (r.nodes.empty()) detail::throw_spec(where + ": no aggregate at level " + std::to_string(a->level));
       }
+      // Bad method parameters fail here, naming a node, rather than in every replication.
+      for (const auto& alt : a->alternatives)
+        for (auto i : r.nodes) compindex::aggregation::validate(alt, f.at(i).code);
     } else if (auto* im = std::get_if<imputation_factor>(&factors[k])) {
       r.kind = detail::resolved::imputation;
       r.n_alternatives = im->alternatives.size();
