@@ -156,7 +156,7 @@ COMPINDEX_INLINE ahp_result ahp_weights(const framework& fw, const std::vector<a
     const codes children = child_codes(fw, node);
     const auto n = static_cast<index_t>(children.size());
     std::vector<std::string> experts;
-    matrix log_sum = matrix::Zero(n, n);
+    matrix log_sum = matrix::Zero(n, n), single;
     for (const auto& [expert, rows] : it->second) {
       const std::string at = where(code, expert);
       experts.push_back(expert);
@@ -213,10 +213,12 @@ COMPINDEX_INLINE ahp_result ahp_weights(const framework& fw, const std::vector<a
                                        " (lambda_max " + fmt_double(mr.lambda_max) + ", n = " + std::to_string(n) +
                                        "); revise the judgements"});
       log_sum += m.array().log().matrix();
+      single = m;
       out.matrices.push_back(std::move(mr));
     }
     // Aggregation of individual judgements: the element-wise geometric mean of the experts' matrices.
-    matrix combined = (log_sum / static_cast<double>(experts.size())).array().exp().matrix();
+    // (One expert: their matrix itself, without the rounding of exp(log).)
+    matrix combined = experts.size() == 1 ? single : (log_sum / static_cast<double>(experts.size())).array().exp().matrix();
     for (index_t a = 0; a < n; ++a) {
       combined(a, a) = 1.0;
       for (index_t b = a + 1; b < n; ++b) combined(b, a) = 1.0 / combined(a, b);
