@@ -64,7 +64,7 @@ inline std::string experts_list(const std::vector<std::string>& experts) {
 }  // namespace expert_detail
 
 COMPINDEX_INLINE double ahp_random_index_value(std::size_t n, ahp_random_index table) {
-  // Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill (Oak Ridge / Wharton simulations).
+  // Saaty (1980), The Analytic Hierarchy Process, McGraw-Hill.
   static const double saaty1980[16] = {0, 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
   // Saaty (2005), Theory and Applications of the Analytic Network Process, RWS Publications, p. 31.
   static const double saaty2005[16] = {0, 0, 0, 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59};
