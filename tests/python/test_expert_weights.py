@@ -266,3 +266,21 @@ def test_expert_weights_score_like_any_weight_set():
     r = ci.score(fw2, data, weights="ahp")
     norm = r.data("normalized")
     assert r.scores["P2"].to_numpy() == pytest.approx((0.8 * norm["d"] + 0.2 * norm["e"]).to_numpy())
+
+
+def test_random_reciprocal_matrices_against_numpy():
+    # 200 random matrices of 3..15 elements on Saaty's scale, many of them badly inconsistent.
+    rng = np.random.default_rng(2026)
+    scale = np.array([1 / 9, 1 / 7, 1 / 5, 1 / 3, 1 / 2, 1, 2, 3, 5, 7, 9])
+    for _ in range(200):
+        n = int(rng.integers(3, 16))
+        a = np.eye(n)
+        for i in range(n):
+            for j in range(i + 1, n):
+                a[i, j] = rng.choice(scale)
+                a[j, i] = 1 / a[i, j]
+        s = ahp_matrix(a)
+        w, lam = numpy_eigen(a)
+        np.testing.assert_allclose(s.to_numpy(), w, rtol=1e-8)
+        assert s.attrs["lambda_max"] == pytest.approx(lam, rel=1e-10)
+        assert s.attrs["cr"] == pytest.approx(max(0.0, (lam - n) / (n - 1)) / random_index(n), rel=1e-8, abs=1e-12)
