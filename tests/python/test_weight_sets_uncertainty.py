@@ -77,6 +77,17 @@ def test_weights_perturb_the_chosen_set(small):
         u = ua.inputs.loc[rep, "weights:x"]
         assert ua.weights.loc[rep, "x"] == pytest.approx(base[s]["x"] * (1 + 0.5 * (2 * u - 1)), rel=1e-15)
         assert ua.weights.loc[rep, "y"] == base[s]["y"]
+    # Dirichlet weights are drawn around the chosen set's shares, keeping its sibling total.
+    ud = ci.uncertainty_analysis(fw, data, [WeightSets(SETS), Weights(distribution="dirichlet", concentration=400)], n=300,
+                                 seed=4, sampler="monte_carlo")
+    w = ud.weights
+    chosen = ud.choices["weight_sets"]
+    total = {s: base[s]["x"] + base[s]["y"] for s in SETS}
+    np.testing.assert_allclose(w["x"] + w["y"], [total[s] for s in chosen], rtol=1e-12)
+    share = w["x"] / (w["x"] + w["y"])
+    for s, expected_share in {"nominal": 0.5, "x_heavy": 0.9, "y_heavy": 0.1}.items():
+        # Beta(400 p, 400 (1 - p)): sd <= 0.025, so the mean of ~100 draws is within 0.01.
+        assert share[chosen == s].mean() == pytest.approx(expected_share, abs=0.01)
 
 
 def test_sensitivity_analysis_and_errors(small):
