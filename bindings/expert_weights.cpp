@@ -75,16 +75,19 @@ void bind_expert_weights(py::module_& root) {
       "ahp",
       [](const ci::framework& fw, const std::vector<std::string>& nodes, const std::vector<std::string>& child_a,
          const std::vector<std::string>& child_b, const std::vector<double>& values, const std::vector<std::string>& experts,
-         const std::string& method, const std::string& random_index, double tolerance, double cr_threshold) {
+         const std::string& method, const std::string& random_index, double tolerance, double cr_threshold,
+         std::map<std::string, double> expert_weights) {
         same_length(nodes.size(), {child_a.size(), child_b.size(), values.size(), experts.size()}, "AHP judgements");
-        const auto o = ahp_opts(method, random_index, tolerance, cr_threshold);
+        auto o = ahp_opts(method, random_index, tolerance, cr_threshold);
+        o.expert_weights = std::move(expert_weights);
         std::vector<wt::ahp_judgement> j(nodes.size());
         for (std::size_t i = 0; i < nodes.size(); ++i) j[i] = {nodes[i], child_a[i], child_b[i], values[i], experts[i]};
         py::gil_scoped_release release;
         return wt::ahp_weights(fw, j, o);
       },
       py::arg("framework"), py::arg("nodes"), py::arg("child_a"), py::arg("child_b"), py::arg("values"), py::arg("experts"),
-      py::arg("method") = "eigenvector", py::arg("random_index") = "saaty", py::arg("tolerance") = 0.05, py::arg("cr_threshold") = 0.1);
+      py::arg("method") = "eigenvector", py::arg("random_index") = "saaty", py::arg("tolerance") = 0.05, py::arg("cr_threshold") = 0.1,
+      py::arg("expert_weights") = std::map<std::string, double>{});
   m.def(
       "ahp_matrix",
       [](const ci::matrix& comparisons, const std::string& method, const std::string& random_index, double cr_threshold) {
@@ -98,7 +101,8 @@ void bind_expert_weights(py::module_& root) {
   m.def(
       "budget",
       [](const ci::framework& fw, const std::vector<std::string>& nodes, const std::vector<std::string>& children,
-         const std::vector<double>& points, const std::vector<std::string>& experts, const std::string& statistic) {
+         const std::vector<double>& points, const std::vector<std::string>& experts, const std::string& statistic,
+         const std::map<std::string, double>& expert_weights) {
         same_length(nodes.size(), {children.size(), points.size(), experts.size()}, "budget allocations");
         wt::budget_statistic s;
         if (statistic == "mean") {
@@ -111,7 +115,8 @@ void bind_expert_weights(py::module_& root) {
         std::vector<wt::budget_allocation> a(nodes.size());
         for (std::size_t i = 0; i < nodes.size(); ++i) a[i] = {nodes[i], children[i], points[i], experts[i]};
         py::gil_scoped_release release;
-        return wt::budget_weights(fw, a, s);
+        return wt::budget_weights(fw, a, s, expert_weights);
       },
-      py::arg("framework"), py::arg("nodes"), py::arg("children"), py::arg("points"), py::arg("experts"), py::arg("statistic") = "mean");
+      py::arg("framework"), py::arg("nodes"), py::arg("children"), py::arg("points"), py::arg("experts"), py::arg("statistic") = "mean",
+      py::arg("expert_weights") = std::map<std::string, double>{});
 }

@@ -14,6 +14,7 @@
 #include "pipeline.hpp"
 #include "types.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct ahp_options {
   /// directions are given, values within [1/9, 9] widened by it (so 0.33 for 1/3, 0.11 for 1/9).
   double tolerance = 0.05;
   double cr_threshold = 0.1;  ///< a consistency ratio above it is reported as a diagnostic
+  /// Relative weight of each expert in the combined matrix (weighted geometric mean, the weights
+  /// renormalized over the experts who judged the node); empty: experts count equally.
+  std::map<std::string, double> expert_weights;
 };
 
 /// The consistency of one reciprocal matrix, and the weights it gives.
@@ -83,9 +87,9 @@ struct ahp_result {
 /// AHP weights from pairwise judgements. Each expert's matrix at a node is built from their
 /// judgements (a_ii = 1, a_ba = 1/a_ab) and must be complete; several experts' matrices are
 /// combined by their element-wise geometric mean (aggregation of individual judgements, AIJ), and
-/// the combined matrix gives the node's weights.
+/// the combined matrix gives the node's weights (ahp_options::expert_weights weights the experts).
 /// @throws spec_error for an unknown node, an indicator given as node, a child that is not the
-///         node's, or bad options
+///         node's, bad options, or an expert without a weight when expert weights are given
 /// @throws data_error for a non-finite value, a value outside [1/9, 9], a judgement given twice,
 ///         a non-reciprocal pair, or a missing pair (naming node, expert and pair)
 /// @throws computation_error if the eigen decomposition fails
@@ -128,11 +132,14 @@ struct budget_result {
 /// Budget-allocation weights: each expert's points at a node become shares of their total; a
 /// child's weight is the mean (or the median, renormalized to sum 1) of its shares over experts.
 /// Every expert who allocates at a node must give every child of it a number of points (0 allowed).
+/// `expert_weights` (optional, mean only) weights the experts in the mean, renormalized over the
+/// experts of each node; the spread (sd, min, max) stays unweighted.
 /// @throws spec_error for an unknown node, an indicator given as node, a child that is not the node's
 /// @throws data_error for negative or non-finite points, a child allocated twice or left out by an
 ///         expert, an expert whose points sum to 0, medians that are all 0 (naming node, expert, child)
 budget_result budget_weights(const framework& fw, const std::vector<budget_allocation>& allocations,
-                             budget_statistic statistic = budget_statistic::mean);
+                             budget_statistic statistic = budget_statistic::mean,
+                             const std::map<std::string, double>& expert_weights = {});
 
 }  // namespace compindex::weighting
 

@@ -1065,6 +1065,7 @@ class expert:
         random_index: str = "saaty",
         tolerance: _Float = 0.05,
         cr_threshold: _Float = 0.1,
+        expert_weights: Mapping[str, _Float] = ...,
     ) -> expert.AhpResult: ...
     @staticmethod
     def ahp_matrix(
@@ -1080,4 +1081,5 @@ class expert:
         points: Sequence[_Float],
         experts: Sequence[str],
         statistic: str = "mean",
+        expert_weights: Mapping[str, _Float] = ...,
     ) -> expert.BudgetResult: ...

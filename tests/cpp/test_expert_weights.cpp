@@ -204,6 +204,28 @@ BOOST_AUTO_TEST_CASE(several_experts_geometric_mean_of_judgements) {
   BOOST_TEST(c.comparisons(2, 0) == std::sqrt(3.0 / 5), tt::tolerance(1e-12));
 }
 
+BOOST_AUTO_TEST_CASE(weighted_experts) {
+  const auto fw = tree();
+  // ann (weight 3) says d = 8 e, bob (weight 1) d = 2 e: a_de = (8^3 * 2)^(1/4) = 2^(10/4).
+  wt::ahp_options o;
+  o.expert_weights = {{"ann", 3.0}, {"bob", 1.0}, {"nobody", 5.0}};
+  const std::vector<wt::ahp_judgement> j{{"P2", "d", "e", 2.0, "bob"}, {"P2", "d", "e", 8.0, "ann"}};
+  const auto r = wt::ahp_weights(fw, j, o);
+  const double a = std::pow(2.0, 2.5);
+  BOOST_TEST(at(r.weights, fw, "d") == a / (a + 1), tt::tolerance(1e-12));
+  o.expert_weights = {{"ann", 3.0}};
+  const auto m = message_of<ci::spec_error>([&] { wt::ahp_weights(fw, j, o); });
+  BOOST_TEST(contains(m, "expert 'bob' has no weight"), m);
+  o.expert_weights = {{"ann", 3.0}, {"bob", -1.0}};
+  BOOST_CHECK_THROW(wt::ahp_weights(fw, j, o), ci::spec_error);
+  // Budget: ann .7/.3 (weight 3), bob .4/.6 (weight 1): d = (3 * .7 + .4) / 4 = .625.
+  const std::vector<wt::budget_allocation> al{{"P2", "d", 7, "ann"}, {"P2", "e", 3, "ann"}, {"P2", "d", 4, "bob"}, {"P2", "e", 6, "bob"}};
+  const auto b = wt::budget_weights(fw, al, wt::budget_statistic::mean, {{"ann", 3.0}, {"bob", 1.0}});
+  BOOST_TEST(at(b.weights, fw, "d") == 0.625, tt::tolerance(1e-12));
+  BOOST_TEST(b.details[0].sd[0] == std::sqrt(0.045), tt::tolerance(1e-12));  // unweighted: (.15^2 * 2) / 1
+  BOOST_CHECK_THROW(wt::budget_weights(fw, al, wt::budget_statistic::median, {{"ann", 3.0}, {"bob", 1.0}}), ci::spec_error);
+}
+
 BOOST_AUTO_TEST_CASE(bad_judgements_are_typed_errors_naming_the_cell) {
   const auto fw = tree();
   using J = std::vector<wt::ahp_judgement>;

@@ -284,3 +284,22 @@ def test_random_reciprocal_matrices_against_numpy():
         np.testing.assert_allclose(s.to_numpy(), w, rtol=1e-8)
         assert s.attrs["lambda_max"] == pytest.approx(lam, rel=1e-10)
         assert s.attrs["cr"] == pytest.approx(max(0.0, (lam - n) / (n - 1)) / random_index(n), rel=1e-8, abs=1e-12)
+
+
+def test_weighted_experts():
+    fw = tree()
+    # ann (weight 3) says d = 8 e, bob (weight 1) d = 2 e: a_de = (8^3 * 2)^(1/4) = 2^2.5.
+    tbl = pd.DataFrame({"node": ["P2", "P2"], "child_a": ["d", "d"], "child_b": ["e", "e"], "value": [8, 2],
+                        "expert": ["ann", "bob"]})
+    res = ahp(fw, tbl, expert_weights={"ann": 3, "bob": 1})
+    a = 2 ** 2.5
+    assert res.weights["d"] == pytest.approx(a / (a + 1))
+    with pytest.raises(ci.SpecError, match="expert 'bob' has no weight"):
+        ahp(fw, tbl, expert_weights={"ann": 3})
+    with pytest.raises(ci.SpecError, match="must be a number"):
+        ahp(fw, tbl, expert_weights={"ann": "x", "bob": 1})
+    # Budget: ann .7/.3 (weight 3), bob .4/.6 (weight 1): d = (3 * .7 + .4) / 4 = .625.
+    al = pd.DataFrame({"node": ["P2"] * 4, "child": ["d", "e"] * 2, "points": [7, 3, 4, 6], "expert": ["ann", "ann", "bob", "bob"]})
+    assert budget(fw, al, expert_weights={"ann": 3, "bob": 1}).weights["d"] == pytest.approx(0.625)
+    with pytest.raises(ci.SpecError, match="mean only"):
+        budget(fw, al, statistic="median", expert_weights={"ann": 3, "bob": 1})

@@ -55,6 +55,21 @@ inline codes child_codes(const framework& fw, std::size_t i) {
   return out;
 }
 
+// Checks expert weights (empty: equal) and returns the weight of each expert of the table.
+inline double expert_weight(const std::map<std::string, double>& weights, const std::string& expert) {
+  if (weights.empty()) return 1.0;
+  const auto it = weights.find(expert);
+  if (it == weights.end())
+    throw_spec("expert '" + expert + "' has no weight (expert weights are given: give one to every expert of the table)");
+  return it->second;
+}
+
+inline void check_expert_weights(const std::map<std::string, double>& weights, const std::string& what) {
+  for (const auto& [e, w] : weights)
+    if (!(w > 0.0) || !std::isfinite(w))
+      throw_spec(what + ": the weight of expert '" + e + "' must be a positive number, got " + fmt_double(w));
+}
+
 inline std::string experts_list(const std::vector<std::string>& experts) {
   std::string s;
   for (std::size_t k = 0; k < experts.size(); ++k) s += (k ? ", '" : "'") + experts[k] + "'";
@@ -136,6 +151,7 @@ COMPINDEX_INLINE ahp_result ahp_weights(const framework& fw, const std::vector<a
     throw_spec("AHP: the tolerance must be in [0, 0.5), got " + fmt_double(opt.tolerance));
   if (!(opt.cr_threshold >= 0.0) || !std::isfinite(opt.cr_threshold))
     throw_spec("AHP: the consistency-ratio threshold must be a non-negative number, got " + fmt_double(opt.cr_threshold));
+  check_expert_weights(opt.expert_weights, "AHP");
   const std::string what = "AHP judgement";
   // node -> expert -> judgement rows; spec errors (codes) before data errors (values).
   std::map<std::size_t, std::map<std::string, std::vector<std::size_t>>> by_node;
@@ -157,6 +173,7 @@ COMPINDEX_INLINE ahp_result ahp_weights(const framework& fw, const std::vector<a
     const auto n = static_cast<index_t>(children.size());
     std::vector<std::string> experts;
     matrix log_sum = matrix::Zero(n, n), single;
+    double weight_sum = 0.0;
     for (const auto& [expert, rows] : it->second) {
       const std::string at = where(code, expert);
       experts.push_back(expert);
@@ -212,13 +229,15 @@ COMPINDEX_INLINE ahp_result ahp_weights(const framework& fw, const std::vector<a
                                    at + ": consistency ratio " + fmt_double(mr.cr) + " > " + fmt_double(opt.cr_threshold) +
                                        " (lambda_max " + fmt_double(mr.lambda_max) + ", n = " + std::to_string(n) +
                                        "); revise the judgements"});
-      log_sum += m.array().log().matrix();
+      const double lambda = expert_weight(opt.expert_weights, expert);
+      log_sum += lambda * m.array().log().matrix();
+      weight_sum += lambda;
       single = m;
       out.matrices.push_back(std::move(mr));
     }
     // Aggregation of individual judgements: the element-wise geometric mean of the experts' matrices.
     // (One expert: their matrix itself, without the rounding of exp(log).)
-    matrix combined = experts.size() == 1 ? single : (log_sum / static_cast<double>(experts.size())).array().exp().matrix();
+    matrix combined = experts.size() == 1 ? single : (log_sum / weight_sum).array().exp().matrix();
     for (index_t a = 0; a < n; ++a) {
       combined(a, a) = 1.0;
       for (index_t b = a + 1; b < n; ++b) combined(b, a) = 1.0 / combined(a, b);
@@ -245,8 +264,11 @@ COMPINDEX_INLINE ahp_result ahp_weights(const framework& fw, const std::vector<a
 }
 
 COMPINDEX_INLINE budget_result budget_weights(const framework& fw, const std::vector<budget_allocation>& allocations,
-                                              budget_statistic statistic) {
+                                              budget_statistic statistic, const std::map<std::string, double>& expert_weights) {
   using namespace expert_detail;
+  check_expert_weights(expert_weights, "budget allocation");
+  if (!expert_weights.empty() && statistic == budget_statistic::median)
+    throw_spec("budget allocation: expert weights apply to the mean only (a weighted median is not offered)");
   const std::string what = "budget allocation";
   std::map<std::size_t, std::map<std::string, std::vector<std::size_t>>> by_node;
   std::vector<std::size_t> pos(allocations.size());
@@ -267,10 +289,12 @@ COMPINDEX_INLINE budget_result budget_weights(const framework& fw, const std::ve
     const auto n = static_cast<index_t>(d.children.size());
     const auto e = static_cast<index_t>(it->second.size());
     d.shares.resize(e, n);
+    vector lambda(e);
     index_t row = 0;
     for (const auto& [expert, rows] : it->second) {
       const std::string at = where(d.node, expert);
       d.experts.push_back(expert);
+      lambda[row] = expert_weight(expert_weights, expert);
       vector points = vector::Constant(n, nan);
       for (auto r : rows) {
         const auto& a = allocations[r];
@@ -295,11 +319,12 @@ COMPINDEX_INLINE budget_result budget_weights(const framework& fw, const std::ve
     std::vector<double> col(static_cast<std::size_t>(e));
     for (index_t k = 0; k < n; ++k) {
       const double mean = d.shares.col(k).mean();
+      const double weighted = d.shares.col(k).dot(lambda) / lambda.sum();
       for (index_t r = 0; r < e; ++r) col[static_cast<std::size_t>(r)] = d.shares(r, k);
       std::sort(col.begin(), col.end());
       const auto m = col.size();
       const double median = m % 2 ? col[m / 2] : 0.5 * (col[m / 2 - 1] + col[m / 2]);
-      d.weights[k] = statistic == budget_statistic::mean ? mean : median;
+      d.weights[k] = statistic == budget_statistic::mean ? weighted : median;
       d.min[k] = col.front();
       d.max[k] = col.back();
       d.sd[k] = e > 1 ? std::sqrt((d.shares.col(k).array() - mean).square().sum() / static_cast<double>(e - 1)) : nan;

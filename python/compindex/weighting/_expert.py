@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ def _experts(table: pd.DataFrame, what: str) -> list[str]:
 
 
 def ahp(framework: Framework, judgements: pd.DataFrame, method: str = "eigenvector", random_index: str = "saaty", *,
-        tolerance: float = 0.05, cr_threshold: float = 0.1) -> WeightResult:
+        tolerance: float = 0.05, cr_threshold: float = 0.1, expert_weights: Mapping[str, float] | None = None) -> WeightResult:
     """Weights by the Analytic Hierarchy Process (Saaty) from pairwise judgements.
 
     ``judgements`` has one row per judgement: ``node`` (an aggregate), ``child_a``, ``child_b``
@@ -84,6 +84,9 @@ def ahp(framework: Framework, judgements: pd.DataFrame, method: str = "eigenvect
     cr_threshold
         A matrix whose CR exceeds it raises a :class:`~compindex.CompindexWarning` naming the node
         and the expert.
+    expert_weights
+        Expert name -> relative weight in the combined matrix (a weighted geometric mean,
+        renormalized over the experts of each node); default: experts count equally.
 
     Returns
     -------
@@ -97,7 +100,8 @@ def ahp(framework: Framework, judgements: pd.DataFrame, method: str = "eigenvect
     t = _columns(judgements, ("node", "child_a", "child_b", "value"), "AHP judgements")
     core = _E.ahp(framework._core, _text(t, "node", what), _text(t, "child_a", what), _text(t, "child_b", what),
                   _numbers(t, "value", what), _experts(t, what), method=str(method), random_index=str(random_index),
-                  tolerance=float(tolerance), cr_threshold=float(cr_threshold))
+                  tolerance=float(tolerance), cr_threshold=float(cr_threshold),
+                  expert_weights=_expert_weights(expert_weights))
     for d in core.diagnostics:
         warnings.warn(f"AHP: {d.message}", CompindexWarning, stacklevel=2)
     weights = _weights(framework, core.nodes, np.asarray(core.weights))
@@ -140,14 +144,16 @@ def random_index(n: int, table: str = "saaty") -> float:
     return float(_E.random_index(int(n), str(table)))
 
 
-def budget(framework: Framework, allocations: pd.DataFrame, statistic: str = "mean") -> WeightResult:
+def budget(framework: Framework, allocations: pd.DataFrame, statistic: str = "mean", *,
+           expert_weights: Mapping[str, float] | None = None) -> WeightResult:
     """Weights by budget allocation: experts share points among the children of a node.
 
     ``allocations`` has one row per expert and child: ``node`` (an aggregate), ``child``, ``points``
     (non-negative; 0 allowed) and, optionally, ``expert``. Every expert who allocates at a node gives
     points to each of its children. Each expert's points become shares of their total; a child's
     weight is the ``"mean"`` (default) or the ``"median"`` of its shares (medians renormalized to
-    sum 1).
+    sum 1). ``expert_weights`` (expert name -> relative weight; mean only) weights the experts in the
+    mean; the spread stays unweighted.
 
     Returns
     -------
@@ -162,7 +168,8 @@ def budget(framework: Framework, allocations: pd.DataFrame, statistic: str = "me
     t = _columns(allocations, ("node", "child", "points"), "budget allocations")
     nodes, children, points, experts = (_text(t, "node", what), _text(t, "child", what), _numbers(t, "points", what),
                                         _experts(t, what))
-    core = _E.budget(framework._core, nodes, children, points, experts, statistic=str(statistic))
+    core = _E.budget(framework._core, nodes, children, points, experts, statistic=str(statistic),
+                     expert_weights=_expert_weights(expert_weights))
     weights = _weights(framework, core.nodes, np.asarray(core.weights))
     totals: dict[tuple[str, str], float] = {}
     for n, e, p in zip(nodes, experts, points):
@@ -182,6 +189,18 @@ def budget(framework: Framework, allocations: pd.DataFrame, statistic: str = "me
               "spread": pd.DataFrame(spread_rows, columns=["node", "child", "weight", "sd", "min", "max", "n_experts"])}
     diagnostics = pd.DataFrame(diag_rows, columns=["node", "expert", "total", "max_deviation"])
     return WeightResult(f"budget(statistic={statistic})", weights, diagnostics, tables)
+
+
+def _expert_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    if weights is None:
+        return {}
+    out = {}
+    for k, v in dict(weights).items():
+        try:
+            out[str(k).strip()] = float(v)
+        except (TypeError, ValueError):
+            raise SpecError(f"the weight of expert {k!r} must be a number, got {v!r}") from None
+    return out
 
 
 def _weights(framework: Framework, nodes: list[str], all_weights: np.ndarray) -> pd.Series:
