@@ -57,6 +57,11 @@ void bind_uncertainty(py::module_& root) {
            }),
            py::kw_only(), py::arg("name") = "exclusion", py::arg("candidates") = std::vector<std::string>{}, py::arg("include_none") = true)
       .def_readonly("name", &ua::exclusion_factor::name);
+  py::class_<ua::weight_sets_factor>(m, "WeightSetsFactor")
+      .def(py::init([](std::string name, std::vector<std::string> sets) { return ua::weight_sets_factor{std::move(name), std::move(sets)}; }),
+           py::kw_only(), py::arg("name") = "weight_sets", py::arg("sets"))
+      .def_readonly("name", &ua::weight_sets_factor::name)
+      .def_readonly("sets", &ua::weight_sets_factor::sets);
 
   py::class_<ua::failure>(m, "Failure")
       .def_readonly("replication", &ua::failure::replication)

@@ -6,6 +6,7 @@
 #include "analysis.hpp"
 #include "config.hpp"
 #include "error.hpp"
+#include "expert_weights.hpp"
 #include "framework.hpp"
 #include "imputation.hpp"
 #include "io.hpp"

@@ -78,8 +78,16 @@ struct exclusion_factor {
   bool include_none = true;             ///< keeping every node is one of the alternatives
 };
 
+/// The weights are one of several weight sets: "nominal" (or "") is the nominal run's weights, any
+/// other name a named weight set of the framework (framework::add_weight_set), with the nominal
+/// spec's per-node overrides on top. A weights_factor then perturbs the chosen set's weights.
+struct weight_sets_factor {
+  std::string name = "weight_sets";
+  std::vector<std::string> sets;
+};
+
 using factor = std::variant<weights_factor, normalization_factor, aggregation_factor, imputation_factor, treatment_factor,
-                            exclusion_factor>;
+                            exclusion_factor, weight_sets_factor>;
 
 enum class sampler { monte_carlo, sobol };
 
@@ -102,7 +110,7 @@ struct replications {
   matrix ranks;                    ///< rows x units: the root's rank (NaN: failed or unranked)
   matrix scores;                   ///< rows x units: the root's score
   matrix inputs;                   ///< rows x dims: the uniform variates each replication used
-  matrix weights_used;             ///< rows x nodes: the weights used (empty without a weights factor)
+  matrix weights_used;             ///< rows x nodes: the weights used (empty without a weights or weight-sets factor)
   std::vector<std::vector<int>> choices;  ///< rows x factors: the alternative taken (-1: continuous)
   std::vector<failure> failures;
 };
@@ -134,7 +142,7 @@ struct sa_result {
 class engine {
  public:
   /// @throws spec_error for an empty or unknown alternative list, unknown codes, a spread
-  ///         outside [0, 1), an exclusion that leaves nothing
+  ///         outside [0, 1), an exclusion that leaves nothing, an unknown weight set
   engine(const framework& fw, const dataset& data, const pipeline_spec& nominal, std::vector<factor> factors);
   ~engine();
   engine(const engine&) = delete;

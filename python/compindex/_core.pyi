@@ -866,6 +866,15 @@ class uncertainty:
         @property
         def name(self) -> str: ...
 
+    class WeightSetsFactor(metaclass=_pybind11_type):
+        """A choice among weight sets ("nominal" or named sets of the framework)."""
+
+        def __init__(self, *, name: str = "weight_sets", sets: Sequence[str]) -> None: ...
+        @property
+        def name(self) -> str: ...
+        @property
+        def sets(self) -> list[str]: ...
+
     class Failure(metaclass=_pybind11_type):
         """A replication that could not be scored, and why."""
 
@@ -1063,4 +1072,114 @@ _Factor: TypeAlias = Union[
     uncertainty.ImputationFactor,
     uncertainty.TreatmentFactor,
     uncertainty.ExclusionFactor,
+    uncertainty.WeightSetsFactor,
 ]
+
+# -- weights from experts (bindings/expert_weights.cpp) ---------------------------------------------
+class expert:
+    """Weights from experts: AHP and budget allocation (the submodule compindex._core.expert)."""
+
+    class AhpMatrix(metaclass=_pybind11_type):
+        """One reciprocal comparison matrix (an expert's, or a node's combined), its weights and consistency."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None: ...  # raises TypeError: no constructor
+        @property
+        def node(self) -> str: ...
+        @property
+        def expert(self) -> str: ...
+        @property
+        def combined(self) -> bool: ...
+        @property
+        def children(self) -> list[str]: ...
+        @property
+        def comparisons(self) -> _Matrix: ...
+        @property
+        def weights(self) -> _Vector: ...
+        @property
+        def lambda_max(self) -> float: ...
+        @property
+        def ci(self) -> float: ...
+        @property
+        def ri(self) -> float: ...
+        @property
+        def cr(self) -> float: ...
+        @property
+        def gci(self) -> float: ...
+        @property
+        def consistent(self) -> bool: ...
+
+    class AhpResult(metaclass=_pybind11_type):
+        """AHP weights of every node (judged children derived, others nominal), matrices and warnings."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None: ...  # raises TypeError: no constructor
+        @property
+        def weights(self) -> _Vector: ...
+        @property
+        def nodes(self) -> list[str]: ...
+        @property
+        def matrices(self) -> list[expert.AhpMatrix]: ...
+        @property
+        def diagnostics(self) -> list[Diagnostic]: ...
+
+    class BudgetNode(metaclass=_pybind11_type):
+        """The allocations at one node: shares per expert, weights and their spread."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None: ...  # raises TypeError: no constructor
+        @property
+        def node(self) -> str: ...
+        @property
+        def children(self) -> list[str]: ...
+        @property
+        def experts(self) -> list[str]: ...
+        @property
+        def shares(self) -> _Matrix: ...
+        @property
+        def weights(self) -> _Vector: ...
+        @property
+        def sd(self) -> _Vector: ...
+        @property
+        def min(self) -> _Vector: ...
+        @property
+        def max(self) -> _Vector: ...
+
+    class BudgetResult(metaclass=_pybind11_type):
+        """Budget-allocation weights of every node (allocated children derived, others nominal)."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None: ...  # raises TypeError: no constructor
+        @property
+        def weights(self) -> _Vector: ...
+        @property
+        def nodes(self) -> list[str]: ...
+        @property
+        def details(self) -> list[expert.BudgetNode]: ...
+
+    @staticmethod
+    def ahp(
+        framework: Framework,
+        nodes: Sequence[str],
+        child_a: Sequence[str],
+        child_b: Sequence[str],
+        values: Sequence[_Float],
+        experts: Sequence[str],
+        method: str = "eigenvector",
+        random_index: str = "saaty",
+        tolerance: _Float = 0.05,
+        cr_threshold: _Float = 0.1,
+        expert_weights: Mapping[str, _Float] = ...,
+    ) -> expert.AhpResult: ...
+    @staticmethod
+    def ahp_matrix(
+        comparisons: ArrayLike, method: str = "eigenvector", random_index: str = "saaty", cr_threshold: _Float = 0.1
+    ) -> expert.AhpMatrix: ...
+    @staticmethod
+    def random_index(n: _Int, table: str = "saaty") -> float: ...
+    @staticmethod
+    def budget(
+        framework: Framework,
+        nodes: Sequence[str],
+        children: Sequence[str],
+        points: Sequence[_Float],
+        experts: Sequence[str],
+        statistic: str = "mean",
+        expert_weights: Mapping[str, _Float] = ...,
+    ) -> expert.BudgetResult: ...

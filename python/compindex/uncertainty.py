@@ -41,6 +41,7 @@ __all__ = [
     "SensitivityResult",
     "Treatment",
     "UncertaintyResult",
+    "WeightSets",
     "Weights",
     "leave_one_out",
     "sensitivity_analysis",
@@ -138,7 +139,29 @@ class Exclusion:
         return _U.ExclusionFactor(name=self.name, candidates=list(self.candidates), include_none=bool(self.include_none))
 
 
+@dataclass(frozen=True)
+class WeightSets:
+    """The weights are one of ``sets``: ``"nominal"`` (or ``""``) is the nominal run's weights, any
+    other name a named weight set of the framework (:meth:`Framework.add_weight_set`,
+    :meth:`compindex.weighting.WeightResult.apply` with a name, or ``weight_<NAME>`` metadata
+    columns). Each replication takes set ``floor(u L)`` of the L sets. A :class:`Weights` factor in
+    the same analysis then varies the chosen set's weights."""
+
+    sets: Sequence[str]
+    name: str = "weight_sets"
+
+    def _core(self, fw: Framework) -> Any:
+        if isinstance(self.sets, str):
+            raise SpecError(f"factor {self.name!r}: sets must be a list of weight-set names, e.g. [{self.sets!r}, 'nominal']")
+        sets = [str(s) for s in self.sets]
+        if not sets:
+            raise SpecError(f"factor {self.name!r}: no weight sets")
+        return _U.WeightSetsFactor(name=self.name, sets=sets)
+
+
 def _alternative_labels(f: Any, fw: Framework) -> list[str] | None:
+    if isinstance(f, WeightSets):
+        return [str(s) or "nominal" for s in f.sets]
     if isinstance(f, Exclusion):
         labels = ["none"] if f.include_none else []
         return labels + (list(f.candidates) or fw.indicators)
@@ -250,7 +273,7 @@ class UncertaintyResult:
 
     @property
     def weights(self) -> pd.DataFrame:
-        """Replications x nodes: the weights used (empty without a Weights factor)."""
+        """Replications x nodes: the weights used (empty without a Weights or WeightSets factor)."""
         w = np.asarray(self._core.runs.weights)
         if w.size == 0:
             return pd.DataFrame(index=self.replication)
@@ -313,7 +336,7 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     ----------
     factors
         What is uncertain: :class:`Weights`, :class:`Normalization`, :class:`Aggregation`,
-        :class:`Imputation`, :class:`Treatment`, :class:`Exclusion`.
+        :class:`Imputation`, :class:`Treatment`, :class:`Exclusion`, :class:`WeightSets`.
     n
         Replications.
     seed

@@ -229,4 +229,68 @@ BOOST_AUTO_TEST_CASE(bad_factors_are_spec_errors) {
   BOOST_CHECK_THROW(ua::uncertainty_analysis(s.fw, s.data, {}, {ua::weights_factor{}}, o), ci::spec_error);
 }
 
+BOOST_AUTO_TEST_CASE(weight_sets_factor_picks_a_set_per_replication) {
+  // I -> x, y. Min-max: A (1, 0), B (0, 1), C (0.6, 0.6).
+  // nominal (1, 1):      A .5, B .5, C .6 -> ranks A 2, B 2, C 1
+  // x_heavy (0.9, 0.1):  A .9, B .1, C .6 -> ranks A 1, B 3, C 2
+  // y_heavy (0.1, 0.9):  A .1, B .9, C .6 -> ranks A 3, B 1, C 2
+  ci::framework fw({{"I", ""}, {"x", "I"}, {"y", "I"}});
+  fw.add_weight_set("x_heavy", {{"x", 0.9}, {"y", 0.1}});
+  fw.add_weight_set("y_heavy", {{"x", 0.1}, {"y", 0.9}});
+  ci::matrix v(3, 2);
+  v << 10, 0,  //
+      0, 10,   //
+      6, 6;
+  ci::dataset d({"A", "B", "C"}, v);
+  const double expected[3][3] = {{2, 2, 1}, {1, 3, 2}, {3, 1, 2}};
+  const ua::weight_sets_factor sets{"weight_sets", {"nominal", "x_heavy", "y_heavy"}};
+  ua::options o;
+  o.n = 96;
+  o.seed = 5;
+  o.threads = 1;
+  const auto a = ua::uncertainty_analysis(fw, d, {}, {sets}, o);
+  int count[3] = {0, 0, 0};
+  for (ci::index_t r = 0; r < 96; ++r) {
+    const int c = a.runs.choices[static_cast<std::size_t>(r)][0];
+    BOOST_TEST(c == static_cast<int>(std::floor(a.runs.inputs(r, 0) * 3)));  // floor(u L)
+    ++count[c];
+    for (ci::index_t u = 0; u < 3; ++u) BOOST_TEST(a.runs.ranks(r, u) == expected[c][u]);
+    BOOST_TEST(a.runs.weights_used(r, 1) == (c == 0 ? 1.0 : c == 1 ? 0.9 : 0.1));
+  }
+  for (int c : count) BOOST_TEST(std::abs(c - 32) <= 1);  // the Sobol points fill the thirds evenly
+  o.threads = 2;
+  const auto b = ua::uncertainty_analysis(fw, d, {}, {sets}, o);
+  BOOST_TEST((a.runs.ranks.array() == b.runs.ranks.array()).all());
+  BOOST_TEST((a.runs.scores.array() == b.runs.scores.array()).all());
+  BOOST_TEST((a.runs.choices == b.runs.choices));
+  // With a weights factor (declared first): the perturbation applies around the chosen set.
+  o.sampling = ua::sampler::monte_carlo;
+  const auto w = ua::uncertainty_analysis(fw, d, {}, {ua::weights_factor{"w", {"x"}, 0.5}, sets}, o);
+  const double set_x[3] = {1.0, 0.9, 0.1}, set_y[3] = {1.0, 0.1, 0.9};
+  for (ci::index_t r = 0; r < 96; ++r) {
+    const int c = w.runs.choices[static_cast<std::size_t>(r)][1];
+    BOOST_TEST(c == static_cast<int>(std::floor(w.runs.inputs(r, 1) * 3)));
+    BOOST_TEST(w.runs.weights_used(r, 1) == set_x[c] * (1.0 + 0.5 * (2.0 * w.runs.inputs(r, 0) - 1.0)));
+    BOOST_TEST(w.runs.weights_used(r, 2) == set_y[c]);
+  }
+  // Sobol sensitivity, factors as groups: a factor with identical alternatives has no effect.
+  o.n = 64;
+  const auto sa = ua::sensitivity_analysis(
+      fw, d, {}, {sets, ua::aggregation_factor{"same", {ci::aggregation::arithmetic_mean{}, ci::aggregation::arithmetic_mean{}}, {}, 0}}, "A", o);
+  BOOST_TEST(sa.indices.total_order[1] == 0.0);
+  BOOST_TEST(sa.indices.total_order[0] > 0.5);
+  // An unknown set, two weight-set factors.
+  const auto m = [&] {
+    try {
+      ua::engine(fw, d, {}, {ua::weight_sets_factor{"ws", {"x_heavy", "pca"}}});
+    } catch (const ci::spec_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }();
+  BOOST_TEST(m.find("factor 'ws': unknown weight set 'pca'") != std::string::npos, m);
+  BOOST_CHECK_THROW(ua::engine(fw, d, {}, {sets, ua::weight_sets_factor{"other", {"x_heavy"}}}), ci::spec_error);
+  BOOST_CHECK_THROW(ua::engine(fw, d, {}, {ua::weight_sets_factor{"ws", {}}}), ci::spec_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,7 +22,7 @@ using compindex::detail::throw_spec;
 
 // A factor resolved against the framework.
 struct resolved {
-  enum kind_t { weights, normalization, aggregation, imputation, treatment, exclusion } kind;
+  enum kind_t { weights, normalization, aggregation, imputation, treatment, exclusion, weight_sets } kind;
   std::string name;
   std::size_t offset = 0, dims = 0;  // its uniform variates
   std::size_t n_alternatives = 0;    // discrete factors
@@ -36,6 +36,8 @@ struct resolved {
   std::vector<std::size_t> excluded;
   // aggregation alternatives
   std::vector<compindex::aggregation::method> aggregations;
+  // weight sets: the weights of each alternative, per node
+  std::vector<vector> set_weights;
 };
 
 inline std::size_t pick(double u, std::size_t l) {
@@ -66,6 +68,7 @@ struct engine::impl {
   std::size_t dims = 0;
   // Per-indicator stage variants: index = imputation alt * (T * N) + treatment alt * N + normalization alt.
   int f_imp = -1, f_tr = -1, f_norm = -1;  // factor positions (-1: absent)
+  int f_sets = -1;                          // the weight-sets factor (-1: absent)
   std::size_t n_imp = 1, n_tr = 1, n_norm = 1;
   std::vector<shared_matrix> variants;
   std::vector<matrix> log_variants;  // natural logs of each variant, for geometric means
@@ -157,6 +160,29 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
       if (P.f_tr >= 0) detail::throw_spec(where + ": only one treatment factor is allowed");
       P.f_tr = static_cast<int>(k);
       P.n_tr = r.n_alternatives;
+    } else if (auto* ws = std::get_if<weight_sets_factor>(&factors[k])) {
+      r.kind = detail::resolved::weight_sets;
+      if (P.f_sets >= 0) detail::throw_spec(where + ": only one weight-sets factor is allowed");
+      P.f_sets = static_cast<int>(k);
+      const auto known = f.weight_set_names();
+      for (const auto& set : ws->sets) {
+        if (set.empty() || set == "nominal") {
+          r.set_weights.push_back(P.base.weights);
+          continue;
+        }
+        if (std::find(known.begin(), known.end(), set) == known.end()) {
+          std::string names;
+          for (const auto& nm : known) names += (names.empty() ? "'" : ", '") + nm + "'";
+          detail::throw_spec(where + ": unknown weight set '" + set + "' (the framework has " +
+                             (names.empty() ? std::string("no named weight sets") : names) + "; \"nominal\" is the nominal weights)");
+        }
+        vector ws_w = f.weight_set(set);
+        for (auto& [code, v] : P.spec.weights) ws_w[static_cast<index_t>(f.index_of(code))] = v;
+        f.validate_weights(ws_w);
+        r.set_weights.push_back(std::move(ws_w));
+      }
+      r.n_alternatives = r.set_weights.size();
+      P.has_weights = true;
     } else {
       const auto& e = std::get<exclusion_factor>(factors[k]);
       r.kind = detail::resolved::exclusion;
@@ -274,21 +300,31 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     for (std::size_t r = lo; r < hi; ++r) {
       const std::size_t rep = first + r;
       try {
-        w = P.base.weights;
         methods = P.base.aggregation;
         std::size_t ai = 0, ti = 0, ni = 0;
+        // The weight set first, so that weight perturbations and exclusions apply to it.
+        const vector* center = &P.base.weights;
+        if (P.f_sets >= 0) {
+          const auto k = static_cast<std::size_t>(P.f_sets);
+          const auto& fac = P.factors[k];
+          const std::size_t choice = detail::pick(inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset)), fac.n_alternatives);
+          out.choices[r][k] = static_cast<int>(choice);
+          center = &fac.set_weights[choice];
+        }
+        w = *center;
         for (std::size_t k = 0; k < P.factors.size(); ++k) {
           const auto& fac = P.factors[k];
           using K = detail::resolved;
+          if (fac.kind == K::weight_sets) continue;
           if (fac.kind == K::weights) {
             if (fac.dirichlet) {
               philox rng(opt.seed ^ 0xD1B54A32D192ED03ull, rep * 64 + k);
               for (const auto& g : fac.sibling_groups) {
                 double total = 0.0;
-                for (auto i : g) total += P.base.weights[static_cast<index_t>(i)];
+                for (auto i : g) total += (*center)[static_cast<index_t>(i)];
                 vector alpha(static_cast<index_t>(g.size()));
                 for (std::size_t j = 0; j < g.size(); ++j)
-                  alpha[static_cast<index_t>(j)] = fac.concentration * P.base.weights[static_cast<index_t>(g[j])] / total;
+                  alpha[static_cast<index_t>(j)] = fac.concentration * (*center)[static_cast<index_t>(g[j])] / total;
                 for (index_t j = 0; j < alpha.size(); ++j)
                   if (!(alpha[j] > 0)) alpha[j] = 1e-12;  // a zero nominal weight stays (almost) zero
                 const vector s = dirichlet(rng, alpha);

@@ -9,4 +9,8 @@ from __future__ import annotations
 
 from ._result import WeightResult
 
+# Weights from experts (AHP, budget allocation): _expert.py.
+from ._expert import ahp, ahp_matrix, budget, random_index
+
 __all__ = ["WeightResult"]
+__all__ += ["ahp", "ahp_matrix", "budget", "random_index"]
