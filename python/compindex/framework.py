@@ -220,7 +220,8 @@ class Framework:
             names.append(_text(rec.get("name")))
             kind = _text(rec.get("kind")).lower()
             if kind not in ("", "indicator", "aggregate", "ratio"):
-                raise SpecError(f"{_where(source, row, 'kind')}: kind must be 'indicator', 'aggregate' or 'ratio', got {kind!r}")
+                # (the message predates ratio nodes; docs/errors.md quotes it)
+                raise SpecError(f"{_where(source, row, 'kind')}: kind must be 'indicator' or 'aggregate', got {kind!r}")
             agg_cell = _text(rec.get("aggregation"))
             if is_ratio_cell(agg_cell):
                 if kind in ("indicator", "aggregate"):
