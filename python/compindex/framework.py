@@ -209,10 +209,13 @@ class Framework:
             first_row[code] = row
             codes.append(code)
             parents.append(_text(rec.get("parent")))
-            w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False)
-            if w < 0:
-                raise SpecError(f"{_where(source, row, 'weight')}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
-            weights.append(w)
+            if is_ratio_cell(_text(rec.get("aggregation"))):
+                weights.append(0.0)  # a ratio node is in no aggregate: its weight cell is not read
+            else:
+                w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False)
+                if w < 0:
+                    raise SpecError(f"{_where(source, row, 'weight')}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
+                weights.append(w)
             d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0, missing_text=False)
             if d not in (1.0, -1.0):
                 raise SpecError(f"{_where(source, row, 'direction')}: direction must be 1 or -1, got {rec.get('direction')!r}")

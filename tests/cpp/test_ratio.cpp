@@ -2,12 +2,14 @@
 // declaration, validation, scores, ranks, errors, and uncertainty analysis.
 #include <boost/test/unit_test.hpp>
 
+#include <compindex/io.hpp>
 #include <compindex/pipeline.hpp>
 #include <compindex/uncertainty.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -277,6 +279,35 @@ BOOST_AUTO_TEST_CASE(uncertainty_analysis_thread_invariant_and_unchanged) {
   BOOST_TEST(throws_with<ci::spec_error>([&] { ua::uncertainty_analysis(fw, data, spec, {ua::weights_factor{"w", {"R"}}}, o); },
                                          {"'R' is a ratio node"}));
   BOOST_TEST(throws_with<ci::spec_error>([&] { ua::leave_one_out(fw, data, spec, {"R"}); }, {"'R' is a ratio node"}));
+}
+
+BOOST_AUTO_TEST_CASE(read_from_a_metadata_csv) {
+  auto read = [](const std::string& text) {
+    std::istringstream in(text);
+    return ci::read_framework(ci::read_csv(in, "meta.csv"));
+  };
+  const std::string head = "code,parent,weight,kind,aggregation\nIndex,,,,\nIN,Index,,,\nOUT,Index,,,\na,IN,,,\nb,IN,,,\nc,OUT,,,\nd,OUT,,,\n";
+  // The weight cell of a ratio row is not read; both forms of the cell, any case, quotes.
+  for (const std::string row : {"R,Index,heavy,,\"ratio(numerator=OUT, denominator=IN)\"\n", "R,,,ratio,\"Ratio( 'OUT' , \"\"IN\"\" )\"\n",
+                                "R,Index,,,\"ratio(denominator = IN, numerator = OUT)\"\n"}) {
+    const auto fw = read(head + row);
+    const auto r = fw.index_of("R");
+    BOOST_TEST(fw.is_ratio(r));
+    BOOST_TEST(fw.numerator(r) == fw.index_of("OUT"));
+    BOOST_TEST(fw.denominator(r) == fw.index_of("IN"));
+    // Scores as from the hand-built framework: R = 0.5, 3, 0.75.
+    const auto res = ci::build(fw, three_units());
+    BOOST_TEST(score(fw, res, "R", 1) == 3.0, boost::test_tools::tolerance(1e-12));
+  }
+  BOOST_TEST(throws_with<ci::spec_error>([&] { read(head + "R,Index,,,ratio(numerator=OUT)\n"); },
+                                         {"meta.csv", "ratio node 'R'", "no denominator"}));
+  BOOST_TEST(throws_with<ci::spec_error>([&] { read(head + "R,Index,,,\"ratio(top=OUT, denominator=IN)\"\n"); },
+                                         {"ratio node 'R'", "unknown argument 'top'"}));
+  BOOST_TEST(throws_with<ci::spec_error>([&] { read(head + "R,Index,,indicator,\"ratio(OUT, IN)\"\n"); },
+                                         {"node 'R' is declared 'indicator'"}));
+  BOOST_TEST(throws_with<ci::spec_error>([&] { read(head + "R,Index,,ratio,\n"); }, {"ratio node 'R'", "aggregation column"}));
+  BOOST_TEST(throws_with<ci::spec_error>([&] { read(head + "R,Index,,,\"ratio(numerator=OUTPUT, denominator=IN)\"\n"); },
+                                         {"meta.csv", "ratio node 'R'", "numerator 'OUTPUT'"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -79,7 +79,7 @@ def test_framework_accessors(scored: tuple[ci.Result, ci.Result]) -> None:
     assert fw.levels["EFF"] == fw.levels["IN"] == fw.levels["OUT"]
     assert len(fw.indicators) == 52 and "EFF" in fw.aggregates
     assert fw.descendant_indicators("EFF") == fw.indicators  # IN and OUT together cover all 52
-    assert fw.effective_weights()["EFF"] == 0.0
+    assert fw.effective_weights()["EFF"] == 0.0 and fw.weights["EFF"] == 0.0
     np.testing.assert_allclose(fw.effective_weights()[fw.indicators].sum(), 1.0, rtol=1e-12)
     assert "aggregation" not in fw.method_cells("aggregation") and fw.method_cells("aggregation") == {}
     assert "1 ratio node" in repr(fw)
@@ -99,8 +99,8 @@ def test_other_declarations(demo: pd.DataFrame, scored: tuple[ci.Result, ci.Resu
         t = with_ratio(cell, **extra)
         res = ci.score(ci.Framework.from_frame(t), demo)
         np.testing.assert_allclose(res.scores["EFF"], expected, rtol=0, atol=0)
-    # No parent: not a second root, shown in ranking() too.
-    fw = ci.Framework.from_frame(with_ratio(parent=""))
+    # No parent: not a second root, shown in ranking() too. Its weight cell is not read.
+    fw = ci.Framework.from_frame(with_ratio(parent="", weight="-3"))
     assert fw.root == "PII" and fw.parents["EFF"] == ""
     assert "EFF" in ci.score(fw, demo).ranking().columns
 
