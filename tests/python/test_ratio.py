@@ -169,6 +169,16 @@ def test_uncertainty_analysis_thread_invariant_and_root_unchanged(demo: pd.DataF
     assert len(one.failures) == 0
     with pytest.raises(SpecError, match="'EFF' is a ratio node"):
         ua.uncertainty_analysis(fw, demo, [ua.Weights(nodes=["EFF"])], n=8, seed=1)
+    # Sensitivity analysis and leave-one-out: the same numbers with or without the ratio node.
+    sa = ua.sensitivity_analysis(fw, demo, factors, n=16, seed=5, threads=2, n_bootstrap=50)
+    sa_ref = ua.sensitivity_analysis(plain, demo, factors, n=16, seed=5, threads=1, n_bootstrap=50)
+    np.testing.assert_array_equal(sa.y, sa_ref.y)
+    pd.testing.assert_frame_equal(sa.indices, sa_ref.indices)
+    loo = ua.leave_one_out(fw, demo, ["IN", "1.1.1"])
+    loo_ref = ua.leave_one_out(plain, demo, ["IN", "1.1.1"])
+    pd.testing.assert_frame_equal(loo.ranks, loo_ref.ranks)
+    with pytest.raises(SpecError, match="'EFF' is a ratio node"):
+        ua.leave_one_out(fw, demo, ["EFF"])
 
 
 def test_cli_score_writes_the_ratio(tmp_path: Path, demo: pd.DataFrame, scored: tuple[ci.Result, ci.Result],
