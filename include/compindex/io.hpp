@@ -40,7 +40,9 @@ double parse_number(const std::string& cell, const std::string& where);
 
 /// A framework from a metadata table with columns `code` (required), `parent` (empty for the
 /// root), `weight` (default 1), `direction` (1 or -1, default 1), `name`, and optional `kind`
-/// (indicator/aggregate), `lower`, `upper`, `target`. Other columns are ignored here.
+/// (indicator/aggregate/ratio), `lower`, `upper`, `target`, and from `aggregation` only a ratio
+/// node's declaration `ratio(numerator=OUT, denominator=IN)` (or `ratio(OUT, IN)`). Other columns
+/// are ignored here.
 framework read_framework(const table& meta);
 
 /// Which columns of a data table are what.

@@ -165,8 +165,13 @@ void run_indicators(const plan& p, const dataset& data, result& out);
 /// string work. Not thread-safe: use one per thread. The framework must outlive it.
 class aggregator {
  public:
-  explicit aggregator(const framework& fw);
-  /// Fills `aggregated` (resized to units x aggregates) from normalized indicator data.
+  /// @param ratios false: ratio nodes are not computed (their columns are NaN); analyses that
+  ///        only read the root (uncertainty, leave-one-out) use this, so that a ratio's zero
+  ///        denominator in some replication cannot fail it
+  explicit aggregator(const framework& fw, bool ratios = true);
+  /// Fills `aggregated` (resized to units x aggregates) from normalized indicator data. A ratio
+  /// node's column is numerator score / denominator score (NaN where either is missing).
+  /// @throws data_error naming the ratio node and the unit for a zero denominator or a negative operand
   /// @param log_normalized optional natural logs of `normalized` (same shape), reused by geometric means
   /// @param details if not null, receives the diagnostics of every node whose method reports any
   ///        (evaluation order); uncertainty analysis passes null
@@ -178,6 +183,7 @@ class aggregator {
   const framework* fw_;
   std::vector<codes> child_codes_;  // per aggregate column
   children_view view_;
+  bool ratios_ = true;
 };
 
 /// Aggregates normalized data up the tree: units x aggregates.

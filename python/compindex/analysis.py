@@ -74,7 +74,8 @@ def _n_ranked(result: Result) -> pd.Series:
 
 
 def _kinds(fw: Framework) -> pd.Series:
-    return pd.Series(["indicator" if fw.is_indicator(c) else "aggregate" for c in fw.codes], index=fw.codes, name="kind")
+    return pd.Series(["indicator" if fw.is_indicator(c) else "ratio" if fw.is_ratio(c) else "aggregate" for c in fw.codes],
+                     index=fw.codes, name="kind")
 
 
 def _group_labels(result: Result, group: str) -> pd.Series:
@@ -944,7 +945,8 @@ def correlations(result: Result, method: str = "pearson", *, weak: float = 0.3) 
             continue
         i, j = pos[c], pos[p]
         r = corr[i, j]
-        others = [o for o in fw.codes if o != p and levels[o] == levels[p] and not fw.is_indicator(o) and o != c]
+        others = [o for o in fw.codes if o != p and levels[o] == levels[p] and not fw.is_indicator(o) and not fw.is_ratio(o)
+                  and o != c]
         best_o, best_r = "", math.nan
         for o in others:
             v = corr[i, pos[o]]
@@ -981,6 +983,8 @@ def cronbach_alpha(result: Result, *, threshold: float = 0.7) -> pd.DataFrame:
     fw = result.framework
     rows = []
     for a in fw.aggregates:
+        if fw.is_ratio(a):  # a ratio node aggregates no children
+            continue
         kids, x = _block(result, a)
         alpha, n = _core.cronbach_alpha(np.asfortranarray(x))
         if len(kids) < 2:
@@ -1030,6 +1034,8 @@ def pca(result: Result) -> PCA:
     fw = result.framework
     summ, eig, load = [], [], []
     for a in fw.aggregates:
+        if fw.is_ratio(a):  # a ratio node aggregates no children
+            continue
         kids, x = _block(result, a)
         rec: dict[str, Any] = {"code": a, "name": fw.names[a], "n_children": len(kids), "n_complete": 0,
                                "eigenvalue_1": math.nan, "explained_1": math.nan, "n_kaiser": pd.NA, "note": ""}

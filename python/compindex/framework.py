@@ -104,6 +104,44 @@ def delimiter_hint(columns: Iterable[Any]) -> str:
     return ""
 
 
+_RATIO = re.compile(r"\s*ratio\s*\((.*)\)\s*", re.IGNORECASE | re.DOTALL)
+
+
+def is_ratio_cell(text: str) -> bool:
+    """Whether an ``aggregation`` cell declares a ratio node (``ratio(...)``)."""
+    return _RATIO.fullmatch(text) is not None
+
+
+def parse_ratio(text: str, where: str, code: str) -> tuple[str, str]:
+    """The (numerator, denominator) codes of a ``ratio(numerator=OUT, denominator=IN)`` cell
+    (``ratio(OUT, IN)`` also works; codes may be quoted)."""
+    m = _RATIO.fullmatch(text)
+    if m is None:
+        raise SpecError(f"{where}: node {code!r}: {text!r} is not ratio(numerator=..., denominator=...)")
+    args = [a.strip() for a in m.group(1).split(",")] if m.group(1).strip() else []
+    found: dict[str, str] = {}
+    for k, a in enumerate(args):
+        key, eq, value = a.partition("=")
+        if eq:
+            key = key.strip().lower()
+            if key not in ("numerator", "denominator"):
+                raise SpecError(f"{where}: ratio node {code!r}: unknown argument {key!r} (expected numerator and denominator)")
+        elif k < 2 and not any("=" in b for b in args[:k]):
+            key, value = ("numerator", "denominator")[k], a
+        else:
+            raise SpecError(f"{where}: ratio node {code!r}: {a!r} should be numerator=... or denominator=...")
+        if key in found:
+            raise SpecError(f"{where}: ratio node {code!r}: {key} given twice")
+        value = value.strip().strip("'\"").strip()
+        if not value:
+            raise SpecError(f"{where}: ratio node {code!r}: empty {key}")
+        found[key] = value
+    for key in ("numerator", "denominator"):
+        if key not in found:
+            raise SpecError(f"{where}: ratio node {code!r}: no {key} given (write ratio(numerator=..., denominator=...))")
+    return found["numerator"], found["denominator"]
+
+
 def _text(cell: Any) -> str:
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return ""
@@ -135,6 +173,12 @@ class Framework:
         units), ``target``, ``denominator`` (with ``scale``) and ``coverage``. Unknown columns are
         kept as metadata (:attr:`meta`).
 
+        A ratio node (the GII's Innovation Efficiency Ratio) has the ``aggregation`` cell
+        ``ratio(numerator=OUT, denominator=IN)`` (``kind`` ``ratio`` is optional): its score is
+        the numerator node's score over the denominator node's, per unit. It has no children, is
+        ranked like any node, and is left out of every aggregate: its ``parent`` (empty, or the
+        aggregate it is shown under) and its ``weight`` do not enter any score.
+
         Raises
         ------
         SpecError
@@ -153,6 +197,7 @@ class Framework:
         row0 = 2 if source.endswith(".csv") else 1  # CSV rows count the header as row 1
         codes, parents, weights, directions, names, kinds = [], [], [], [], [], []
         lower, upper, target = [], [], []
+        numerators, denominators = [], []
         first_row: dict[str, int] = {}
         for i, rec in enumerate(df.to_dict("records")):
             row = i + row0
@@ -164,25 +209,44 @@ class Framework:
             first_row[code] = row
             codes.append(code)
             parents.append(_text(rec.get("parent")))
-            w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False)
-            if w < 0:
-                raise SpecError(f"{_where(source, row, 'weight')}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
-            weights.append(w)
+            if is_ratio_cell(_text(rec.get("aggregation"))):
+                weights.append(0.0)  # a ratio node is in no aggregate: its weight cell is not read
+            else:
+                w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False)
+                if w < 0:
+                    raise SpecError(f"{_where(source, row, 'weight')}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
+                weights.append(w)
             d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0, missing_text=False)
             if d not in (1.0, -1.0):
                 raise SpecError(f"{_where(source, row, 'direction')}: direction must be 1 or -1, got {rec.get('direction')!r}")
             directions.append(int(d))
             names.append(_text(rec.get("name")))
             kind = _text(rec.get("kind")).lower()
-            if kind not in ("", "indicator", "aggregate"):
+            if kind not in ("", "indicator", "aggregate", "ratio"):
+                # (the message predates ratio nodes; docs/errors.md quotes it)
                 raise SpecError(f"{_where(source, row, 'kind')}: kind must be 'indicator' or 'aggregate', got {kind!r}")
+            agg_cell = _text(rec.get("aggregation"))
+            if is_ratio_cell(agg_cell):
+                if kind in ("indicator", "aggregate"):
+                    raise SpecError(f"{_where(source, row, 'kind')}: node {code!r} is declared {kind!r} but its "
+                                    f"aggregation is {agg_cell!r}; a ratio node's kind is 'ratio' (or empty)")
+                num, den = parse_ratio(agg_cell, _where(source, row, "aggregation"), code)
+                kind = "ratio"
+            elif kind == "ratio":
+                raise SpecError(f"{_where(source, row, 'kind')}: ratio node {code!r}: give its operands in the "
+                                "aggregation column, as ratio(numerator=..., denominator=...)")
+            else:
+                num = den = ""
+            numerators.append(num)
+            denominators.append(den)
             kinds.append(kind)
             lower.append(_number(rec.get("lower"), _where(source, row, "lower")))
             upper.append(_number(rec.get("upper"), _where(source, row, "upper")))
             target.append(_number(rec.get("target"), _where(source, row, "target")))
         try:
             core = _core.Framework(code=codes, parent=parents, weight=weights, direction=directions, name=names,
-                                   kind=kinds, lower=lower, upper=upper, target=target)
+                                   kind=kinds, lower=lower, upper=upper, target=target, numerator=numerators,
+                                   denominator=denominators)
         except SpecError as e:
             raise SpecError(f"{source}: {e}") from None
         meta = df.copy()
@@ -226,8 +290,8 @@ class Framework:
                 continue
             for i, (code, cell) in enumerate(self.meta[col].items()):
                 text = _text(cell)
-                if not text:
-                    continue
+                if not text or (col == "aggregation" and self.is_ratio(code)):
+                    continue  # a ratio node's aggregation cell is its declaration, read above
                 where = _where(source, i + row0, col)
                 if self.is_indicator(code) != on_indicators:
                     kind = "an indicator" if on_indicators else "an aggregate"
@@ -254,8 +318,20 @@ class Framework:
 
     @property
     def aggregates(self) -> list[str]:
-        """Aggregate codes, in table order."""
+        """Aggregate codes, in table order (= the columns of ``Result.data("aggregated")``; the
+        ratio nodes are among them)."""
         return list(self._core.aggregate_codes)
+
+    @property
+    def ratios(self) -> dict[str, tuple[str, str]]:
+        """The ratio nodes, in table order: code -> (numerator, denominator)."""
+        num, den = self._core.numerators, self._core.denominators
+        pos = {c: i for i, c in enumerate(self.codes)}
+        return {c: (num[pos[c]], den[pos[c]]) for c in self._core.ratio_codes}
+
+    def is_ratio(self, code: str) -> bool:
+        """Whether a node is a ratio node (its score is numerator / denominator)."""
+        return bool(self._core.is_ratio(code))
 
     @property
     def root(self) -> str:
@@ -263,7 +339,8 @@ class Framework:
 
     @property
     def levels(self) -> pd.Series:
-        """Level of every node: 1 at indicators, one more than the highest child above."""
+        """Level of every node: 1 at indicators, one more than the highest child above; a ratio
+        node has the higher level of its numerator and denominator."""
         return pd.Series(self._core.levels, index=self.codes, name="level")
 
     @property
@@ -283,6 +360,7 @@ class Framework:
         return bool(self._core.is_indicator(code))
 
     def children(self, code: str) -> list[str]:
+        """The nodes aggregated into ``code`` (never a ratio node; a ratio node has none)."""
         return list(self._core.children(code))
 
     def ancestors(self, code: str) -> list[str]:
@@ -290,9 +368,14 @@ class Framework:
         return list(self._core.ancestors(code))
 
     def descendant_indicators(self, code: str) -> list[str]:
-        """The indicators below a node (the node itself if it is an indicator), in table order."""
+        """The indicators below a node (the node itself if it is an indicator), in table order.
+        For a ratio node: the indicators its numerator and denominator depend on."""
         if self.is_indicator(code):
             return [code]
+        if self.is_ratio(code):
+            num, den = self.ratios[code]
+            under = set(self.descendant_indicators(num)) | set(self.descendant_indicators(den))
+            return [i for i in self.indicators if i in under]
         return [i for i in self.indicators if code in self._core.ancestors(i)]
 
     def level_of(self, code: str) -> int:
@@ -343,13 +426,16 @@ class Framework:
         return self.meta[name]
 
     def method_cells(self, column: str) -> dict[str, str]:
-        """Non-empty cells of a per-node method column."""
+        """Non-empty cells of a per-node method column (``aggregation``: not the ratio nodes'
+        declarations, see :attr:`ratios`)."""
         if column not in self.meta.columns:
             return {}
-        return {code: _text(v) for code, v in self.meta[column].items() if _text(v)}
+        return {code: _text(v) for code, v in self.meta[column].items()
+                if _text(v) and not (column == "aggregation" and self.is_ratio(code))}
 
     def to_frame(self) -> pd.DataFrame:
-        """The metadata table with the derived columns level and effective_weight."""
+        """The metadata table with the derived columns level and effective_weight (0 at ratio
+        nodes, which are in no aggregate). A ratio node keeps its ``aggregation`` cell."""
         out = self.meta.copy()
         out.insert(0, "level", self.levels)
         out["effective_weight"] = self.effective_weights()
@@ -359,8 +445,10 @@ class Framework:
         return len(self.codes)
 
     def __repr__(self) -> str:
+        n_ratios = len(self._core.ratio_codes)
+        ratios = f", {n_ratios} ratio node{'s' if n_ratios > 1 else ''}" if n_ratios else ""
         return (f"Framework(root={self.root!r}, {len(self.indicators)} indicators, "
-                f"{len(self.aggregates)} aggregates, {int(self.levels[self.root])} levels)")
+                f"{len(self.aggregates) - n_ratios} aggregates{ratios}, {int(self.levels[self.root])} levels)")
 
     def __getstate__(self) -> dict[str, Any]:
         return {"core": self._core, "meta": self.meta}

@@ -321,9 +321,12 @@ class Result:
 
     def ranking(self, level: int | None = None) -> pd.DataFrame:
         """The ranking table: units sorted by the root's rank, with the root's score and rank,
-        unit groups, and the scores of the nodes at ``level`` (default: the root's children)."""
+        unit groups, and the scores of the nodes at ``level`` (default: the root's children and
+        the ratio nodes shown under the root or under no node)."""
         root = self.framework.root
         cols = self.framework.children(root) if level is None else [c for c in self.framework.codes if self.framework.level_of(c) == level]
+        if level is None:  # and the ratio nodes shown under the root (or under no node)
+            cols += [r for r in self.framework.ratios if self.framework.parents[r] in ("", root)]
         out = pd.DataFrame({"rank": self.ranks[root], "score": self.scores[root]}, index=self.units)
         for g in self.groups.columns:
             out[g] = self.groups[g]

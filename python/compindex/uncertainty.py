@@ -71,7 +71,7 @@ class Weights:
             raise SpecError(f"factor {self.name!r}: distribution must be 'uniform' or 'dirichlet', got {self.distribution!r}")
         nodes = list(self.nodes)
         if not nodes and self.level is not None:
-            nodes = [c for c in fw.codes if fw.level_of(c) == self.level and c != fw.root]
+            nodes = [c for c in fw.codes if fw.level_of(c) == self.level and c != fw.root and not fw.is_ratio(c)]
             if not nodes:
                 raise SpecError(f"factor {self.name!r}: no node at level {self.level}")
         return _U.WeightsFactor(name=self.name, nodes=nodes, spread=float(self.spread),

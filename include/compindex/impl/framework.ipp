@@ -27,19 +27,47 @@ COMPINDEX_INLINE framework::framework(std::vector<node> nodes) : nodes_(std::mov
       detail::throw_spec("framework: duplicate code '" + nd.code + "' (rows " + std::to_string(position_[nd.code] + 1) +
                          " and " + std::to_string(i + 1) + ")");
   }
+  // Ratio nodes: declared as such, or naming a numerator or a denominator.
+  ratio_.assign(n, 0);
+  operands_.assign(n, {npos, npos});
+  for (std::size_t i = 0; i < n; ++i) {
+    const node& nd = nodes_[i];
+    const bool names_operand = !nd.numerator.empty() || !nd.denominator.empty();
+    if (nd.kind == node_kind::ratio || (nd.kind == node_kind::automatic && names_operand)) {
+      ratio_[i] = 1;
+      ratios_.push_back(i);
+    } else if (names_operand) {
+      detail::throw_spec("node '" + nd.code + "': a numerator or denominator is given, but it is declared " +
+                         (nd.kind == node_kind::indicator ? "an indicator" : "an aggregate") + ", not a ratio");
+    }
+  }
+  for (auto i : ratios_) {
+    const node& nd = nodes_[i];
+    auto operand = [&](const std::string& c, const char* what) {
+      if (c.empty()) detail::throw_spec("ratio node '" + nd.code + "': no " + what + " given");
+      auto it = position_.find(c);
+      if (it == position_.end())
+        detail::throw_spec("ratio node '" + nd.code + "': its " + what + " '" + c + "' is not a node of the framework");
+      if (it->second == i) detail::throw_spec("ratio node '" + nd.code + "': its " + what + " is the node itself");
+      return it->second;
+    };
+    operands_[i] = {operand(nd.numerator, "numerator"), operand(nd.denominator, "denominator")};
+    if (operands_[i].first == operands_[i].second)
+      detail::throw_spec("ratio node '" + nd.code + "': the numerator and the denominator are the same node '" + nd.numerator + "'");
+  }
   children_.assign(n, {});
   parent_.assign(n, npos);
   std::vector<std::size_t> roots;
   for (std::size_t i = 0; i < n; ++i) {
     const node& nd = nodes_[i];
-    detail::check_weight(nd.code, nd.weight);
+    if (!ratio_[i]) detail::check_weight(nd.code, nd.weight);
     if (nd.direction != 1 && nd.direction != -1)
       detail::throw_spec("node '" + nd.code + "': direction must be 1 or -1, got " + std::to_string(nd.direction));
     if (!std::isnan(nd.lower) && !std::isnan(nd.upper) && !(nd.lower < nd.upper))
       detail::throw_spec("node '" + nd.code + "': goalposts need lower < upper, got lower " + detail::fmt_double(nd.lower) +
                          " and upper " + detail::fmt_double(nd.upper));
     if (nd.parent.empty()) {
-      roots.push_back(i);
+      if (!ratio_[i]) roots.push_back(i);  // a ratio without a parent is not a second root
       continue;
     }
     auto it = position_.find(nd.parent);
@@ -47,7 +75,16 @@ COMPINDEX_INLINE framework::framework(std::vector<node> nodes) : nodes_(std::mov
       detail::throw_spec("node '" + nd.code + "': unknown parent '" + nd.parent + "'");
     if (it->second == i) detail::throw_spec("node '" + nd.code + "' is its own parent");
     parent_[i] = it->second;
-    children_[it->second].push_back(i);
+    if (!ratio_[i]) children_[it->second].push_back(i);  // a ratio is shown under its parent, not aggregated in it
+  }
+  for (auto i : ratios_) {
+    if (!children_[i].empty())
+      detail::throw_spec("ratio node '" + nodes_[i].code + "' has children ('" + nodes_[children_[i].front()].code +
+                         "', ...); a ratio divides two nodes and aggregates none");
+    const auto p = parent_[i];
+    if (p != npos && (ratio_[p] || children_[p].empty()))
+      detail::throw_spec("ratio node '" + nodes_[i].code + "': its parent '" + nodes_[p].code + "' is " +
+                         (ratio_[p] ? "a ratio node" : "an indicator") + "; a ratio is shown under an aggregate");
   }
   // Cycles: walk up from every node; a path longer than n nodes means a cycle.
   for (std::size_t i = 0; i < n; ++i) {
@@ -57,7 +94,7 @@ COMPINDEX_INLINE framework::framework(std::vector<node> nodes) : nodes_(std::mov
       if (++steps > n) detail::throw_spec("framework: cycle through node '" + nodes_[i].code + "'");
     }
   }
-  if (roots.empty()) detail::throw_spec("framework: no root (every node has a parent)");
+  if (roots.empty()) detail::throw_spec("framework: no root (every node but the ratio nodes has a parent)");
   if (roots.size() > 1) {
     std::string list;
     for (auto r : roots) list += (list.empty() ? "'" : ", '") + nodes_[r].code + "'";
@@ -88,9 +125,36 @@ COMPINDEX_INLINE framework::framework(std::vector<node> nodes) : nodes_(std::mov
       stack.pop_back();
     }
   }
+  // Ratio nodes after the tree, each after its operands (a ratio of ratios is allowed when the
+  // ratios do not divide each other in a cycle): a depth-first walk over the ratio operands.
+  {
+    std::vector<char> state(n, 0);  // 0 new, 1 on the current path, 2 done
+    for (auto r0 : ratios_) {
+      if (state[r0]) continue;
+      std::vector<std::pair<std::size_t, int>> path{{r0, 0}};
+      state[r0] = 1;
+      while (!path.empty()) {
+        auto& [v, k] = path.back();
+        if (k < 2) {
+          const auto o = k++ == 0 ? operands_[v].first : operands_[v].second;
+          if (!ratio_[o] || state[o] == 2) continue;
+          if (state[o] == 1)
+            detail::throw_spec("ratio node '" + nodes_[o].code + "': ratio nodes divide each other in a cycle (through '" +
+                               nodes_[v].code + "')");
+          state[o] = 1;
+          path.emplace_back(o, 0);
+        } else {
+          level_[v] = std::max(level_[operands_[v].first], level_[operands_[v].second]);
+          evaluation_order_.push_back(v);
+          state[v] = 2;
+          path.pop_back();
+        }
+      }
+    }
+  }
   column_.assign(n, -1);
   for (std::size_t i = 0; i < n; ++i) {
-    if (children_[i].empty()) {
+    if (is_indicator(i)) {
       column_[i] = static_cast<std::ptrdiff_t>(indicators_.size());
       indicators_.push_back(i);
     } else {
@@ -105,8 +169,10 @@ COMPINDEX_INLINE void framework::validate_weights(const vector& w) const {
   if (static_cast<std::size_t>(w.size()) != nodes_.size())
     detail::throw_spec("weights: expected " + std::to_string(nodes_.size()) + " values (one per node), got " +
                        std::to_string(w.size()));
-  for (std::size_t i = 0; i < nodes_.size(); ++i) detail::check_weight(nodes_[i].code, w[static_cast<index_t>(i)]);
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (!ratio_[i]) detail::check_weight(nodes_[i].code, w[static_cast<index_t>(i)]);
   for (auto a : aggregates_) {
+    if (ratio_[a]) continue;
     double s = 0.0;
     for (auto c : children_[a]) s += w[static_cast<index_t>(c)];
     if (!(s > 0.0)) detail::throw_spec("aggregate '" + nodes_[a].code + "': the weights of its children sum to zero");

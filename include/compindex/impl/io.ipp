@@ -193,12 +193,63 @@ COMPINDEX_INLINE double parse_number(const std::string& raw, const std::string& 
   return v;
 }
 
+namespace detail {
+// An `aggregation` cell "ratio(numerator=OUT, denominator=IN)" (or "ratio(OUT, IN)"): fills the
+// node's operands and returns true; false for any other cell.
+inline bool read_ratio_cell(const std::string& raw, node& nd, const std::string& where) {
+  const std::string t = trim(raw);
+  if (lower(t.substr(0, 5)) != "ratio") return false;
+  std::size_t open = t.find_first_not_of(" \t", 5);
+  if (open == std::string::npos || t[open] != '(' || t.back() != ')') return false;
+  const std::string inner = t.substr(open + 1, t.size() - open - 2);
+  std::vector<std::string> args;
+  if (!trim(inner).empty()) {
+    std::size_t start = 0;
+    for (;;) {
+      const auto comma = inner.find(',', start);
+      args.push_back(trim(inner.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  const std::string who = where + ": ratio node '" + nd.code + "'";
+  bool named = false;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    std::string key, value;
+    const auto eq = args[k].find('=');
+    if (eq != std::string::npos) {
+      key = lower(trim(args[k].substr(0, eq)));
+      value = args[k].substr(eq + 1);
+      named = true;
+      if (key != "numerator" && key != "denominator")
+        throw_spec(who + ": unknown argument '" + key + "' (expected numerator and denominator)");
+    } else if (k < 2 && !named) {
+      key = k == 0 ? "numerator" : "denominator";
+      value = args[k];
+    } else {
+      throw_spec(who + ": '" + args[k] + "' should be numerator=... or denominator=...");
+    }
+    value = trim(value);
+    while (!value.empty() && (value.front() == '\'' || value.front() == '"')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\'' || value.back() == '"')) value.pop_back();
+    value = trim(value);
+    if (value.empty()) throw_spec(who + ": empty " + key);
+    std::string& slot = key == "numerator" ? nd.numerator : nd.denominator;
+    if (!slot.empty()) throw_spec(who + ": " + key + " given twice");
+    slot = value;
+  }
+  if (nd.numerator.empty()) throw_spec(who + ": no numerator given (write ratio(numerator=..., denominator=...))");
+  if (nd.denominator.empty()) throw_spec(who + ": no denominator given (write ratio(numerator=..., denominator=...))");
+  return true;
+}
+}  // namespace detail
+
 COMPINDEX_INLINE framework read_framework(const table& meta) {
   const auto c_code = meta.column("code");
   if (c_code < 0) detail::throw_data(meta.source + ": no 'code' column");
   const auto c_parent = meta.column("parent"), c_weight = meta.column("weight"), c_dir = meta.column("direction"),
              c_name = meta.column("name"), c_kind = meta.column("kind"), c_lower = meta.column("lower"),
-             c_upper = meta.column("upper"), c_target = meta.column("target");
+             c_upper = meta.column("upper"), c_target = meta.column("target"), c_agg = meta.column("aggregation");
   std::vector<node> nodes;
   nodes.reserve(meta.rows.size());
   for (std::size_t r = 0; r < meta.rows.size(); ++r) {
@@ -210,12 +261,15 @@ COMPINDEX_INLINE framework read_framework(const table& meta) {
     if (nd.code.empty()) detail::throw_data(where(c_code) + ": empty code");
     if (c_parent >= 0) nd.parent = cell(c_parent);
     if (c_name >= 0) nd.name = cell(c_name);
+    // A ratio node: its operands in the aggregation cell (the framework checks the rest); its
+    // weight cell is not read.
+    const bool ratio_cell = c_agg >= 0 && detail::read_ratio_cell(cell(c_agg), nd, where(c_agg));
     // An empty weight or direction takes the default; a written missing marker (NA, NaN, ...) is
     // an error, as in the Python package, rather than a silent default.
     auto written_missing = [&](std::ptrdiff_t c) {
       detail::throw_data(where(c) + ": '" + detail::trim(cell(c)) + "' is not a number (leave the cell empty for the default)");
     };
-    if (c_weight >= 0 && !detail::trim(cell(c_weight)).empty()) {
+    if (c_weight >= 0 && !ratio_cell && !detail::trim(cell(c_weight)).empty()) {
       nd.weight = parse_number(cell(c_weight), where(c_weight));
       if (std::isnan(nd.weight)) written_missing(c_weight);
     }
@@ -230,11 +284,19 @@ COMPINDEX_INLINE framework read_framework(const table& meta) {
       const std::string k = detail::lower(cell(c_kind));
       if (k == "indicator") nd.kind = node_kind::indicator;
       else if (k == "aggregate") nd.kind = node_kind::aggregate;
+      else if (k == "ratio") nd.kind = node_kind::ratio;
       else if (!k.empty()) detail::throw_data(where(c_kind) + ": kind must be 'indicator' or 'aggregate', got '" + cell(c_kind) + "'");
     }
     if (c_lower >= 0) nd.lower = parse_number(cell(c_lower), where(c_lower));
     if (c_upper >= 0) nd.upper = parse_number(cell(c_upper), where(c_upper));
     if (c_target >= 0) nd.target = parse_number(cell(c_target), where(c_target));
+    if (ratio_cell && nd.kind != node_kind::automatic && nd.kind != node_kind::ratio)
+      detail::throw_spec(where(c_kind) + ": node '" + nd.code + "' is declared '" + detail::lower(cell(c_kind)) +
+                         "' but its aggregation is '" + detail::trim(cell(c_agg)) + "'; a ratio node's kind is 'ratio' (or empty)");
+    if (!ratio_cell && nd.kind == node_kind::ratio)
+      detail::throw_spec(where(c_kind) + ": ratio node '" + nd.code +
+                         "': give its operands in the aggregation column, as ratio(numerator=..., denominator=...)");
+    if (ratio_cell) nd.weight = 0.0;  // in no aggregate, as in the Python package
     nodes.push_back(std::move(nd));
   }
   try {

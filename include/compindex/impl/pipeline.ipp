@@ -125,6 +125,9 @@ void resolve_by_node(const framework& fw, const std::map<std::string, M>& by, st
     auto i = fw.find(code);
     if (i == framework::npos) throw_spec(std::string(what) + ": unknown node '" + code + "'");
     if (fw.is_indicator(i)) throw_spec(std::string(what) + ": '" + code + "' is an indicator, not an aggregate");
+    if (fw.is_ratio(i))
+      throw_spec(std::string(what) + ": '" + code + "' is a ratio node (its score is '" + fw.at(fw.numerator(i)).code +
+                 "' / '" + fw.at(fw.denominator(i)).code + "'), not an aggregate");
     out[i] = m;
   }
 }
@@ -389,7 +392,35 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   out.normalized = std::move(nm_owner);
 }
 
-COMPINDEX_INLINE aggregator::aggregator(const framework& fw) : fw_(&fw), child_codes_(fw.n_aggregates()) {
+namespace detail {
+// A ratio node's scores: numerator / denominator per unit; missing if either is.
+inline void ratio_node(const double* num, const double* den, index_t n, double* out, const framework& fw, std::size_t r,
+                       const codes& units) {
+  auto unit = [&](index_t i) {
+    return static_cast<std::size_t>(i) < units.size() ? "unit '" + units[static_cast<std::size_t>(i)] + "'"
+                                                      : "the unit in row " + std::to_string(i + 1);
+  };
+  const std::string& nc = fw.at(fw.numerator(r)).code;
+  const std::string& dc = fw.at(fw.denominator(r)).code;
+  for (index_t i = 0; i < n; ++i) {
+    const double x = num[i], y = den[i];
+    if (std::isnan(x) || std::isnan(y)) {
+      out[i] = nan;
+      continue;
+    }
+    if (y == 0.0)
+      throw_data("ratio node '" + fw.at(r).code + "': " + unit(i) + " has a zero denominator (its '" + dc + "' score is 0)");
+    if (x < 0.0 || y < 0.0)
+      throw_data("ratio node '" + fw.at(r).code + "': " + unit(i) + " has a negative '" + (x < 0.0 ? nc : dc) + "' score (" +
+                 fmt_double(x < 0.0 ? x : y) + "); a ratio needs scores on a non-negative scale (min-max 0..100, the default, "
+                 "or goalposts), not z-scores");
+    out[i] = x / y;
+  }
+}
+}  // namespace detail
+
+COMPINDEX_INLINE aggregator::aggregator(const framework& fw, bool ratios)
+    : fw_(&fw), child_codes_(fw.n_aggregates()), ratios_(ratios) {
   for (auto a : fw.aggregates())
     for (auto c : fw.children(a)) child_codes_[fw.aggregate_column(a)].push_back(fw.at(c).code);
 }
@@ -406,7 +437,19 @@ COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weig
   if (methods.size() != fw.size() || coverage.size() != fw.size() || static_cast<std::size_t>(weights.size()) != fw.size())
     detail::throw_spec("aggregate: methods, coverage and weights need one entry per node");
   detail::resize_matrix(agg, n, static_cast<index_t>(fw.n_aggregates()));
+  auto column_of = [&](std::size_t i) {
+    return fw.is_indicator(i) ? normalized.col(static_cast<index_t>(fw.indicator_column(i))).data()
+                              : agg.col(static_cast<index_t>(fw.aggregate_column(i))).data();
+  };
   for (auto a : fw.evaluation_order()) {
+    if (fw.is_ratio(a)) {
+      double* out = agg.col(static_cast<index_t>(fw.aggregate_column(a))).data();
+      if (ratios_)
+        detail::ratio_node(column_of(fw.numerator(a)), column_of(fw.denominator(a)), n, out, fw, a, units);
+      else
+        std::fill(out, out + n, nan);
+      continue;
+    }
     view_.columns.clear();
     view_.weights.clear();
     view_.logs.clear();

@@ -100,11 +100,12 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
       if (!(w->spread >= 0.0 && w->spread < 1.0)) detail::throw_spec(where + ": spread must be in [0, 1), got " + compindex::detail::fmt_double(w->spread));
       if (w->nodes.empty()) {
         for (std::size_t i = 0; i < f.size(); ++i)
-          if (i != f.root()) r.nodes.push_back(i);
+          if (i != f.root() && !f.is_ratio(i)) r.nodes.push_back(i);  // a ratio node's weight is in no aggregate
       } else {
         for (auto& c : w->nodes) {
           const auto i = node_of(c, where);
           if (i == f.root()) detail::throw_spec(where + ": the root's weight cannot vary");
+          if (f.is_ratio(i)) detail::throw_spec(where + ": '" + c + "' is a ratio node, whose weight is in no aggregate");
           r.nodes.push_back(i);
         }
       }
@@ -138,11 +139,12 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
         for (auto& c : a->nodes) {
           const auto i = node_of(c, where);
           if (f.is_indicator(i)) detail::throw_spec(where + ": '" + c + "' is an indicator, not an aggregate");
+          if (f.is_ratio(i)) detail::throw_spec(where + ": '" + c + "' is a ratio node, which aggregates nothing");
           r.nodes.push_back(i);
         }
       } else {
         for (auto i : f.aggregates())
-          if (a->level <= 0 || f.level(i) == a->level) r.nodes.push_back(i);
+          if (!f.is_ratio(i) && (a->level <= 0 || f.level(i) == a->level)) r.nodes.push_back(i);
         if (r.nodes.empty()) detail::throw_spec(where + ": no aggregate at level " + std::to_string(a->level));
       }
       // Bad method parameters fail here, naming a node, rather than in every replication.
@@ -193,6 +195,7 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
         for (auto& c : e.candidates) {
           const auto i = node_of(c, where);
           if (i == f.root()) detail::throw_spec(where + ": the root cannot be left out");
+          if (f.is_ratio(i)) detail::throw_spec(where + ": '" + c + "' is a ratio node, which is in no aggregate");
           r.excluded.push_back(i);
         }
       }
@@ -291,7 +294,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
   auto work = [&](unsigned t) {
     const std::size_t lo = rows * t / nt, hi = rows * (t + 1) / nt;
     // Per-thread buffers, refilled for each replication without allocating.
-    aggregator agg(f);
+    aggregator agg(f, false);  // the root's ranks only: ratio nodes are not computed
     matrix aggregated;
     vector w;
     std::vector<compindex::aggregation::method> methods;
@@ -555,6 +558,7 @@ COMPINDEX_INLINE loo_result leave_one_out(const framework& fw, const dataset& da
     for (auto& c : nodes) {
       const auto i = fw.index_of(c);
       if (i == root) detail::throw_spec("leave_one_out: the root cannot be left out");
+      if (fw.is_ratio(i)) detail::throw_spec("leave_one_out: '" + c + "' is a ratio node, which is in no aggregate");
       drop.push_back(i);
     }
   }
@@ -562,7 +566,7 @@ COMPINDEX_INLINE loo_result leave_one_out(const framework& fw, const dataset& da
   out.ranks.resize(static_cast<index_t>(drop.size()), n);
   out.rank_change.resize(static_cast<index_t>(drop.size()), n);
   out.mean_abs_change.resize(static_cast<index_t>(drop.size()));
-  aggregator agg(fw);
+  aggregator agg(fw, false);
   matrix aggregated;
   for (std::size_t k = 0; k < drop.size(); ++k) {
     vector w = p.weights;
