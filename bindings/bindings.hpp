@@ -18,3 +18,4 @@ void bind_framework(py::module_& m);
 void bind_pipeline(py::module_& m);
 void bind_uncertainty(py::module_& m);
 void bind_analysis(py::module_& m);
+void bind_weighting(py::module_& m);

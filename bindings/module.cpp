@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   bind_pipeline(m);
   bind_uncertainty(m);
   bind_analysis(m);
+  bind_weighting(m);
 }

@@ -9,4 +9,8 @@ from __future__ import annotations
 
 from ._result import WeightResult
 
-__all__ = ["WeightResult"]
+# Data-driven methods (docs/weighting.md).
+from ._optimized import optimized
+from ._statistical import critic, derive, entropy, equal, factor_analysis, pca
+
+__all__ = ["WeightResult", "critic", "derive", "entropy", "equal", "factor_analysis", "optimized", "pca"]
