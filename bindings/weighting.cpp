@@ -57,7 +57,7 @@ void bind_weighting(py::module_& m) {
         ci::matrix l = wt::varimax(loadings, tolerance, max_iterations, &t);
         return py::make_tuple(l, t);
       },
-      py::arg("loadings"), py::arg("tolerance") = 1e-10, py::arg("max_iterations") = 1000,
+      py::arg("loadings"), py::arg("tolerance") = 1e-14, py::arg("max_iterations") = 10000,
       "(rotated loadings, rotation) of a Kaiser-normalized varimax rotation");
   py::class_<wt::correlation_objective>(m, "CorrelationObjective",
                                         "each child's correlation with a node's score re-aggregated under candidate weights")

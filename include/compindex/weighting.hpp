@@ -124,10 +124,11 @@ weighting_result derive_weights(const framework& fw, matrix_cref node_values, co
 /// Varimax rotation (Kaiser 1958) of a loading matrix (rows: variables, columns: factors), with
 /// Kaiser normalization (rows scaled to unit communality before rotating, scaled back after), by
 /// the iterative SVD algorithm: T <- U V' from the SVD of L'(Z^3 - Z diag(Z'Z)/p), Z = L T, until
-/// the criterion (sum of singular values) grows by less than a relative `tolerance`.
+/// the criterion (sum of singular values) grows by less than a relative `tolerance` (the angles
+/// are then accurate to about sqrt(tolerance)).
 /// @param rotation if not null, receives the orthogonal rotation T (factors x factors)
 /// @throws computation_error if it does not converge within max_iterations
-matrix varimax(matrix_cref loadings, double tolerance = 1e-10, int max_iterations = 1000, matrix* rotation = nullptr);
+matrix varimax(matrix_cref loadings, double tolerance = 1e-14, int max_iterations = 10000, matrix* rotation = nullptr);
 
 /// The objective of optimized weights at one node: for candidate weights of its children, the
 /// node's score re-aggregated with the node's method (aggregate_node) and each child's Pearson
