@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <variant>
 
@@ -57,16 +58,6 @@ struct node_block {
   std::string name_node() const { return method + ": node '" + node + "'"; }
 };
 
-// Infinite values are an error wherever they are (NaN is missing).
-inline void check_finite(const node_block& b) {
-  for (std::size_t j = 0; j < b.columns.size(); ++j) {
-    const double* x = b.columns[j];
-    for (index_t i = 0; i < b.n; ++i)
-      if (std::isinf(x[i]))
-        compindex::detail::throw_data(b.where(j) + ", " + unit_name(*b.units, i) + ": the value is infinite");
-  }
-}
-
 // The units where every child has a value.
 inline std::vector<index_t> complete_units(const node_block& b) {
   std::vector<unsigned char> ok(static_cast<std::size_t>(b.n), 1);
@@ -86,50 +77,119 @@ struct standardized {
   matrix corr;                // q x q Pearson correlations
 };
 
-inline standardized standardize(const node_block& b, node_diagnostics& d) {
+// Count, sum, min and max of the non-missing values of a column (one branch-free pass).
+struct column_summary {
+  index_t count = 0;
+  double sum = 0.0, min = 0.0, max = 0.0;
+};
+
+inline column_summary summarize(const double* x, index_t n) {
+  // Eigen's vectorized reductions (min/max skip NaN with PropagateNumbers).
+  const auto xa = Eigen::Map<const vector>(x, n).array();
+  column_summary c;
+  // Fast path: a finite sum means no NaN and no infinity (both would propagate).
+  const double total = xa.sum();
+  if (std::isfinite(total)) {
+    c.count = n;
+    c.sum = total;
+    c.min = n ? xa.minCoeff() : 0.0;
+    c.max = n ? xa.maxCoeff() : 0.0;
+    return c;
+  }
+  c.count = (xa == xa).count();
+  if (c.count == 0) return c;
+  c.sum = (xa == xa).select(xa, 0.0).sum();
+  c.min = xa.minCoeff<Eigen::PropagateNumbers>();
+  c.max = xa.maxCoeff<Eigen::PropagateNumbers>();
+  return c;
+}
+
+// An infinite value is an error wherever it is (NaN is missing): named by its unit.
+inline void check_finite(const node_block& b, std::size_t j, const column_summary& c) {
+  if (c.count == 0 || (std::isfinite(c.min) && std::isfinite(c.max))) return;
+  const double* x = b.columns[j];
+  for (index_t i = 0; i < b.n; ++i)
+    if (std::isinf(x[i])) compindex::detail::throw_data(b.where(j) + ", " + unit_name(*b.units, i) + ": the value is infinite");
+}
+
+inline column_summary summarize(const node_block& b, std::size_t j) {
+  const column_summary c = summarize(b.columns[j], b.n);
+  check_finite(b, j, c);
+  return c;
+}
+
+// Per node, a workspace reused from node to node (no fresh pages per node at scale).
+struct workspace {
+  matrix centered;
+};
+
+inline standardized standardize(const node_block& b, node_diagnostics& d, workspace& ws) {
   standardized s;
-  s.rows = complete_units(b);
-  const index_t n = static_cast<index_t>(s.rows.size());
   const index_t q = static_cast<index_t>(b.columns.size());
+  std::vector<column_summary> sum(static_cast<std::size_t>(q));
+  bool complete = true;
+  for (index_t j = 0; j < q; ++j) {
+    sum[static_cast<std::size_t>(j)] = summarize(b, static_cast<std::size_t>(j));
+    complete = complete && sum[static_cast<std::size_t>(j)].count == b.n;
+  }
+  if (!complete) s.rows = complete_units(b);
+  const index_t n = complete ? b.n : static_cast<index_t>(s.rows.size());
   d.n_units = n;
   d.n_dropped = b.n - n;
   if (n < 3)
     compindex::detail::throw_data(b.name_node() + ": needs at least 3 units where every child has a value, got " +
                                   std::to_string(n) + " (of " + std::to_string(b.n) + ")");
-  matrix z(n, q);
   s.mean.resize(q);
   s.sd.resize(q);
   s.min.resize(q);
   s.max.resize(q);
-  const bool all = n == b.n;
+  if (ws.centered.rows() != n || ws.centered.cols() < q) ws.centered.resize(n, std::max<index_t>(q, ws.centered.cols()));
+  auto z = ws.centered.leftCols(q);
   for (index_t j = 0; j < q; ++j) {
     const double* x = b.columns[static_cast<std::size_t>(j)];
     double* zj = z.col(j).data();
-    if (all) {
-      std::copy(x, x + n, zj);
+    if (complete) {
+      const auto& c = sum[static_cast<std::size_t>(j)];
+      s.min[j] = c.min;
+      s.max[j] = c.max;
+      s.mean[j] = c.sum / static_cast<double>(n);
+      const double m = s.mean[j];
+      for (index_t k = 0; k < n; ++k) zj[k] = x[k] - m;
     } else {
-      for (index_t k = 0; k < n; ++k) zj[k] = x[s.rows[static_cast<std::size_t>(k)]];
+      double total = 0.0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      for (index_t k = 0; k < n; ++k) {
+        const double v = x[s.rows[static_cast<std::size_t>(k)]];
+        zj[k] = v;
+        total += v;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      s.min[j] = lo;
+      s.max[j] = hi;
+      s.mean[j] = total / static_cast<double>(n);
+      z.col(j).array() -= s.mean[j];
     }
-    auto col = z.col(j);
-    s.min[j] = col.minCoeff();
-    s.max[j] = col.maxCoeff();
-    const double m = col.mean();
-    col.array() -= m;
-    const double sd = std::sqrt(col.squaredNorm() / static_cast<double>(n - 1));
-    if (!(s.max[j] > s.min[j]) || !(sd > 0.0))
+    if (!(s.max[j] > s.min[j]))
       compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ": constant on the " + std::to_string(n) +
                                     " units where every child has a value (every value " +
-                                    compindex::detail::fmt_double(s.min[j]) +
-                                    "), so its correlations are undefined");
-    col /= sd;
-    s.mean[j] = m;
-    s.sd[j] = sd;
+                                    compindex::detail::fmt_double(s.min[j]) + "), so its correlations are undefined");
   }
-  // R = Z'Z / (n - 1), one symmetric rank-n update (half the products of a full Z'Z).
-  s.corr = matrix::Zero(q, q);
-  s.corr.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose(), 1.0 / static_cast<double>(n - 1));
-  s.corr.triangularView<Eigen::StrictlyUpper>() = s.corr.transpose();
-  for (index_t j = 0; j < q; ++j) s.corr(j, j) = 1.0;
+  // Cross-products of the centered children, one symmetric rank-n update (half the products of a
+  // full Z'Z); then sd_j = sqrt(C_jj / (n - 1)) and r_jk = C_jk / sqrt(C_jj C_kk).
+  matrix c = matrix::Zero(q, q);
+  c.selfadjointView<Eigen::Lower>().rankUpdate(z.transpose());
+  for (index_t j = 0; j < q; ++j) {
+    s.sd[j] = std::sqrt(c(j, j) / static_cast<double>(n - 1));
+    if (!(c(j, j) > 0.0))
+      compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ": constant on the " + std::to_string(n) +
+                                    " units where every child has a value, so its correlations are undefined");
+  }
+  s.corr.resize(q, q);
+  for (index_t k = 0; k < q; ++k)
+    for (index_t j = k; j < q; ++j) {
+      const double r = j == k ? 1.0 : c(j, k) / std::sqrt(c(j, j) * c(k, k));
+      s.corr(j, k) = s.corr(k, j) = r;
+    }
   return s;
 }
 
@@ -161,14 +221,14 @@ inline void finish(node_diagnostics& d, vector w) {
   d.weights = w / w.sum();
 }
 
-inline void run(const equal&, const node_block& b, node_diagnostics& d) {
+inline void run(const equal&, const node_block& b, node_diagnostics& d, workspace&) {
   const index_t q = static_cast<index_t>(b.columns.size());
   d.n_units = b.n;
   d.weights = vector::Constant(q, 1.0 / static_cast<double>(q));
 }
 
-inline void run(const pca& m, const node_block& b, node_diagnostics& d) {
-  const standardized s = standardize(b, d);
+inline void run(const pca& m, const node_block& b, node_diagnostics& d, workspace& ws) {
+  const standardized s = standardize(b, d, ws);
   const index_t q = s.corr.rows();
   matrix vectors;
   eigen_descending(b, s.corr, d.eigenvalues, vectors);
@@ -204,13 +264,13 @@ inline void run(const pca& m, const node_block& b, node_diagnostics& d) {
   finish(d, w);
 }
 
-inline void run(const factor_analysis& m, const node_block& b, node_diagnostics& d) {
+inline void run(const factor_analysis& m, const node_block& b, node_diagnostics& d, workspace& ws) {
   if (!(m.min_cumulative >= 0.0 && m.min_cumulative <= 1.0))
     compindex::detail::throw_spec("factor_analysis: min_cumulative must be in [0, 1], got " +
                                   compindex::detail::fmt_double(m.min_cumulative));
   if (!std::isfinite(m.min_eigenvalue))
     compindex::detail::throw_spec("factor_analysis: min_eigenvalue must be a finite number");
-  const standardized s = standardize(b, d);
+  const standardized s = standardize(b, d, ws);
   const index_t q = s.corr.rows();
   matrix vectors;
   eigen_descending(b, s.corr, d.eigenvalues, vectors);
@@ -274,49 +334,41 @@ inline void run(const factor_analysis& m, const node_block& b, node_diagnostics&
   finish(d, w);
 }
 
-inline void run(const entropy&, const node_block& b, node_diagnostics& d) {
+inline void run(const entropy&, const node_block& b, node_diagnostics& d, workspace&) {
   const index_t q = static_cast<index_t>(b.columns.size());
   vector e(q), div(q), used(q);
-  const auto complete = complete_units(b);
-  d.n_units = static_cast<index_t>(complete.size());
-  d.n_dropped = b.n - d.n_units;
+  bool complete = true;
   for (index_t j = 0; j < q; ++j) {
     const double* x = b.columns[static_cast<std::size_t>(j)];
-    double sum = 0.0, lo = 0.0, hi = 0.0;
-    index_t n = 0;
-    for (index_t i = 0; i < b.n; ++i) {
-      const double v = x[i];
-      if (std::isnan(v)) continue;
-      if (v < 0.0)
-        compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ", " + unit_name(*b.units, i) +
-                                      ": negative value " + compindex::detail::fmt_double(v) +
-                                      " (entropy needs non-negative values: normalize onto a range that starts at 0)");
-      if (n == 0) lo = hi = v;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-      sum += v;
-      ++n;
-    }
-    if (n < 3)
+    const column_summary c = summarize(b, static_cast<std::size_t>(j));
+    if (c.count > 0 && c.min < 0.0)
+      for (index_t i = 0; i < b.n; ++i)
+        if (x[i] < 0.0)
+          compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ", " + unit_name(*b.units, i) +
+                                        ": negative value " + compindex::detail::fmt_double(x[i]) +
+                                        " (entropy needs non-negative values: normalize onto a range that starts at 0)");
+    if (c.count < 3)
       compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ": needs at least 3 units with a value, got " +
-                                    std::to_string(n));
-    if (!(hi > lo))
-      compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ": constant on its " + std::to_string(n) +
-                                    " units (every value " + compindex::detail::fmt_double(lo) +
+                                    std::to_string(c.count));
+    if (!(c.max > c.min))
+      compindex::detail::throw_data(b.where(static_cast<std::size_t>(j)) + ": constant on its " + std::to_string(c.count) +
+                                    " units (every value " + compindex::detail::fmt_double(c.min) +
                                     "), so its entropy is maximal and its weight would be 0");
-    double h = 0.0;
-    const double inv = 1.0 / sum;
-    for (index_t i = 0; i < b.n; ++i) {
-      const double v = x[i];
-      if (v > 0.0) {  // 0 ln 0 = 0; NaN compares false
-        const double p = v * inv;
-        h -= p * std::log(p);
-      }
-    }
-    e[j] = h / std::log(static_cast<double>(n));
+    // -sum p ln p with p = x / S: ln S - (sum x ln x) / S, over x > 0 (0 ln 0 = 0; NaN is left
+    // out by the comparison). One vectorized pass.
+    const auto xa = Eigen::Map<const vector>(x, b.n).array();
+    // Without missing values, x ln max(x, DBL_MIN) is 0 at x = 0 and vectorizes fully.
+    const double xlogx = c.count == b.n ? (xa * xa.max(std::numeric_limits<double>::min()).log()).sum()
+                                        : (xa > 0.0).select(xa * xa.log(), 0.0).sum();
+    const double h = std::log(c.sum) - xlogx / c.sum;
+    e[j] = h / std::log(static_cast<double>(c.count));
     div[j] = 1.0 - e[j];
-    used[j] = static_cast<double>(n);
+    used[j] = static_cast<double>(c.count);
+    complete = complete && c.count == b.n;
   }
+  // For the record: the units with every child (each child used its own available units).
+  d.n_units = complete ? b.n : static_cast<index_t>(complete_units(b).size());
+  d.n_dropped = b.n - d.n_units;
   d.per_child.emplace_back("entropy", e);
   d.per_child.emplace_back("divergence", div);
   d.per_child.emplace_back("n_units", used);
@@ -324,8 +376,8 @@ inline void run(const entropy&, const node_block& b, node_diagnostics& d) {
   finish(d, div);
 }
 
-inline void run(const critic&, const node_block& b, node_diagnostics& d) {
-  const standardized s = standardize(b, d);
+inline void run(const critic&, const node_block& b, node_diagnostics& d, workspace& ws) {
+  const standardized s = standardize(b, d, ws);
   const index_t q = s.corr.rows();
   // sd of the min-max normalized child: sd(x) / (max - min).
   const vector sd = s.sd.array() / (s.max - s.min).array();
@@ -412,6 +464,7 @@ COMPINDEX_INLINE weighting_result derive_weights(const framework& fw, matrix_cre
     }
   }
   const index_t n = node_values.rows();
+  detail::workspace ws;
   for (const std::size_t i : out.nodes) {
     detail::node_block b;
     b.method = method_name;
@@ -426,13 +479,12 @@ COMPINDEX_INLINE weighting_result derive_weights(const framework& fw, matrix_cre
     d.node = b.node;
     d.method = method_name;
     d.children = b.children;
-    if (!std::holds_alternative<equal>(m)) detail::check_finite(b);
     if (b.children.size() == 1) {
       d.n_units = n;
       d.weights = vector::Ones(1);
       d.warnings.push_back(b.name_node() + ": one child, weight 1");
     } else {
-      std::visit([&](const auto& x) { detail::run(x, b, d); }, m);
+      std::visit([&](const auto& x) { detail::run(x, b, d, ws); }, m);
     }
     const auto& ch = fw.children(i);
     for (std::size_t j = 0; j < ch.size(); ++j) out.weights[static_cast<index_t>(ch[j])] = d.weights[static_cast<index_t>(j)];
