@@ -3,9 +3,10 @@ that bring each child's correlation with the node's score as close as possible t
 
 The objective (each child's Pearson correlation with the node re-aggregated under candidate
 weights, using the node's own aggregation method and coverage from the result's spec) is computed
-in the C++ core (``_core.CorrelationObjective``); the search is scipy's Nelder–Mead over a softmax
-parametrization (weights = exp(theta) / sum exp(theta), the first theta fixed at 0), so every
-candidate is a valid set of positive weights summing to 1. scipy is needed by this method only.
+in the C++ core (``_core.CorrelationObjective``); the search is scipy's Nelder–Mead over the
+parametrization weights = |theta| / sum |theta|, so every candidate is a valid set of
+non-negative weights summing to 1 and a weight can reach 0 (a softmax parametrization cannot, and
+stalls when the best weights lie on that boundary). scipy is needed by this method only.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ def optimized(result: Any, node: str, target: Mapping[str, float] | Sequence[flo
     """Weights of ``node``'s children such that each child's correlation with the node's score,
     as a share of the sum of the correlations, is as close as possible to ``target`` (shares per
     child; default equal). Minimizes mean((target_j - c_j / sum_k c_k)^2) with Nelder–Mead
-    (scipy) over positive weights summing to 1, starting from the result's weights.
+    (scipy) over positive weights summing to 1, from two starts (the result's weights and equal
+    weights), each restarted from its end point while it improves; the best end point wins.
+    Exact balance may not exist (the objective then stays above 0: see ``objective``).
 
     Diagnostics: the objective at the start and at the end, iterations, convergence; the
     ``children`` table gives the weights, targets and correlations before and after.
@@ -89,21 +92,36 @@ def optimized(result: Any, node: str, target: Mapping[str, float] | Sequence[flo
         return float(np.mean((t - c / s) ** 2))
 
     def weights_of(theta: np.ndarray) -> np.ndarray:
-        z = np.concatenate(([0.0], theta))
-        z = np.exp(z - z.max())
-        return z / z.sum()
+        z = np.abs(theta)
+        total = z.sum()
+        return z / total if total > 0 else np.full(len(theta), 1.0 / len(theta))
 
     def f(theta: np.ndarray) -> float:
         return loss(np.asarray(obj.correlations(weights_of(theta))))
 
     w0 = np.asarray(result._core.weights, dtype=float)[cols]
     w0 = w0 / w0.sum()
-    start = np.log(np.maximum(w0, 1e-6))
-    theta0 = start[1:] - start[0]
+    theta0 = w0.copy()
     c0 = np.asarray(obj.correlations(w0))
-    res = optimize.minimize(f, theta0, method="Nelder-Mead",
-                            options={"maxiter": int(max_iterations), "xatol": 1e-9, "fatol": float(tolerance),
-                                     "adaptive": len(children) > 4})
+    options = {"maxiter": int(max_iterations), "xatol": 1e-9, "fatol": float(tolerance), "adaptive": len(children) > 4}
+    # Two starts (the result's weights and equal weights), each restarted from its end point while
+    # that still improves the objective (Nelder–Mead's simplex can collapse early); the best wins.
+    best = None
+    iterations = evaluations = 0
+    for start_theta in (theta0, np.full(len(children), 1.0 / len(children))):
+        x = start_theta
+        previous = np.inf
+        for _ in range(5):
+            res = optimize.minimize(f, x, method="Nelder-Mead", options=options)
+            iterations += int(res.nit)
+            evaluations += int(res.nfev)
+            x = np.asarray(res.x)
+            if not res.fun < previous - float(tolerance):
+                break
+            previous = float(res.fun)
+        if best is None or res.fun < best.fun:
+            best = res
+    res = best
     w = weights_of(np.asarray(res.x))
     c = np.asarray(obj.correlations(w))
     if not np.all(np.isfinite(c)):
@@ -112,7 +130,7 @@ def optimized(result: Any, node: str, target: Mapping[str, float] | Sequence[flo
     weights = pd.Series(dict(zip(children, map(float, w))), name="weight", dtype=float).rename_axis("code")
     diagnostics = pd.DataFrame([{
         "node": node, "method": label, "n_children": len(children), "n_units": int(obj.n_units),
-        "objective_start": loss(c0), "objective": loss(c), "iterations": int(res.nit), "evaluations": int(res.nfev),
+        "objective_start": loss(c0), "objective": loss(c), "iterations": iterations, "evaluations": evaluations,
         "converged": bool(res.success), "message": str(res.message)}]).set_index("node")
     table = pd.DataFrame({"node": node, "child": children, "weight": w, "start_weight": w0, "target": t,
                           "correlation": c, "start_correlation": c0})
