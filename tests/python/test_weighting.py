@@ -369,3 +369,40 @@ def test_asem_optimized_weights_reach_equal_correlations(asem):
         assert np.corrcoef(again[c], again[node])[0, 1] == pytest.approx(t.loc[c, "correlation"], rel=1e-9)
     with pytest.raises(SpecError, match="one value per child"):
         W.optimized(asem, node, target=[1, 2])
+
+
+def test_asem_pca_at_the_indicator_level_listwise(asem):
+    # COINr's get_PCA at Level 1: each pillar's indicators, complete units only (rows with NA
+    # dropped). Oracle: numpy's SVD of the standardized complete rows of normalised.csv.
+    norm = _asem_csv("normalised.csv").set_index("uCode")
+    fw = asem.framework
+    pillars = [a for a in fw.aggregates if fw.level_of(a) == 2]
+    with pytest.warns(CompindexWarning) as caught:
+        r = W.pca(asem, nodes=pillars, rule="absolute")
+    flagged = sorted(str(w.message).split("child '")[1].split("'")[0] for w in caught)
+    assert flagged == ["Forest", "NEET", "RDExp", "TBTs"]  # loadings still negative after signing
+    for node in pillars:
+        kids = fw.children(node)
+        x = norm[kids].dropna().to_numpy()
+        assert r.diagnostics.loc[node, "n_dropped"] == len(norm) - len(x)
+        xs = (x - x.mean(0)) / x.std(0, ddof=1)
+        v = np.linalg.svd(xs, full_matrices=False)[2][0]
+        v = v if v.sum() > 0 else -v
+        np.testing.assert_allclose(r.weights[kids], np.abs(v) / np.abs(v).sum(), rtol=1e-8)
+
+
+def test_optimized_targets_and_errors(asem):
+    pytest.importorskip("scipy")
+    # A target of shares 2:1:1 over Sust's pillars: the achieved shares follow it.
+    r = W.optimized(asem, "Sust", target={"Environ": 2, "Social": 1, "SusEcFin": 1})
+    t = r.tables["children"].set_index("child")
+    np.testing.assert_allclose(t["target"], [0.5, 0.25, 0.25])
+    np.testing.assert_allclose(t["correlation"] / t["correlation"].sum(), [0.5, 0.25, 0.25], atol=1e-6)
+    assert r.diagnostics.loc["Sust", "objective"] < r.diagnostics.loc["Sust", "objective_start"]
+    assert W.derive(asem, "optimized", nodes="Sust").method == "optimized"
+    with pytest.raises(SpecError, match="exactly one node"):
+        W.derive(asem, "optimized")
+    with pytest.raises(SpecError, match="not children of 'Sust'"):
+        W.optimized(asem, "Sust", target={"LPI": 1})
+    with pytest.raises(SpecError, match="is an indicator"):
+        W.optimized(asem, "LPI")

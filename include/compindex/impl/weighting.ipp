@@ -482,7 +482,7 @@ COMPINDEX_INLINE weighting_result derive_weights(const framework& fw, matrix_cre
     if (b.children.size() == 1) {
       d.n_units = n;
       d.weights = vector::Ones(1);
-      d.warnings.push_back(b.name_node() + ": one child, weight 1");
+      if (!std::holds_alternative<equal>(m)) d.warnings.push_back(b.name_node() + ": one child, weight 1");
     } else {
       std::visit([&](const auto& x) { detail::run(x, b, d, ws); }, m);
     }
