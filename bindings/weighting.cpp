@@ -39,7 +39,8 @@ void bind_weighting(py::module_& m) {
       .def_readonly("diagnostics", &wt::weighting_result::diagnostics);
   m.def(
       "derive_weights",
-      [](const ci::framework& fw, const ci::matrix& values, const std::string& method, const ci::codes& nodes,
+      // A Fortran-ordered float64 array (what Result.scores gives) is read in place, not copied.
+      [](const ci::framework& fw, const Eigen::Ref<const ci::matrix>& values, const std::string& method, const ci::codes& nodes,
          const ci::codes& units, const ci::vector& base, const std::string& rule, double min_eigenvalue,
          double min_cumulative) {
         const auto how = make_method(method, rule, min_eigenvalue, min_cumulative);
