@@ -18,4 +18,5 @@ void bind_framework(py::module_& m);
 void bind_pipeline(py::module_& m);
 void bind_uncertainty(py::module_& m);
 void bind_analysis(py::module_& m);
+void bind_weighting(py::module_& m);
 void bind_expert_weights(py::module_& m);

@@ -10,5 +10,6 @@ PYBIND11_MODULE(_core, m) {
   bind_pipeline(m);
   bind_uncertainty(m);
   bind_analysis(m);
+  bind_weighting(m);
   bind_expert_weights(m);
 }

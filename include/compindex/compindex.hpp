@@ -23,3 +23,4 @@
 #include "types.hpp"
 #include "uncertainty.hpp"
 #include "version.hpp"
+#include "weighting.hpp"

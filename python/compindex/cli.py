@@ -1,4 +1,4 @@
-"""The command line: ``compindex score``, ``compindex demo``, ``compindex profile``.
+"""The command line: ``compindex score``, ``compindex weights``, ``compindex demo``, ``compindex profile``.
 
 Bad input gives a one-line error naming the file, row and column, and exit status 2; never a
 traceback.
@@ -92,6 +92,70 @@ def _add_score(p: argparse.ArgumentParser) -> None:
 
 
 _register("score", "score an index from a metadata CSV and a data CSV", _add_score, cmd_score)
+
+
+# --- compindex weights ------------------------------------------------------------------------
+#: Weighting methods that take no data but a table of their own (expert methods): name ->
+#: (add their options to the parser, run(args, framework) -> WeightResult). HOOK: the expert
+#: methods (ahp --judgements FILE, budget --allocations FILE) register here; none is wired yet.
+WEIGHT_HOOKS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, Framework], Any]]] = {}
+
+
+def _add_weights(p: argparse.ArgumentParser) -> None:
+    from .weighting._statistical import METHODS
+
+    p.add_argument("--method", required=True, metavar="NAME",
+                   help=f"weighting method, e.g. pca, pca(rule=absolute), factor_analysis(min_eigenvalue=1), entropy; one of "
+                        f"{', '.join(list(METHODS) + list(WEIGHT_HOOKS))}")
+    p.add_argument("--framework", required=True, metavar="META.csv", help="metadata: one row per node")
+    p.add_argument("--data", metavar="DATA.csv", help="data: a 'unit' column and one column per indicator code "
+                                                      "(the children's values come from scoring it)")
+    p.add_argument("--out", required=True, metavar="META_OUT.csv",
+                   help="output: the metadata table with the derived weights (as 'weight', or 'weight_NAME' with --set)")
+    p.add_argument("--set", metavar="NAME", default=None,
+                   help="store the weights as the named weight set NAME (score with --weights NAME) instead of the nominal weights")
+    p.add_argument("--nodes", nargs="+", metavar="CODE", default=None,
+                   help="the aggregates whose children are weighted (default: every aggregate; optimized: exactly one)")
+    for add, _ in WEIGHT_HOOKS.values():
+        add(p)
+    spec_options(p)
+
+
+def cmd_weights(a: argparse.Namespace) -> int:
+    from . import weighting
+    from .pipeline import score
+
+    name, _ = _methods.parse_call(a.method, "--method")
+    fw = Framework.from_csv(a.framework)
+    if a.set is not None and not a.set.strip():
+        raise DataError("--set: the weight-set name must not be empty")
+    if name in WEIGHT_HOOKS:
+        result = WEIGHT_HOOKS[name][1](a, fw)
+    else:
+        if name not in weighting._statistical.METHODS:
+            methods = ", ".join(list(weighting._statistical.METHODS) + list(WEIGHT_HOOKS))
+            raise DataError(f"--method: unknown weighting method {name!r} (one of {methods})")
+        if name != "equal" and a.data is None:
+            raise DataError(f"--method {name}: needs --data (the weights are derived from the scored data)")
+        if name == "equal":
+            result = weighting.equal(fw, a.nodes)
+        else:
+            res = score(fw, read_data_csv(a.data), source=a.data, **spec_from_args(a))
+            result = weighting.derive(res, a.method, a.nodes)
+    out_fw = result.apply(fw, a.set.strip() if a.set else None)
+    table = out_fw.to_frame().drop(columns=["level", "effective_weight"]).reset_index()
+    try:
+        table.to_csv(a.out, index=False, float_format="%.12g")
+    except OSError as e:
+        raise DataError(f"{a.out}: cannot write the file ({e})") from None
+    where = f"weight set {a.set.strip()!r}" if a.set else "the nominal weights"
+    print(f"{result.method}: weighted the children of {len(result.diagnostics)} node(s); wrote {a.out} ({where})")
+    shown = result.diagnostics.drop(columns=["warnings", "message"], errors="ignore")
+    print(shown.to_string(float_format=lambda x: f"{x:.4g}"))
+    return 0
+
+
+_register("weights", "derive weights from data and write them into the metadata table", _add_weights, cmd_weights)
 
 
 def build_parser() -> argparse.ArgumentParser:

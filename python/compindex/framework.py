@@ -21,6 +21,10 @@ KNOWN_COLUMNS = ("code", "parent", "weight", "direction", "name", "kind", "aggre
                  "upper", "transform", "target", "denominator", "scale", "coverage")
 
 
+#: Metadata columns named weight_<NAME> hold the named weight set NAME.
+WEIGHT_SET_PREFIX = "weight_"
+
+
 def _where(source: str, row: int, column: str) -> str:
     return f"{source}, row {row}, column {column!r}"
 
@@ -171,7 +175,8 @@ class Framework:
         ``direction`` (1 or -1, default 1), ``name``, and optional per-node methods
         ``aggregation``, ``normalization``, ``transform``, ``lower``/``upper`` (goalposts in raw
         units), ``target``, ``denominator`` (with ``scale``) and ``coverage``. Unknown columns are
-        kept as metadata (:attr:`meta`).
+        kept as metadata (:attr:`meta`). A column ``weight_<NAME>`` is the named weight set NAME
+        (score with ``weights="NAME"``); an empty cell there is the node's nominal weight.
 
         A ratio node (the GII's Innovation Efficiency Ratio) has the ``aggregation`` cell
         ``ratio(numerator=OUT, denominator=IN)`` (``kind`` ``ratio`` is optional): its score is
@@ -258,7 +263,31 @@ class Framework:
         meta = meta.set_index("code", drop=True)
         fw = cls(core, meta)
         fw._check_method_columns(source, row0)
+        fw._read_weight_sets(df, codes, source, row0)
         return fw
+
+    def _read_weight_sets(self, df: pd.DataFrame, codes: list[str], source: str, row0: int) -> None:
+        # Every column weight_<NAME> is the named weight set NAME; an empty cell is the node's
+        # nominal weight.
+        for col in df.columns:
+            if not col.startswith(WEIGHT_SET_PREFIX):
+                continue
+            name = col[len(WEIGHT_SET_PREFIX):].strip()
+            if not name:
+                raise SpecError(f"{source}: column {col!r}: a weight-set column needs a name after 'weight_'")
+            overrides: dict[str, float] = {}
+            for i, (code, cell) in enumerate(zip(codes, df[col])):
+                where = _where(source, i + row0, col)
+                w = _number(cell, where, math.nan, missing_text=False)
+                if math.isnan(w):
+                    continue
+                if w < 0:
+                    raise SpecError(f"{where}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
+                overrides[code] = w
+            try:
+                self._core.add_weight_set(name, overrides)
+            except SpecError as e:
+                raise SpecError(f"{source}, column {col!r}: {e}") from None
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str], **read_csv_kwargs: Any) -> Framework:
@@ -435,8 +464,11 @@ class Framework:
 
     def to_frame(self) -> pd.DataFrame:
         """The metadata table with the derived columns level and effective_weight (0 at ratio
-        nodes, which are in no aggregate). A ratio node keeps its ``aggregation`` cell."""
+        nodes, which are in no aggregate), and one column ``weight_<NAME>`` per named weight set
+        (read back by :meth:`from_frame`). A ratio node keeps its ``aggregation`` cell."""
         out = self.meta.copy()
+        for name in self.weight_sets:
+            out[WEIGHT_SET_PREFIX + name] = self.weight_set(name).to_numpy()
         out.insert(0, "level", self.levels)
         out["effective_weight"] = self.effective_weights()
         return out

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from ._result import WeightResult
 
-# Weights from experts (AHP, budget allocation): _expert.py.
+# Data-driven methods (docs/weighting.md).
+from ._optimized import optimized
+from ._statistical import critic, derive, entropy, equal, factor_analysis, pca
+
+# Weights from experts (AHP, budget allocation; docs/expert_weights.md).
 from ._expert import ahp, ahp_matrix, budget, random_index
 
-__all__ = ["WeightResult"]
-__all__ += ["ahp", "ahp_matrix", "budget", "random_index"]
+__all__ = ["WeightResult", "ahp", "ahp_matrix", "budget", "critic", "derive", "entropy", "equal", "factor_analysis",
+           "optimized", "pca", "random_index"]
