@@ -96,9 +96,45 @@ _register("score", "score an index from a metadata CSV and a data CSV", _add_sco
 
 # --- compindex weights ------------------------------------------------------------------------
 #: Weighting methods that take no data but a table of their own (expert methods): name ->
-#: (add their options to the parser, run(args, framework) -> WeightResult). HOOK: the expert
-#: methods (ahp --judgements FILE, budget --allocations FILE) register here; none is wired yet.
+#: (add their options to the parser, run(args, framework) -> WeightResult).
 WEIGHT_HOOKS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, Framework], Any]]] = {}
+
+
+def _expert_hook(name: str, option: str, columns: str) -> None:
+    """Registers an expert method that reads a tidy table from the file given with ``option``
+    and passes the method's parameters (``--method "ahp(method=geometric)"``) on."""
+    dest = option.lstrip("-").replace("-", "_")
+
+    def add(p: argparse.ArgumentParser) -> None:
+        p.add_argument(option, metavar="FILE.csv", default=None, help=f"{name}: the experts' table ({columns})")
+
+    def run(a: argparse.Namespace, fw: Framework) -> Any:
+        from . import weighting
+
+        path = getattr(a, dest)
+        if path is None:
+            raise DataError(f"--method {name}: needs {option} FILE.csv ({columns})")
+        try:
+            table = pd.read_csv(path, dtype={"node": str, "child": str, "child_a": str, "child_b": str, "expert": str},
+                                keep_default_na=False, na_values=[""])
+        except FileNotFoundError:
+            raise DataError(f"{path}: no such file") from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+            raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
+        check_header(path, table.columns)
+        _, params = _methods.parse_call(a.method, "--method")
+        try:
+            return getattr(weighting, name)(fw, table, **params)
+        except TypeError:
+            raise DataError(f"--method {a.method!r}: unknown parameter (see compindex.weighting.{name})") from None
+        except Error as e:
+            raise type(e)(f"{path}: {e}") from None
+
+    WEIGHT_HOOKS[name] = (add, run)
+
+
+_expert_hook("ahp", "--judgements", "columns node, child_a, child_b, value and optionally expert")
+_expert_hook("budget", "--allocations", "columns node, child, points and optionally expert")
 
 
 def _add_weights(p: argparse.ArgumentParser) -> None:
@@ -155,7 +191,8 @@ def cmd_weights(a: argparse.Namespace) -> int:
     return 0
 
 
-_register("weights", "derive weights from data and write them into the metadata table", _add_weights, cmd_weights)
+_register("weights", "derive weights from data or from experts (ahp, budget) and write them into the metadata table",
+          _add_weights, cmd_weights)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -71,3 +71,42 @@ def test_bad_input_is_one_error_line(capsys: pytest.CaptureFixture[str], files: 
                          "--normalization", "z_score")
     assert status == 2 and "node 'P', child 'a', unit 'AUT'" in err and "negative" in err
     assert not out_meta.exists()
+
+
+def test_ahp_judgements_from_a_file(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path], tmp_path: Path) -> None:
+    meta, _ = files
+    judgements = tmp_path / "judgements.csv"
+    # A consistent matrix: a = 2 b, a = 4 c, b = 2 c, so w = (4, 2, 1)/7 and CR = 0.
+    judgements.write_text("node,child_a,child_b,value,expert\nP,a,b,2,ann\nP,a,c,4,ann\nP,b,c,2,ann\n")
+    out_meta = tmp_path / "meta_out.csv"
+    status, out, err = run(capsys, "weights", "--method", "ahp", "--judgements", judgements, "--framework", meta,
+                           "--out", out_meta, "--set", "experts")
+    assert status == 0, err
+    table = pd.read_csv(out_meta).set_index("code")
+    np.testing.assert_allclose(table.loc[["a", "b", "c"], "weight_experts"], [4 / 7, 2 / 7, 1 / 7], rtol=1e-9)
+    # The row geometric mean gives the same weights on a consistent matrix; parameters pass through.
+    status, _, err = run(capsys, "weights", "--method", "ahp(method=geometric)", "--judgements", judgements,
+                         "--framework", meta, "--out", out_meta)
+    assert status == 0, err
+    np.testing.assert_allclose(pd.read_csv(out_meta).set_index("code").loc[["a", "b", "c"], "weight"],
+                               [4 / 7, 2 / 7, 1 / 7], rtol=1e-9)
+
+
+def test_budget_allocations_and_expert_errors(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path],
+                                              tmp_path: Path) -> None:
+    meta, _ = files
+    alloc = tmp_path / "alloc.csv"
+    # Shares: ann .5 .3 .2, bob .3 .3 .4 -> means .4 .3 .3.
+    alloc.write_text("node,child,points,expert\nP,a,50,ann\nP,b,30,ann\nP,c,20,ann\nP,a,3,bob\nP,b,3,bob\nP,c,4,bob\n")
+    out_meta = tmp_path / "meta_out.csv"
+    status, _, err = run(capsys, "weights", "--method", "budget", "--allocations", alloc, "--framework", meta,
+                         "--out", out_meta)
+    assert status == 0, err
+    np.testing.assert_allclose(pd.read_csv(out_meta).set_index("code").loc[["a", "b", "c"], "weight"], [0.4, 0.3, 0.3],
+                               rtol=1e-9)
+    status, _, err = run(capsys, "weights", "--method", "budget", "--framework", meta, "--out", out_meta)
+    assert status == 2 and "needs --allocations" in err and "Traceback" not in err
+    alloc.write_text("node,child,points,expert\nP,a,50,ann\nP,b,30,ann\n")
+    status, _, err = run(capsys, "weights", "--method", "budget", "--allocations", alloc, "--framework", meta,
+                         "--out", out_meta)
+    assert status == 2 and "alloc.csv" in err and "'c'" in err and err.count("\n") == 1, err
