@@ -4,6 +4,7 @@
 /// weights renormalized over the children a unit has; below the node's coverage threshold (the
 /// share of children available) the unit's score is missing.
 
+#include "benefit_of_doubt.hpp"  // aggregation::benefit_of_doubt
 #include "config.hpp"
 #include "error.hpp"
 #include "types.hpp"
@@ -43,7 +44,8 @@ struct copeland {
 
 /// Every method is a type with a static `name`; code dispatches on the type, never on the
 /// variant's index, so alternatives can be added anywhere in the list.
-using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland>;
+using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland,
+                            benefit_of_doubt>;
 
 std::string name(const method& m);
 /// @throws spec_error for an unknown name.
@@ -96,4 +98,5 @@ void aggregate_node(const aggregation::method& m, const children_view& children,
 
 #ifdef COMPINDEX_HEADER_ONLY
 #include "impl/aggregation.ipp"
+#include "impl/benefit_of_doubt.ipp"
 #endif

@@ -27,8 +27,10 @@ COMPINDEX_INLINE method from_name(const std::string& n, double p) {
     return generalized_mean{p};
   }
   if (n == "copeland") return copeland{};
+  if (n == "benefit_of_doubt") return benefit_of_doubt{};
   detail::throw_spec("unknown aggregation '" + n +
-                     "' (expected arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean or copeland)");
+                     "' (expected arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland or "
+                     "benefit_of_doubt)");
 }
 
 }  // namespace aggregation
@@ -189,7 +191,7 @@ inline void copeland_node(const children_view& ch, index_t n, double coverage, d
 COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const children_view& ch, index_t n, double coverage,
                                      double* out, const std::string& node, const codes& units, const codes& child_codes,
                                      aggregation_details* details) {
-  (void)details;  // none of the power means or Copeland's rule report details
+  (void)details;  // none of the power means or Copeland's rule report details (Benefit of the Doubt does)
   using namespace aggregation;
   const std::string mname = name(m);
   // Domain check: a fast branch-free scan per child; the slow search for the offending unit only
@@ -237,6 +239,10 @@ COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const childre
   }
   if (std::holds_alternative<copeland>(m)) {
     detail::copeland_node(ch, n, coverage, out);
+    return;
+  }
+  if (const auto* b = std::get_if<benefit_of_doubt>(&m)) {  // the LPs: impl/benefit_of_doubt.ipp
+    detail::benefit_of_doubt_node(*b, ch, n, coverage, out, node, units, child_codes, details);
     return;
   }
   // Further methods are dispatched here, by type (never by variant index).
