@@ -105,8 +105,10 @@ _AGGREGATION = {
     "harmonic_mean": _A.HarmonicMean,
     "generalized_mean": _A.GeneralizedMean,
     "copeland": _A.Copeland,
+    "benefit_of_doubt": _A.BenefitOfDoubt,
 }
-_AGGREGATION_TYPES = (_A.ArithmeticMean, _A.GeometricMean, _A.HarmonicMean, _A.GeneralizedMean, _A.Copeland)
+_AGGREGATION_TYPES = (_A.ArithmeticMean, _A.GeometricMean, _A.HarmonicMean, _A.GeneralizedMean, _A.Copeland,
+                      _A.BenefitOfDoubt)
 
 _I = _core.imputation
 _IMPUTATION = {

@@ -234,7 +234,9 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
       }
       w /= amax;
       act_k /= amax;
-      sol.efficiency[i] = std::min(1.0, std::max(0.0, act_k[i]));
+      // Rounded to 12 decimals (the solver is accurate to about 1e-9), so that units whose LPs are
+      // mirror images of each other tie instead of differing in the last bit.
+      sol.efficiency[i] = std::min(1.0, std::max(0.0, std::round(act_k[i] * 1e12) / 1e12));
       for (int c = 0; c < ka; ++c) {
         const auto j = act[static_cast<std::size_t>(c)];
         sol.weights(i, j) = w[c] / scale[static_cast<std::size_t>(c)];
