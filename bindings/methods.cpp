@@ -181,7 +181,7 @@ void bind_methods(py::module_& m) {
           return py::make_tuple(s.efficiency, s.weights, s.peers);
         },
         py::arg("y"), py::kw_only(), py::arg("share_lower") = py::none(), py::arg("share_upper") = py::none(),
-        py::arg("warm_start") = true,
+        py::arg("warm_start") = false,
         "Benefit of the Doubt of the rows of y (units x children, >= 0, NaN counts as 0): (efficiency, weights, peers)");
   }
 

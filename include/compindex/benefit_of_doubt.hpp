@@ -8,8 +8,9 @@
 /// so e_i lies in [0, 1] and 1 means "on the frontier" (no other unit does better with i's own
 /// weights). Optional pie-share restrictions bound each child's share of the unit's score,
 /// L_j <= w_j y_ij / sum_l w_l y_il <= U_j (Compind's ci_bod_constr), given directly or as a
-/// spread around the node's nominal weights. One linear programme per unit, solved by COIN-OR CLP
-/// (warm-started from the previous unit's basis). See docs/benefit_of_doubt.md.
+/// spread around the node's nominal weights. One linear programme per unit (its dual, the
+/// envelopment form), solved by COIN-OR CLP on a model built once per node. See
+/// docs/benefit_of_doubt.md.
 ///
 /// The LP solver is optional at build time. The compiled library `compindex::compindex` and the
 /// Python module link CLP when CMake finds it (option COMPINDEX_WITH_CLP) and then define
@@ -70,13 +71,14 @@ struct benefit_of_doubt_solution {
 /// @param y values >= 0; NaN (missing) counts as 0
 /// @param share_lower, share_upper pie-share bounds: empty, one value, or one per column
 /// @param scored per unit, whether to solve its problem (empty: every unit); every unit constrains
-/// @param warm_start re-solve from the previous unit's basis (the default; off only to measure it)
+/// @param warm_start re-solve each unit from the previous unit's optimal basis instead of the slack
+///        basis (the default, false, is faster on every problem measured; bench/bench_bod.cpp)
 /// @throws data_error for a negative or infinite value, naming the unit (row) and child (column)
 /// @throws spec_error for infeasible or malformed share bounds
 /// @throws computation_error without an LP solver, or when the solver fails
 benefit_of_doubt_solution solve_benefit_of_doubt(matrix_cref y, const std::vector<double>& share_lower = {},
                                                  const std::vector<double>& share_upper = {},
-                                                 const std::vector<char>& scored = {}, bool warm_start = true);
+                                                 const std::vector<char>& scored = {}, bool warm_start = false);
 
 namespace detail {
 /// The aggregation of one node by Benefit of the Doubt (called by aggregate_node). Coverage: a

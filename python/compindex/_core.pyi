@@ -275,7 +275,7 @@ class aggregation:
         *,
         share_lower: _Float | Sequence[_Float] | None = None,
         share_upper: _Float | Sequence[_Float] | None = None,
-        warm_start: bool = True,
+        warm_start: bool = False,
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[list[int]]]: ...
     @staticmethod
     def from_name(name: str, p: _Float = 1.0) -> _AggregationMethod: ...

@@ -111,8 +111,8 @@ def test_per_child_bounds_against_highs():
     e, w, p = _core.aggregation.solve_benefit_of_doubt(y, share_lower=list(lower), share_upper=list(upper))
     np.testing.assert_allclose(e, oracle(y, lower, upper), rtol=0, atol=1e-7)
     check_weights(y, w, e, p)
-    # Cold starts give the same scores.
-    e2, _, _ = _core.aggregation.solve_benefit_of_doubt(y, share_lower=list(lower), share_upper=list(upper), warm_start=False)
+    # Warm starts (from the previous unit's basis) give the same scores.
+    e2, _, _ = _core.aggregation.solve_benefit_of_doubt(y, share_lower=list(lower), share_upper=list(upper), warm_start=True)
     np.testing.assert_allclose(e2, e, rtol=0, atol=1e-8)
 
 

@@ -82,12 +82,19 @@ inline void bod_check_bounds(const std::vector<double>& lower, const std::vector
 // columns scaled to a maximum of 1 (better conditioned; shares and scores are unchanged, and the
 // weights are scaled back). Columns that are 0 for every unit are left out (their weight is 0).
 //
-// Without restrictions the constraint matrix is the same for every unit: the model is built once
-// and each unit only changes the objective and re-solves from the previous optimal basis (primal
-// simplex: that basis stays primal feasible). With share restrictions a variable S = sum_l w_l y_il
-// (the unit's score) is added: maximize S subject to the unit rows, the row
-// sum_l y_il w_l - S = 0, and y_ij w_j - L_j S >= 0, y_ij w_j - U_j S <= 0; per unit only the y_i.
-// coefficients of those rows change.
+// CLP solves the dual of each unit's problem (the envelopment form of DEA): one row per child and
+// one column per unit, so the basis has only as many rows as there are children, however many
+// units there are. Without restrictions,
+//     min sum_k l_k  subject to  sum_k y_kj l_k >= y_ij for every child j,  l >= 0,
+// whose row duals are the unit's optimal weights w. The matrix is the same for every unit; only
+// the right-hand side changes, so the model is built once per node and each unit only changes
+// the right-hand side and re-solves by the dual simplex (the slack basis is dual feasible). With share restrictions the dual of
+//     max S  s.t.  Y w <= 1,  y_i.w - S = 0,  y_ij w_j - L_j S >= 0,  y_ij w_j - U_j S <= 0,  w, S >= 0
+// is solved: min sum_k l_k subject to, for every child j,
+//     sum_k y_kj l_k + y_ij (m - a_j + b_j) >= 0,   and   -m + sum_j (L_j a_j - U_j b_j) >= 1,
+// with m free and a, b >= 0 (a_j only where L_j > 0, b_j only where U_j < 1); per unit only the
+// y_ij coefficients of m, a_j and b_j change. A child the unit scores 0 on drops its lower bound
+// (a_j fixed at 0). The weights are again the duals of the child rows.
 inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<double>& lower,
                                            const std::vector<double>& upper, const std::vector<char>& scored, bool warm,
                                            const std::string& where, const codes& units) {
@@ -105,7 +112,7 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
   const int ka = static_cast<int>(act.size());
   matrix ys(n, ka);  // the scaled active columns
   for (int c = 0; c < ka; ++c) ys.col(c) = y.col(act[static_cast<std::size_t>(c)]) / scale[static_cast<std::size_t>(c)];
-  std::vector<int> ref;  // units with a positive value: their rows constrain
+  std::vector<int> ref;  // units with a positive value: their constraints can bind
   for (index_t i = 0; i < n; ++i)
     if (ka > 0 && ys.row(i).maxCoeff() > 0.0) ref.push_back(static_cast<int>(i));
   auto is_scored = [&](index_t i) { return scored.empty() || scored[static_cast<std::size_t>(i)]; };
@@ -118,66 +125,61 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
       if (is_scored(i)) set_zero(i);
     return sol;
   }
-
-  // Restriction rows (only where they bind anything).
-  std::vector<int> lo_rows, up_rows;  // per active column: its row, or -1
+  const auto uc = [](int c) { return static_cast<std::size_t>(c); };
   bool restricted = false;
   for (int c = 0; c < ka; ++c) {
-    const auto j = static_cast<std::size_t>(act[static_cast<std::size_t>(c)]);
+    const auto j = static_cast<std::size_t>(act[uc(c)]);
     restricted |= lower[j] > 0.0 || upper[j] < 1.0;
   }
-  const int m = static_cast<int>(ref.size());
-  int n_rows = m;
-  int def_row = -1;
-  if (restricted) {
-    def_row = n_rows++;
-    lo_rows.assign(static_cast<std::size_t>(ka), -1);
-    up_rows.assign(static_cast<std::size_t>(ka), -1);
-    for (int c = 0; c < ka; ++c) {
-      const auto j = static_cast<std::size_t>(act[static_cast<std::size_t>(c)]);
-      if (lower[j] > 0.0) lo_rows[static_cast<std::size_t>(c)] = n_rows++;
-      if (upper[j] < 1.0) up_rows[static_cast<std::size_t>(c)] = n_rows++;
-    }
-  }
-  const int n_cols = ka + (restricted ? 1 : 0);
   const double inf = COIN_DBL_MAX;
-
-  // Column-major arrays. Restriction coefficients start at 1 (a placeholder, so that the entry
-  // exists) and are set per unit.
-  std::vector<CoinBigIndex> start(static_cast<std::size_t>(n_cols) + 1, 0);
+  const int m = static_cast<int>(ref.size());
+  // Columns: l (one per reference unit), then, if restricted, m, a_j, b_j.
+  int n_cols = m, col_m = -1, s_row = -1;
+  std::vector<int> col_a(uc(ka), -1), col_b(uc(ka), -1);
+  if (restricted) {
+    col_m = n_cols++;
+    for (int c = 0; c < ka; ++c) {
+      const auto j = static_cast<std::size_t>(act[uc(c)]);
+      if (lower[j] > 0.0) col_a[uc(c)] = n_cols++;
+      if (upper[j] < 1.0) col_b[uc(c)] = n_cols++;
+    }
+    s_row = ka;
+  }
+  const int n_rows = ka + (restricted ? 1 : 0);
+  std::vector<CoinBigIndex> start(uc(n_cols) + 1, 0);
   std::vector<int> index;
   std::vector<double> value;
-  for (int c = 0; c < ka; ++c) {
-    for (int r = 0; r < m; ++r) {
-      const double v = ys(ref[static_cast<std::size_t>(r)], c);
-      if (v > 0.0) index.push_back(r), value.push_back(v);
-    }
-    if (restricted) {
-      index.push_back(def_row), value.push_back(1.0);
-      if (lo_rows[static_cast<std::size_t>(c)] >= 0) index.push_back(lo_rows[static_cast<std::size_t>(c)]), value.push_back(1.0);
-      if (up_rows[static_cast<std::size_t>(c)] >= 0) index.push_back(up_rows[static_cast<std::size_t>(c)]), value.push_back(1.0);
-    }
-    start[static_cast<std::size_t>(c) + 1] = static_cast<CoinBigIndex>(index.size());
-  }
-  std::vector<double> row_lo(static_cast<std::size_t>(n_rows), -inf), row_up(static_cast<std::size_t>(n_rows), 1.0);
-  std::vector<double> col_lo(static_cast<std::size_t>(n_cols), 0.0), col_up(static_cast<std::size_t>(n_cols), inf);
-  std::vector<double> obj(static_cast<std::size_t>(n_cols), 0.0);
-  if (restricted) {  // the column of S
-    index.push_back(def_row), value.push_back(-1.0);
-    row_lo[static_cast<std::size_t>(def_row)] = 0.0, row_up[static_cast<std::size_t>(def_row)] = 0.0;
+  for (int r = 0; r < m; ++r) {
     for (int c = 0; c < ka; ++c) {
-      const auto j = static_cast<std::size_t>(act[static_cast<std::size_t>(c)]);
-      if (const int r = lo_rows[static_cast<std::size_t>(c)]; r >= 0) {
-        index.push_back(r), value.push_back(-lower[j]);
-        row_lo[static_cast<std::size_t>(r)] = 0.0, row_up[static_cast<std::size_t>(r)] = inf;
+      const double v = ys(ref[uc(r)], c);
+      if (v > 0.0) index.push_back(c), value.push_back(v);
+    }
+    start[uc(r) + 1] = static_cast<CoinBigIndex>(index.size());
+  }
+  std::vector<double> col_lo(uc(n_cols), 0.0), col_up(uc(n_cols), inf), obj(uc(n_cols), 0.0);
+  for (int r = 0; r < m; ++r) obj[uc(r)] = 1.0;
+  // Row lower bounds: y_i without restrictions (set per unit), 0 and 1 with them.
+  std::vector<double> row_lo(uc(n_rows), 0.0), row_up(uc(n_rows), inf);
+  if (restricted) {
+    // The y_ij coefficients start at 1 (a placeholder that keeps the entry) and are set per unit.
+    col_lo[uc(col_m)] = -inf;
+    for (int c = 0; c < ka; ++c) index.push_back(c), value.push_back(1.0);
+    index.push_back(s_row), value.push_back(-1.0);
+    start[uc(col_m) + 1] = static_cast<CoinBigIndex>(index.size());
+    for (int c = 0; c < ka; ++c) {
+      const auto j = static_cast<std::size_t>(act[uc(c)]);
+      if (const int a = col_a[uc(c)]; a >= 0) {
+        index.push_back(c), value.push_back(-1.0);
+        index.push_back(s_row), value.push_back(lower[j]);
+        start[uc(a) + 1] = static_cast<CoinBigIndex>(index.size());
       }
-      if (const int r = up_rows[static_cast<std::size_t>(c)]; r >= 0) {
-        index.push_back(r), value.push_back(-upper[j]);
-        row_lo[static_cast<std::size_t>(r)] = -inf, row_up[static_cast<std::size_t>(r)] = 0.0;
+      if (const int b = col_b[uc(c)]; b >= 0) {
+        index.push_back(c), value.push_back(1.0);
+        index.push_back(s_row), value.push_back(-upper[j]);
+        start[uc(b) + 1] = static_cast<CoinBigIndex>(index.size());
       }
     }
-    start[static_cast<std::size_t>(n_cols)] = static_cast<CoinBigIndex>(index.size());
-    obj[static_cast<std::size_t>(ka)] = 1.0;
+    row_lo[uc(s_row)] = 1.0;
   }
 
   std::string tmp;
@@ -190,30 +192,36 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
     model.setDualTolerance(1e-9);
     model.loadProblem(n_cols, n_rows, start.data(), index.data(), value.data(), col_lo.data(), col_up.data(), obj.data(),
                       row_lo.data(), row_up.data());
-    model.setOptimizationDirection(-1.0);  // maximize
+    model.setOptimizationDirection(1.0);  // minimize
+    model.scaling(0);  // the columns are scaled already
     vector w(ka), act_k(n);
     for (index_t i = 0; i < n; ++i) {
       if (!is_scored(i)) continue;
-      if (ka == 0 || !(ys.row(i).maxCoeff() > 0.0)) {  // nothing to weigh: the score is 0
+      if (!(ys.row(i).maxCoeff() > 0.0)) {  // nothing to weigh: the score is 0
         set_zero(i);
         continue;
       }
       if (!restricted) {
-        for (int c = 0; c < ka; ++c) model.setObjectiveCoefficient(c, ys(i, c));
+        for (int c = 0; c < ka; ++c) model.setRowLower(c, ys(i, c));
       } else {
         for (int c = 0; c < ka; ++c) {
           const double v = ys(i, c);
-          model.modifyCoefficient(def_row, c, v, true);
-          if (const int r = lo_rows[static_cast<std::size_t>(c)]; r >= 0) {
-            model.modifyCoefficient(r, c, v, true);
-            // A child the unit scores 0 on cannot take a share: its lower bound is dropped.
-            model.setRowLower(r, v > 0.0 ? 0.0 : -inf);
+          model.modifyCoefficient(c, col_m, v, true);
+          if (const int a = col_a[uc(c)]; a >= 0) {
+            model.modifyCoefficient(c, a, -v, true);
+            model.setColumnUpper(a, v > 0.0 ? inf : 0.0);
           }
-          if (const int r = up_rows[static_cast<std::size_t>(c)]; r >= 0) model.modifyCoefficient(r, c, v, true);
+          if (const int b = col_b[uc(c)]; b >= 0) model.modifyCoefficient(c, b, v, true);
         }
       }
+      // By default every unit starts from the slack basis (l = 0): its optimum uses few units, so
+      // the dual simplex takes a few pivots. The previous unit's optimal basis (warm = true) is
+      // dual feasible too, but pivoting its peers out costs more: measured 3 to 10 times slower.
       if (!warm) model.allSlackBasis(true);
-      model.primal();
+      // Without restrictions only row bounds change between units, so CLP may keep its work areas
+      // and skip re-initializing them (startFinishOptions 1 + 2 + 4: 30% faster). With them the
+      // matrix changes, and everything is set up afresh.
+      model.dual(0, restricted ? 0 : 7);
       if (!model.isProvenOptimal()) {  // retry from scratch before giving up
         model.allSlackBasis(true);
         model.primal();
@@ -222,10 +230,10 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
         throw_computation(where + ": the LP solver (COIN-OR CLP) found no optimum for unit '" +
                           bod_code(units, static_cast<std::size_t>(i), tmp) + "' (status " +
                           std::to_string(model.status()) + ")");
-      const double* x = model.getColSolution();
-      for (int c = 0; c < ka; ++c) w[c] = std::max(0.0, x[c]);
-      // Polish: scale w so that the largest unit total is exactly 1 (the constraints that are
-      // homogeneous are unchanged); the score, the weights and the binding units follow from it.
+      const double* d = model.dualRowSolution();
+      for (int c = 0; c < ka; ++c) w[c] = std::max(0.0, d[c]);
+      // Polish: scale w so that the largest unit total is exactly 1 (the other constraints are
+      // homogeneous); the score, the weights and the binding units follow from it.
       act_k.noalias() = ys * w;
       const double amax = act_k.maxCoeff();
       if (!(amax > 0.0)) {  // the restrictions only admit w = 0
@@ -237,12 +245,8 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
       // Rounded to 12 decimals (the solver is accurate to about 1e-9), so that units whose LPs are
       // mirror images of each other tie instead of differing in the last bit.
       sol.efficiency[i] = std::min(1.0, std::max(0.0, std::round(act_k[i] * 1e12) / 1e12));
-      for (int c = 0; c < ka; ++c) {
-        const auto j = act[static_cast<std::size_t>(c)];
-        sol.weights(i, j) = w[c] / scale[static_cast<std::size_t>(c)];
-      }
-      for (index_t j = 0; j < k; ++j)
-        if (std::find(act.begin(), act.end(), j) == act.end()) sol.weights(i, j) = 0.0;
+      sol.weights.row(i).setZero();
+      for (int c = 0; c < ka; ++c) sol.weights(i, act[uc(c)]) = w[c] / scale[uc(c)];
       auto& p = sol.peers[static_cast<std::size_t>(i)];
       for (index_t u = 0; u < n; ++u)
         if (act_k[u] >= 1.0 - 1e-9) p.push_back(u);
@@ -356,7 +360,7 @@ COMPINDEX_INLINE void benefit_of_doubt_node(const aggregation::benefit_of_doubt&
     scored[static_cast<std::size_t>(i)] = avail > 0.0 && avail >= need;
   }
 #ifdef COMPINDEX_HAS_CLP
-  const benefit_of_doubt_solution sol = bod_solve(y, lo_a, up_a, scored, true, where, units);
+  const benefit_of_doubt_solution sol = bod_solve(y, lo_a, up_a, scored, false, where, units);
 #else
   bod_no_solver(where);
   const benefit_of_doubt_solution sol;
