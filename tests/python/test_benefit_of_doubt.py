@@ -209,3 +209,21 @@ def test_uncertainty_with_bod_is_thread_count_invariant(index):
     bod = (a.choices["aggregation"] == bod_name).to_numpy()
     assert 0 < bod.sum() < len(bod)
     assert np.allclose(a.scores.to_numpy()[bod].max(axis=1), 100)
+
+
+def test_command_line(tmp_path, capsys):
+    from compindex.cli import main
+
+    (tmp_path / "meta.csv").write_text("code,parent\nI,\nx,I\ny,I\n")
+    ABC.rename_axis("unit").to_csv(tmp_path / "data.csv")
+    out = tmp_path / "scores.csv"
+    args = ["score", "--framework", tmp_path / "meta.csv", "--data", tmp_path / "data.csv", "--out", out,
+            "--normalization", "none", "--aggregation", "benefit_of_doubt(share_lower=0.4)"]
+    assert main([str(a) for a in args]) == 0
+    got = pd.read_csv(out).query("code == 'I'").set_index("unit")["score"]
+    np.testing.assert_allclose(got.loc[["A", "B", "C"]], [400 / 7, 400 / 7, 80], atol=1e-6)
+    # Negative (z-score) data: one error line naming the node, unit and child; exit status 2.
+    args[args.index("none")] = "z_score"
+    assert main([str(a) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert "node 'I': benefit_of_doubt needs non-negative values" in err and "unit 'B'" in err
