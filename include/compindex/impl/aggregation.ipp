@@ -191,7 +191,7 @@ inline void copeland_node(const children_view& ch, index_t n, double coverage, d
 COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const children_view& ch, index_t n, double coverage,
                                      double* out, const std::string& node, const codes& units, const codes& child_codes,
                                      aggregation_details* details) {
-  (void)details;  // none of the power means or Copeland's rule report details (Benefit of the Doubt does)
+  (void)details;  // none of the power means or Copeland's rule report details
   using namespace aggregation;
   const std::string mname = name(m);
   // Domain check: a fast branch-free scan per child; the slow search for the offending unit only
