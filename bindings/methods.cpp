@@ -227,6 +227,85 @@ void bind_methods(py::module_& m) {
         "OWA ordered weights of the given orness for k values (RIM quantifier Q(r) = r^a)");
   a.def("owa_orness", &ci::aggregation::owa_orness, py::arg("weights"), "the orness of ordered weights (best value first)");
   a.def("from_name", &ci::aggregation::from_name, py::arg("name"), py::arg("p") = 1.0);
+  // Benefit of the Doubt: share bounds are None, one number (every child) or one per child.
+  {
+    auto shares = [](const py::object& o, const char* what) {
+      if (o.is_none()) return std::vector<double>{};
+      if (py::isinstance<py::float_>(o) || py::isinstance<py::int_>(o)) return std::vector<double>{o.cast<double>()};
+      try {
+        return o.cast<std::vector<double>>();
+      } catch (const py::cast_error&) {
+        throw ci::spec_error(std::string("benefit_of_doubt: ") + what + " must be None, a number or a list of numbers");
+      }
+    };
+    auto list_repr = [](const std::vector<double>& v) {
+      if (v.empty()) return std::string("None");
+      if (v.size() == 1) return fmt(v[0]);
+      std::string s = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + fmt(v[i]);
+      return s + "]";
+    };
+    using bod = benefit_of_doubt;
+    py::class_<bod>(a, "BenefitOfDoubt",
+                    "Benefit of the Doubt: each unit's score with its own most favourable weights (one LP per unit, "
+                    "COIN-OR CLP), in [0, 1] mapped onto [lo, hi]; optional bounds on each child's share of the score")
+        .def(py::init([shares](const py::object& lower, const py::object& upper, const py::object& spread, double lo, double hi) {
+               bod b;
+               b.share_lower = shares(lower, "share_lower");
+               b.share_upper = shares(upper, "share_upper");
+               if (!spread.is_none()) b.nominal_spread = spread.cast<double>();
+               b.lo = lo;
+               b.hi = hi;
+               return b;
+             }),
+             py::kw_only(), py::arg("share_lower") = py::none(), py::arg("share_upper") = py::none(),
+             py::arg("nominal_spread") = py::none(), py::arg("lo") = 0.0, py::arg("hi") = 100.0)
+        .def_readonly("share_lower", &bod::share_lower)
+        .def_readonly("share_upper", &bod::share_upper)
+        .def_property_readonly("nominal_spread", [](const bod& b) -> py::object {
+          return std::isnan(b.nominal_spread) ? py::object(py::none()) : py::object(py::float_(b.nominal_spread));
+        })
+        .def_readonly("lo", &bod::lo)
+        .def_readonly("hi", &bod::hi)
+        .def_property_readonly("name", [](const bod&) { return "benefit_of_doubt"; })
+        .def("__repr__", [list_repr](const bod& b) {
+          std::string s = "BenefitOfDoubt(";
+          if (!b.share_lower.empty()) s += "share_lower=" + list_repr(b.share_lower) + ", ";
+          if (!b.share_upper.empty()) s += "share_upper=" + list_repr(b.share_upper) + ", ";
+          if (!std::isnan(b.nominal_spread)) s += "nominal_spread=" + fmt(b.nominal_spread) + ", ";
+          return s + "lo=" + fmt(b.lo) + ", hi=" + fmt(b.hi) + ")";
+        })
+        .def("__eq__", [](const bod& x, const bod& y) {
+          auto same = [](double u, double v) { return u == v || (std::isnan(u) && std::isnan(v)); };
+          return x.share_lower == y.share_lower && x.share_upper == y.share_upper &&
+                 same(x.nominal_spread, y.nominal_spread) && x.lo == y.lo && x.hi == y.hi;
+        })
+        .def(py::pickle([](const bod& b) { return py::make_tuple(b.share_lower, b.share_upper, b.nominal_spread, b.lo, b.hi); },
+                        [](const py::tuple& t) {
+                          bod b;
+                          b.share_lower = t[0].cast<std::vector<double>>();
+                          b.share_upper = t[1].cast<std::vector<double>>();
+                          b.nominal_spread = t[2].cast<double>();
+                          b.lo = t[3].cast<double>();
+                          b.hi = t[4].cast<double>();
+                          return b;
+                        }));
+    a.def("has_lp_solver", &ci::has_lp_solver, "whether this build has COIN-OR CLP (Benefit of the Doubt works)");
+    a.def(
+        "solve_benefit_of_doubt",
+        [shares](const ci::matrix& y, const py::object& lower, const py::object& upper, bool warm_start) {
+          const auto lo = shares(lower, "share_lower"), up = shares(upper, "share_upper");
+          ci::benefit_of_doubt_solution s;
+          {
+            py::gil_scoped_release release;
+            s = ci::solve_benefit_of_doubt(y, lo, up, {}, warm_start);
+          }
+          return py::make_tuple(s.efficiency, s.weights, s.peers);
+        },
+        py::arg("y"), py::kw_only(), py::arg("share_lower") = py::none(), py::arg("share_upper") = py::none(),
+        py::arg("warm_start") = false,
+        "Benefit of the Doubt of the rows of y (units x children, >= 0, NaN counts as 0): (efficiency, weights, peers)");
+  }
 
   // --- imputation ----------------------------------------------------------------------------
   auto im = m.def_submodule("imputation", "Imputation methods");

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what compindex needs from Debian (Eigen, Boost.Test, a C++ compiler and CMake; clang and
+# Installs what compindex needs from Debian (Eigen, COIN-OR CLP, Boost.Test, a C++ compiler and CMake; clang and
 # its libFuzzer runtime for the tests) when it is missing. Everything else comes from PyPI through
 # `pip install .`. Sourced by demo.sh and test.sh.
 set -euo pipefail
 
 need=()
 [ -f /usr/include/eigen3/Eigen/Core ] || need+=(libeigen3-dev)
+# COIN-OR CLP: the linear-programming solver of the Benefit of the Doubt aggregation.
+[ -f /usr/include/coin/ClpSimplex.hpp ] || need+=(coinor-libclp-dev)
 [ -f /usr/include/boost/test/unit_test.hpp ] || need+=(libboost-test-dev)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)

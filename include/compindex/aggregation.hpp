@@ -4,6 +4,7 @@
 /// weights renormalized over the children a unit has; below the node's coverage threshold (the
 /// share of children available) the unit's score is missing.
 
+#include "benefit_of_doubt.hpp"  // aggregation::benefit_of_doubt
 #include "config.hpp"
 #include "error.hpp"
 #include "types.hpp"
@@ -117,7 +118,7 @@ double owa_orness(const std::vector<double>& ordered_weights);
 /// Every method is a type with a static `name`; code dispatches on the type, never on the
 /// variant's index, so alternatives can be added anywhere in the list.
 using method = std::variant<arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland, owa, mean_min,
-                            mpi, ampi, topsis, wroclaw>;
+                            mpi, ampi, topsis, wroclaw, benefit_of_doubt>;
 
 std::string name(const method& m);
 /// The method of that name with default parameters.
@@ -173,4 +174,5 @@ void aggregate_node(const aggregation::method& m, const children_view& children,
 
 #ifdef COMPINDEX_HEADER_ONLY
 #include "impl/aggregation.ipp"
+#include "impl/benefit_of_doubt.ipp"
 #endif

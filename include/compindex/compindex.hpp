@@ -4,6 +4,7 @@
 
 #include "aggregation.hpp"
 #include "analysis.hpp"
+#include "benefit_of_doubt.hpp"
 #include "config.hpp"
 #include "error.hpp"
 #include "expert_weights.hpp"

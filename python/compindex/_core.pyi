@@ -332,6 +332,45 @@ class aggregation:
     def owa_weights(orness: _Float, k: int) -> list[float]: ...
     @staticmethod
     def owa_orness(weights: Sequence[_Float]) -> float: ...
+    class BenefitOfDoubt(metaclass=_pybind11_type):
+        """Benefit of the Doubt: each unit's score with its own most favourable weights."""
+
+        __hash__: ClassVar[None]  # type: ignore[assignment]
+        def __init__(
+            self,
+            *,
+            share_lower: _Float | Sequence[_Float] | None = None,
+            share_upper: _Float | Sequence[_Float] | None = None,
+            nominal_spread: _Float | None = None,
+            lo: _Float = 0.0,
+            hi: _Float = 100.0,
+        ) -> None: ...
+        @property
+        def share_lower(self) -> list[float]: ...
+        @property
+        def share_upper(self) -> list[float]: ...
+        @property
+        def nominal_spread(self) -> float | None: ...
+        @property
+        def lo(self) -> float: ...
+        @property
+        def hi(self) -> float: ...
+        @property
+        def name(self) -> str: ...
+        def __eq__(self, other: object, /) -> bool: ...
+        def __getstate__(self) -> tuple[list[float], list[float], float, float, float]: ...
+        def __setstate__(self, state: tuple[list[float], list[float], float, float, float], /) -> None: ...
+
+    @staticmethod
+    def has_lp_solver() -> bool: ...
+    @staticmethod
+    def solve_benefit_of_doubt(
+        y: ArrayLike,
+        *,
+        share_lower: _Float | Sequence[_Float] | None = None,
+        share_upper: _Float | Sequence[_Float] | None = None,
+        warm_start: bool = False,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[list[int]]]: ...
     @staticmethod
     def from_name(name: str, p: _Float = 1.0) -> _AggregationMethod: ...
 
@@ -347,6 +386,7 @@ _AggregationMethod: TypeAlias = Union[
     aggregation.Ampi,
     aggregation.Topsis,
     aggregation.Wroclaw,
+    aggregation.BenefitOfDoubt,
 ]
 
 # -- imputation ---------------------------------------------------------------------------------

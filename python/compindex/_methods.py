@@ -161,9 +161,10 @@ _AGGREGATION = {
     "ampi": _ampi,
     "topsis": _topsis,
     "wroclaw": _wroclaw,
+    "benefit_of_doubt": _A.BenefitOfDoubt,
 }
 _AGGREGATION_TYPES = (_A.ArithmeticMean, _A.GeometricMean, _A.HarmonicMean, _A.GeneralizedMean, _A.Copeland,
-                      _A.Owa, _A.MeanMin, _A.Mpi, _A.Ampi, _A.Topsis, _A.Wroclaw)
+                      _A.Owa, _A.MeanMin, _A.Mpi, _A.Ampi, _A.Topsis, _A.Wroclaw, _A.BenefitOfDoubt)
 
 _I = _core.imputation
 _IMPUTATION = {

@@ -35,9 +35,10 @@ COMPINDEX_INLINE method from_name(const std::string& n, double p) {
   if (n == "ampi") return ampi{};
   if (n == "topsis") return topsis{};
   if (n == "wroclaw") return wroclaw{};
+  if (n == "benefit_of_doubt") return benefit_of_doubt{};
   detail::throw_spec("unknown aggregation '" + n +
                      "' (expected arithmetic_mean, geometric_mean, harmonic_mean, generalized_mean, copeland, owa, "
-                     "mean_min, mpi, ampi, topsis or wroclaw)");
+                     "mean_min, mpi, ampi, topsis, wroclaw or benefit_of_doubt)");
 }
 
 }  // namespace aggregation
@@ -281,6 +282,10 @@ COMPINDEX_INLINE void aggregate_node(const aggregation::method& m, const childre
       detail::wroclaw_node(*w, ch, n, coverage, out, ctx, details);
       return;
     }
+  }
+  if (const auto* b = std::get_if<benefit_of_doubt>(&m)) {  // the LPs: impl/benefit_of_doubt.ipp
+    detail::benefit_of_doubt_node(*b, ch, n, coverage, out, node, units, child_codes, details);
+    return;
   }
   // Further methods are dispatched here, by type (never by variant index).
   detail::throw_spec("node '" + node + "': aggregation '" + mname + "' has no implementation");
