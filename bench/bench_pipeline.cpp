@@ -14,6 +14,8 @@
 // Usage: bench_pipeline [--units N] [--indicators M] [--reps R] [--pii-reps R] [--no-pii]
 //   --units/--indicators/--reps change the scale case (default 100000 x 200, 7 repetitions).
 //   The data are synthetic, log-normal with ~2% missing, from std::mt19937_64 with a fixed seed.
+#include "bench_clock.hpp"
+
 #include <compindex/compindex.hpp>
 
 #include <Eigen/Core>
@@ -90,16 +92,7 @@ compindex::codes make_units(compindex::index_t n) {
 // ---------------------------------------------------------------------------------------------
 // Timing
 
-// CPU time of this thread (includes page faults served for it, excludes time it waited for a CPU).
-double thread_cpu_seconds() {
-#if defined(CLOCK_THREAD_CPUTIME_ID)
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-#else
-  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
-#endif
-}
+using bench::thread_cpu_seconds;
 
 struct timing {
   double wall;  // median wall time (steady_clock), seconds

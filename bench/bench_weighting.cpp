@@ -8,6 +8,8 @@
 // children correlate positively, as an index's indicators do), no missing value by default
 // (`--missing P` puts a share P of the cells missing). Times are medians of `--reps` calls after
 // one warm-up call; the thread's CPU time is shown too (a busy machine inflates wall time only).
+#include "bench_clock.hpp"
+
 #include <compindex/weighting.hpp>
 
 #include <Eigen/Core>
@@ -64,15 +66,7 @@ matrix make_values(const framework& fw, index_t n, int groups, int per_group, do
   return x;
 }
 
-double thread_cpu_seconds() {
-#if defined(CLOCK_THREAD_CPUTIME_ID)
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-#else
-  return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
-#endif
-}
+using bench::thread_cpu_seconds;
 
 struct timing {
   double wall, cpu;
