@@ -576,7 +576,7 @@ class UnitReport:
                                                             f"<p>{e(wc.caption)}. {e(self.t('none'))}</p>"))
         section("method", "<ul>" + "".join(f"<li>{e(n)}</li>" for n in self.method_notes()) + "</ul>")
         parts.append(banner)
-        parts.append(f"<p class='foot'>{e(self.t('foot', version=__version__, when=time.strftime('%Y-%m-%d %H:%M')))}</p>")
+        parts.append(f"<p class='foot'>{e(self.t('foot', version=__version__, when=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())))}</p>")
         parts.append("</main></body></html>")
         return "\n".join(parts)
 
@@ -613,6 +613,11 @@ class UnitReport:
         for _k, lab, col in series:
             out.append(f"<rect x='{x}' y='8' width='12' height='12' fill='{col}'/><text x='{x + 16}' y='18'>{html.escape(lab)}</text>")
             x += 30 + 7 * len(lab)
+        ya = 40 + len(rows) * h_row
+        for tick in np.linspace(0, hi, 6):
+            xt = left + tick / hi * width
+            out.append(f"<line x1='{xt:.1f}' y1='36' x2='{xt:.1f}' y2='{ya}' stroke='#e5e7eb'/>"
+                       f"<text x='{xt:.1f}' y='{ya + 14}' text-anchor='middle'>{html.escape(self.num(tick, 0))}</text>")
         for i, c in enumerate(rows):
             y0 = 40 + i * h_row
             name = _clip(f"{c} {self.node_names[c]}", 44)
@@ -625,11 +630,6 @@ class UnitReport:
                 if key == "unit":
                     out.append(f"<text x='{left + w + 4:.1f}' y='{y0 + bar - 1}' fill='{_ME}' font-weight='bold'>"
                                f"{html.escape(self.num(v))}</text>")
-        ya = 40 + len(rows) * h_row
-        for tick in np.linspace(0, hi, 6):
-            xt = left + tick / hi * width
-            out.append(f"<line x1='{xt:.1f}' y1='36' x2='{xt:.1f}' y2='{ya}' stroke='#e5e7eb'/>"
-                       f"<text x='{xt:.1f}' y='{ya + 14}' text-anchor='middle'>{html.escape(self.num(tick, 0))}</text>")
         out.append("</svg>")
         cap = title + (f" ({self.t('simulated_short')})" if self.simulated else "")
         out.append(f"<figcaption>{html.escape(cap)}</figcaption></figure>")
