@@ -202,7 +202,7 @@ def test_demo_cli_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     page = out.read_text(encoding="utf-8")
     assert "Can Tho (92)" in page and "SIMULATED" in page
     for line in text.splitlines():
-        assert len(line) <= 88, line
+        assert len(line) <= 88 or line.startswith("Report written to"), line  # a long path is not wrapped
     assert cli.main(["demo", "--lang", "vi", "--out", str(tmp_path / "vi.html"), "--no-robustness"]) == 0
     vi = capsys.readouterr().out
     assert "Cần Thơ (92) đạt" in vi and "DỮ LIỆU MÔ PHỎNG" in vi and "Không tính" in vi
