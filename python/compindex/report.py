@@ -49,6 +49,10 @@ _LEAD = "#1d4ed8"    # the leader
 class Cell:
     text: str
     numeric: bool = False
+    nowrap: bool = False
+
+    def css(self) -> str:
+        return "num" if self.numeric else "txt nw" if self.nowrap else "txt"
 
 
 @dataclass
@@ -59,6 +63,8 @@ class Table:
     rows: list[list[Cell]]
     highlight: set[int] = field(default_factory=set)
     caption: str = ""
+    widths: list[int] | None = None  # percent per column: a fixed layout, so that tables line up
+
 
     def html(self) -> str:
         e = html.escape
@@ -67,9 +73,12 @@ class Table:
         body = []
         for i, row in enumerate(self.rows):
             cls = " class='me'" if i in self.highlight else ""
-            body.append(f"<tr{cls}>" + "".join(f"<td class='{'num' if c.numeric else 'txt'}'>{e(c.text)}</td>" for c in row)
+            body.append(f"<tr{cls}>" + "".join(f"<td class='{c.css()}'>{e(c.text)}</td>" for c in row)
                         + "</tr>")
         cap = f"<caption>{e(self.caption)}</caption>" if self.caption else ""
+        if self.widths:
+            cols = "".join(f"<col style='width:{w}%'>" for w in self.widths)
+            return f"<table class='fixed'>{cap}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
     def text(self, width: int = _WRAP) -> str:
@@ -293,17 +302,18 @@ class UnitReport:
         headers += [mean_h, self.t("col_leader") + f" ({self.uname(cmp['leader_code'].iat[0])})"]
         rows = []
         for c in cmp.index:
-            row = [Cell(c), self._name_cell(c), Cell(self.level(c)), Cell(self.num(t.at[c, "score"]), True),
+            row = [Cell(c, nowrap=True), self._name_cell(c), Cell(self.level(c), nowrap=True), Cell(self.num(t.at[c, "score"]), True),
                    Cell(t.at[c, "rank_text"], True)]
             if self.group:
                 row.append(Cell(t.at[c, "group_rank_text"], True))
             row += [Cell(self.num(cmp.at[c, "mean"]), True), Cell(self.num(cmp.at[c, "leader"]), True)]
             rows.append(row)
-        return Table(headers, rows, {0})
+        widths = [7, 33, 11, 8, 8] + ([11] if self.group else []) + ([11, 11] if self.group else [16, 17])
+        return Table(headers, rows, {0}, widths=widths)
 
     def _node_table(self, df: pd.DataFrame, caption: str) -> Table:
         headers = [self.t("col_code"), self.t("col_name"), self.t("col_level"), self.t("col_score"), self.t("col_rank")]
-        rows = [[Cell(c), self._name_cell(c), Cell(self.level(c)), Cell(self.num(r["score"]), True), Cell(r["rank_text"], True)]
+        rows = [[Cell(c, nowrap=True), self._name_cell(c), Cell(self.level(c), nowrap=True), Cell(self.num(r["score"]), True), Cell(r["rank_text"], True)]
                 for c, r in df.iterrows()]
         return Table(headers, rows, caption=caption)
 
@@ -321,7 +331,7 @@ class UnitReport:
             headers.append(self.t("col_agency"))
         rows = []
         for c, r in w.iterrows():
-            row = [Cell(c), self._name_cell(c), Cell(self.num(r["raw"], 4), True), Cell(self.num(r["score"]), True),
+            row = [Cell(c, nowrap=True), self._name_cell(c), Cell(self.num(r["raw"], 4), True), Cell(self.num(r["score"]), True),
                    Cell(r["rank_text"], True)]
             if self.by:
                 row.append(Cell(str(r[self.by]) or self.t("no_agency")))
@@ -345,10 +355,10 @@ class UnitReport:
                 part = sub[sub["group"] == g]
                 headers = [self.t("col_code"), self.t("col_name"), self.t("col_value"), self.t("col_needed"),
                            self.t("col_change"), self.t("col_share"), self.t("col_best")]
-                rows = [[Cell(c), self._name_cell(c), Cell(self.num(r["current"], 4), True), Cell(self.num(r["value"], 4), True),
+                rows = [[Cell(c, nowrap=True), self._name_cell(c), Cell(self.num(r["current"], 4), True), Cell(self.num(r["value"], 4), True),
                          Cell(self.num(r["change"], 4, sign=True), True), Cell(self.num(100 * r["share_of_range"], 0) + " %", True),
                          Cell(self.num(r["best_value"], 4), True)] for c, r in part.iterrows()]
-                groups.append((g or self.t("no_agency"), Table(headers, rows)))
+                groups.append((g or self.t("no_agency"), Table(headers, rows, widths=[8, 34, 11, 12, 11, 13, 11])))
             out.append((head, groups))
         return out
 
@@ -364,7 +374,7 @@ class UnitReport:
             if c not in mine.index:
                 continue
             r = mine.loc[c]
-            rows.append([Cell(c), self._name_cell(c), Cell(self.num(r["score_from"]), True), Cell(self.num(r["score_to"]), True),
+            rows.append([Cell(c, nowrap=True), self._name_cell(c), Cell(self.num(r["score_from"]), True), Cell(self.num(r["score_to"]), True),
                          Cell(self.num(r["score_change"], sign=True), True), Cell(i18n.integer(r["rank_from"], self.lang), True),
                          Cell(i18n.integer(r["rank_to"], self.lang), True)])
         return Table(headers, rows, {0}, self.t("change_intro", y0=y0, y1=y1))
@@ -387,16 +397,26 @@ class UnitReport:
     def alpha_table(self) -> Table:
         alpha = an.cronbach_alpha(self.result)
         headers = [self.t("col_code"), self.t("col_name"), self.t("col_level"), self.t("col_children"), self.t("col_alpha")]
-        rows = [[Cell(c), self._name_cell(c), Cell(self.level(c)), Cell(i18n.integer(r["n_children"], self.lang), True),
+        rows = [[Cell(c, nowrap=True), self._name_cell(c), Cell(self.level(c), nowrap=True), Cell(i18n.integer(r["n_children"], self.lang), True),
                  Cell(self.num(r["alpha"]), True)] for c, r in alpha.iterrows()]
         return Table(headers, rows, caption=self.t("alpha_head"))
 
     def weak_correlation_table(self) -> Table:
         corr = an.correlations(self.result)
         flagged = corr[corr["flag"] != ""]
-        headers = [self.t("col_code"), self.t("col_name"), self.t("col_level"), self.t("col_corr")]
-        rows = [[Cell(c), self._name_cell(c), Cell(self.level(c)), Cell(self.num(r["r"]), True)] for c, r in flagged.iterrows()]
+        headers = [self.t("col_code"), self.t("col_name"), self.t("col_level"), self.t("col_corr"), self.t("col_note")]
+        rows = [[Cell(c, nowrap=True), self._name_cell(c), Cell(self.level(c), nowrap=True), Cell(self.num(r["r"]), True),
+                 Cell(self._flag(str(r["flag"])))] for c, r in flagged.iterrows()]
         return Table(headers, rows, caption=self.t("corr_head", k=len(flagged), n=len(corr)))
+
+    def _flag(self, flag: str) -> str:
+        if flag.startswith("higher with "):
+            return self.t("flag_higher", node=flag[len("higher with "):])
+        if flag.startswith("weak"):
+            return self.t("flag_weak", x=self.num(0.3, 1))
+        if flag in ("negative", "undefined"):
+            return self.t("flag_" + flag)
+        return flag
 
     def method_notes(self) -> list[str]:
         res, fw, sp, L = self.result, self.result.framework, self.result.spec, self.lang
@@ -550,7 +570,7 @@ class UnitReport:
             body += rt.html()
         section("robustness", body)
         section("profile", self.profile_table().html() + self.weakest_table().html())
-        body = (f"<div class='sw'><div><h3>{e(self.t('strengths'))}</h3>" + self._no_caption(self.strengths_table()).html()
+        body = (f"<div><h3>{e(self.t('strengths'))}</h3>" + self._no_caption(self.strengths_table()).html()
                 + f"</div><div><h3>{e(self.t('weaknesses'))}</h3>" + self._no_caption(self.weaknesses_table()).html() + "</div></div>")
         if self.placeholders:
             body += f"<p class='note'>{e(self.t('placeholders_note', n=len(self.placeholders), codes=', '.join(self.placeholders)))}</p>"
@@ -700,12 +720,11 @@ p,li,td,th,caption,figcaption{text-align:left}
 .summary{font-size:1.12em}
 table{border-collapse:collapse;font-size:.86em;margin:.5em 0 1em;width:100%;table-layout:auto}
 caption{font-weight:600;padding:.3em 0;caption-side:top}
-td,th{border:1px solid #e5e7eb;padding:.25em .5em;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f3f4f6;font-weight:600}td.num,th.num{text-align:right;white-space:nowrap}
+td,th{border:1px solid #e5e7eb;padding:.25em .5em;vertical-align:top;overflow-wrap:break-word}
+td.nw{white-space:nowrap}table.fixed{table-layout:fixed}
+th{background:#f3f4f6;font-weight:600}td.num,th.num{text-align:right}td.num{white-space:nowrap}
 tr.me td{background:#ffedd5;font-weight:700}tr.me td:first-child{box-shadow:inset 4px 0 0 #c2410c}
 .banner{background:#b00020;color:#fff;padding:.8em 1em;border-radius:4px;margin:1em 0}
-.sw{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}.sw>div{min-width:0}
-@media (max-width:900px){.sw{grid-template-columns:1fr}}
 figure{margin:1em 0}svg.chart{width:100%;height:auto;display:block}figcaption{font-size:.85em;color:#4b5563}
 .note{color:#4b5563;font-size:.9em}.foot{color:#6b7280;font-size:.8em}
 @media print{

@@ -259,7 +259,7 @@ def test_profile_cli_with_years(tmp_path: Path, capsys: pytest.CaptureFixture[st
     text = capsys.readouterr().out
     # 2024 is profiled; the pooled change of the index is 125/7 = 17.86 (see test_analysis), rank 4 both years.
     assert "Small index, 2024: B" in text
-    assert "since 2023: +17.86 points and the same rank." in " ".join(text.split())
+    assert "since 2023: +17.86 points (on the two years' common scale) and the same rank." in " ".join(text.split())
 
 
 def test_profile_cli_labels_the_demo_file_as_simulated(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from compindex.report import unit_report
+from compindex import datasets
+from compindex.report import SECTIONS, unit_report
 
 from _pii_fixtures import pii_names, pii_result
 
@@ -55,8 +56,11 @@ def _png_pixels_vary(path: Path) -> bool:
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_report_in_chromium(tmp_path: Path, lang: str) -> None:
-    rep = unit_report(pii_result(2024), "92", group="region", by="lead_agency", names=pii_names(), simulated=True,
-                      lang=lang, replications=500)
+    prov = datasets.load_pii_provinces()
+    names = prov["name_vi"].to_dict() if lang == "vi" else pii_names()
+    regions = dict(zip(prov["region"], prov["region_vi"])) if lang == "vi" else {}
+    rep = unit_report(pii_result(2024), "92", group="region", by="lead_agency", names=names, simulated=True,
+                      lang=lang, group_names=regions, replications=500)
     page = rep.html()
     src = tmp_path / f"report_{lang}.html"
     src.write_text(page, encoding="utf-8")
@@ -79,3 +83,19 @@ def test_report_in_chromium(tmp_path: Path, lang: str) -> None:
         shutil.copy(shot, keep)  # for a person to look at after the run
     except OSError:
         pass
+
+
+def test_report_prints_on_a4_pages(tmp_path: Path) -> None:
+    """The print style: A4 pages (595 x 842 pt), each section from a new page."""
+    rep = unit_report(pii_result(2024), "92", group="region", by="lead_agency", names=pii_names(), replications=300)
+    src = tmp_path / "report.html"
+    rep.write(src)
+    pdf = tmp_path / "report.pdf"
+    out = _chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", src.as_uri())
+    assert out.returncode == 0 and pdf.exists(), out.stderr[-2000:]
+    data = pdf.read_bytes()
+    boxes = {tuple(round(float(v)) for v in m.split()) for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}, boxes
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    # Every section but the summary starts a page (the change section is absent here: one year).
+    assert pages >= len([k for k in SECTIONS if k != "change"]), pages
