@@ -270,3 +270,24 @@ def test_profile_cli_labels_the_demo_file_as_simulated(capsys: pytest.CaptureFix
     text = capsys.readouterr().out
     assert text.count("SIMULATED DATA") == 2
     assert "(SIMULATED data)" in text
+
+
+def test_lift_actions_by_hand_with_a_placeholder() -> None:
+    # B (rank 4): to rank 3 by a -> 5 (Finance), c -> 50 (Science) or d -> 3 (no agency); to rank 2
+    # only by d -> 0 (see test_analysis.test_improvement_to_rank_by_hand). Groups: Finance and
+    # Science (one action each, by name), the unnamed agency last.
+    a = an.lift_actions(small_result(), "B", 2, by="agency")
+    assert list(a.index) == [(3, "a"), (3, "c"), (3, "d"), (2, "d")]
+    assert a["value"].tolist() == pytest.approx([5.0, 50.0, 3.0, 0.0], abs=1e-5)
+    assert a["group"].tolist() == ["Finance", "Science", "", ""]
+    assert a.attrs["unreachable"] == [] and a.attrs["excluded"] == []
+    # Mark d as a placeholder: it leaves the actions, so rank 2 becomes unreachable.
+    meta = small_meta().assign(documented=["yes", "yes", "yes", "yes", "yes", "yes", "no"])
+    res = ci.score(ci.Framework.from_frame(meta), small_data())
+    b = an.lift_actions(res, "B", 2, by="agency")
+    assert list(b.index) == [(3, "a"), (3, "c")] and b.attrs["unreachable"] == [2] and b.attrs["excluded"] == ["d"]
+    assert an.unactionable(res.framework, "documented") == ["d"] and an.unactionable(res.framework, None) == []
+    p = an.unit_profile(res, "B", top=10)
+    assert "d" not in p.strengths.index and "d" not in p.weaknesses.index and not p.table.at["d", "actionable"]
+    with pytest.raises(ci.SpecError, match="targets must be a count"):
+        an.lift_actions(res, "B", -1)
