@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["LABELS", "LANGS", "LEVELS", "check_lang", "level_term", "num", "tr"]
+import pandas as pd
+
+__all__ = ["LABELS", "LANGS", "LEVELS", "METHODS", "check_lang", "integer", "level_term", "method_name", "num", "tr"]
 
 LANGS = ("en", "vi")
 
@@ -103,11 +105,12 @@ LABELS: dict[str, dict[str, str]] = {
     "lift_intro": {
         "en": ("For each indicator alone, the smallest change of its value that reaches the target rank, found by "
                "re-scoring the whole index with the other indicators and units unchanged. A change may go at most "
-               "to the best value observed among the units. Grouped by the lead agency responsible."),
+               "to the best value observed among the units."),
         "vi": ("Với từng chỉ tiêu riêng lẻ, mức thay đổi nhỏ nhất của giá trị để đạt thứ hạng mục tiêu, tính bằng cách "
                "tính lại toàn bộ chỉ số, giữ nguyên các chỉ tiêu và đơn vị khác. Mức thay đổi tối đa là đến giá trị tốt "
-               "nhất quan sát được trong các đơn vị. Nhóm theo cơ quan chủ trì."),
+               "nhất quan sát được trong các đơn vị."),
     },
+    "lift_grouped": {"en": "Grouped by the lead agency responsible.", "vi": "Nhóm theo cơ quan chủ trì."},
     "lift_target": {"en": "To rank {target}", "vi": "Lên hạng {target}"},
     "lift_none": {
         "en": "No single indicator can lift {unit} to rank {target}, even at the best value observed among the units.",
@@ -209,6 +212,7 @@ METHODS: dict[str, dict[str, str]] = {
 
 
 def check_lang(lang: str) -> str:
+    """``lang`` checked: ``"en"`` or ``"vi"`` (any case), else a SpecError."""
     from .errors import SpecError
 
     code = str(lang).strip().lower()
@@ -224,6 +228,7 @@ def tr(key: str, lang: str, **fields: Any) -> str:
 
 
 def method_name(name: str, lang: str) -> str:
+    """A method's name as a reader sees it (``min_max`` -> ``min-max``)."""
     return METHODS.get(name, {}).get(lang, name.replace("_", " "))
 
 
@@ -236,13 +241,8 @@ def level_term(name: str, lang: str) -> str:
 def num(x: Any, lang: str, digits: int = 2, *, sign: bool = False) -> str:
     """A number in the reader's convention: ``1,234.57`` in English, ``1.234,57`` in Vietnamese;
     ``n/a`` (``không có``) for a missing value."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
         return "n/a" if lang == "en" else "không có"
-    try:
-        if x is getattr(__import__("pandas"), "NA"):
-            return "n/a" if lang == "en" else "không có"
-    except Exception:  # pragma: no cover
-        pass
     v = float(x)
     text = f"{v:+,.{digits}f}" if sign else f"{v:,.{digits}f}"
     if lang == "vi":
@@ -251,4 +251,5 @@ def num(x: Any, lang: str, digits: int = 2, *, sign: bool = False) -> str:
 
 
 def integer(x: Any, lang: str) -> str:
+    """A whole number (a rank, a count) in the reader's convention."""
     return num(x, lang, 0)

@@ -23,7 +23,7 @@ import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -509,7 +509,7 @@ class UnitReport:
         if self.placeholders:
             out += ["", _wrap(self.t("placeholders_note", n=len(self.placeholders), codes=", ".join(self.placeholders)))]
         head("lift")
-        out.append(_wrap(self.t("lift_intro")))
+        out.append(_wrap(self.t("lift_intro") + (" " + self.t("lift_grouped") if self.by else "")))
         out += self._lift_lines(text=True)
         ct = self.change_table()
         if ct is not None:
@@ -532,7 +532,7 @@ class UnitReport:
                 out.append(_wrap(body))
                 continue
             for agency, table in body:
-                out += [_wrap(agency + ":"), table.text()]
+                out += ([_wrap(agency + ":")] if self.by else []) + [table.text()]
         return out
 
     # -- HTML ----------------------------------------------------------------------------------
@@ -575,7 +575,7 @@ class UnitReport:
         if self.placeholders:
             body += f"<p class='note'>{e(self.t('placeholders_note', n=len(self.placeholders), codes=', '.join(self.placeholders)))}</p>"
         section("strengths", body)
-        body = f"<p>{e(self.t('lift_intro'))}</p>"
+        body = f"<p>{e(self.t('lift_intro') + (' ' + self.t('lift_grouped') if self.by else ''))}</p>"
         t = self.profile.table
         if pd.isna(t.at[self.root, "rank"]) or int(t.at[self.root, "rank"]) <= 1 or not self.actions.attrs.get("targets"):
             body += f"<p class='summary'>{e(self.t('lift_first', unit=self.label()))}</p>"
@@ -586,7 +586,7 @@ class UnitReport:
                     body += f"<p class='summary'>{e(blocks)}</p>"
                     continue
                 for agency, table in blocks:
-                    body += f"<h4>{e(agency)}</h4>" + table.html()
+                    body += (f"<h4>{e(agency)}</h4>" if self.by else "") + table.html()
         section("lift", body)
         ct = self.change_table()
         if ct is not None:

@@ -41,6 +41,10 @@ def test_unit_report_text_and_html() -> None:
     assert ">pillar</td>" in page and ">indicator</td>" in page and ">index</td>" in page
     for line in text.splitlines():
         assert len(line) <= 88, line
+    # Without by=, the actions are not grouped and no agency heading appears.
+    plain = unit_report(small_result(), "B", robustness=False)
+    assert "(no lead agency named)" not in plain.text() and "<h4>" not in plain.html(plots=False)
+    assert "Grouped by the lead agency" not in plain.text() and "Grouped by the lead agency" in " ".join(text.split())
 
 
 def test_levels_by_name_generic_and_from_metadata() -> None:

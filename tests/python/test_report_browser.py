@@ -32,7 +32,7 @@ def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _png_pixels_vary(path: Path) -> bool:
-    """True when the PNG is valid and not one flat color (decodes 8-bit RGB/RGBA, non-interlaced)."""
+    """True when the PNG is valid and not one flat color (reads 8-bit RGB/RGBA)."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, width, height, ctype = 8, b"", 0, 0, 0
@@ -46,11 +46,10 @@ def _png_pixels_vary(path: Path) -> bool:
             idat += chunk
         pos += 12 + n
     raw = zlib.decompress(idat)
-    bpp = 4 if ctype == 6 else 3
-    stride = width * bpp + 1
-    # The filter bytes make rows differ even when flat; compare distinct row payloads of unfiltered
-    # content loosely: a blank page compresses to very few distinct bytes.
+    stride = width * (4 if ctype == 6 else 3) + 1
     assert width == 1280 and height > 100
+    # A blank (one-color) page decodes to a handful of distinct byte values (the color and the
+    # PNG row filters); text and charts give many.
     return len(set(raw[:stride * min(height, 400)])) > 16
 
 
