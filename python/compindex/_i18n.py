@@ -94,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "vi": "mọi trọng số thay đổi trong khoảng ±{pct} % giá trị"},
     "factor_norm": {"en": "the normalization chosen among {alts}", "vi": "phương pháp chuẩn hóa chọn trong {alts}"},
     "factor_agg": {"en": "the aggregation chosen among {alts}", "vi": "phương pháp tổng hợp chọn trong {alts}"},
+    "robust_unranked": {"en": "Not computed: {unit} has no rank.", "vi": "Không tính: {unit} không được xếp hạng."},
     "robust_off": {"en": "Not computed (robustness=False).", "vi": "Không tính (robustness=False)."},
     "robust_failed": {"en": "The uncertainty analysis could not be run: {why}", "vi": "Không chạy được phân tích bất định: {why}"},
     "robust_stable": {"en": "The rank is stable: it does not move in 90 % of the alternatives.",

@@ -269,7 +269,8 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
 
     order = pd.Series(range(len(codes)), index=codes)
     below = t.drop(index=fw.root).dropna(subset=["rank"])
-    below = below[below["actionable"]].assign(_order=order)
+    below = below[below["actionable"]]
+    below = below.assign(_order=order.reindex(below.index))  # (an empty frame would take order's index)
     strengths = below.sort_values(["rank", "level", "_order"], ascending=[True, True, True]).head(top).drop(columns="_order")
     weaknesses = below.sort_values(["rank", "level", "_order"], ascending=[False, True, True]).head(top).drop(columns="_order")
 

@@ -216,6 +216,8 @@ class UnitReport:
 
     def robustness_sentence(self) -> str:
         rb = self.robustness
+        if pd.isna(self.profile.table.at[self.root, "rank"]):
+            return self.t("robust_unranked", unit=self.label())
         if rb is None:
             return self.t("robust_off")
         if "error" in rb:
@@ -523,6 +525,8 @@ class UnitReport:
 
     def _lift_lines(self, text: bool) -> list[str]:
         t = self.profile.table
+        if pd.isna(t.at[self.root, "rank"]):
+            return [_wrap(self.sentence())]
         if pd.isna(t.at[self.root, "rank"]) or int(t.at[self.root, "rank"]) <= 1 or not self.actions.attrs.get("targets"):
             return [_wrap(self.t("lift_first", unit=self.label()))]
         out = []
@@ -577,7 +581,9 @@ class UnitReport:
         section("strengths", body)
         body = f"<p>{e(self.t('lift_intro') + (' ' + self.t('lift_grouped') if self.by else ''))}</p>"
         t = self.profile.table
-        if pd.isna(t.at[self.root, "rank"]) or int(t.at[self.root, "rank"]) <= 1 or not self.actions.attrs.get("targets"):
+        if pd.isna(t.at[self.root, "rank"]):
+            body += f"<p class='summary'>{e(self.sentence())}</p>"
+        elif int(t.at[self.root, "rank"]) <= 1 or not self.actions.attrs.get("targets"):
             body += f"<p class='summary'>{e(self.t('lift_first', unit=self.label()))}</p>"
         else:
             for head, blocks in self.lift_blocks():

@@ -295,3 +295,17 @@ def test_lift_actions_by_hand_with_a_placeholder() -> None:
     assert "d" not in p.strengths.index and "d" not in p.weaknesses.index and not p.table.at["d", "actionable"]
     with pytest.raises(ci.SpecError, match="targets must be a count"):
         an.lift_actions(res, "B", -1)
+
+
+def test_report_of_a_unit_without_a_score() -> None:
+    data = small_data()
+    data.loc["B", ["a", "b", "c", "d"]] = np.nan
+    with pytest.warns(ci.CompindexWarning):
+        res = ci.score(ci.Framework.from_frame(small_meta()), data)
+    rep = unit_report(res, "B", group="region", by="agency")
+    assert rep.sentence() == "B has no score on the Small index, so no rank."
+    assert rep.robustness is None and rep.robustness_sentence() == "Not computed: B has no rank."
+    assert rep.profile.strengths.empty and rep.profile.weaknesses.empty
+    text = rep.text()
+    assert "ranked first" not in text and ">  n/a  B" in text
+    assert "B has no score" in rep.html()
