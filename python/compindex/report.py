@@ -646,9 +646,14 @@ class UnitReport:
                        f"<text x='{xt:.1f}' y='{ya + 14}' text-anchor='middle'>{html.escape(self.num(tick, 0))}</text>")
         for i, c in enumerate(rows):
             y0 = 40 + i * h_row
-            name = _clip(f"{c} {self.node_names[c]}", 44)
+            lines = textwrap.wrap(f"{c} {self.node_names[c]}", 42, break_long_words=False) or [c]
+            if len(lines) > 2:  # a third line would not fit the row: the rest goes into the second
+                lines = [lines[0], _clip(" ".join(lines[1:]), 42)]
             weight = " font-weight='bold'" if c == self.root else ""
-            out.append(f"<text x='{left - 8}' y='{y0 + 1.8 * bar}' text-anchor='end'{weight}>{html.escape(name)}</text>")
+            y_text = y0 + 1.8 * bar - (6 if len(lines) == 2 else 0)
+            spans = "".join(f"<tspan x='{left - 8}' dy='{0 if k == 0 else 13}'>{html.escape(t)}</tspan>"
+                            for k, t in enumerate(lines))
+            out.append(f"<text x='{left - 8}' y='{y_text}' text-anchor='end'{weight}>{spans}</text>")
             for k, (key, _lab, col) in enumerate(series):
                 v = cmp.at[c, key]
                 w = 0 if _missing(v) else max(0.0, float(v)) / hi * width
