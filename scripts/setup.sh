@@ -11,6 +11,7 @@ need=()
 [ -f /usr/include/boost/test/unit_test.hpp ] || need+=(libboost-test-dev)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)  # headless browser of tests/python/test_report_browser.py
 # clang with its sanitizer and libFuzzer runtimes: test.sh's sanitizer and fuzzing build.
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
 compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null || need+=(libclang-rt-14-dev)

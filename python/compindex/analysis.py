@@ -36,6 +36,9 @@ __all__ = [
     "improvement_potential",
     "improvement_to_rank",
     "indicator_statistics",
+    "level_names",
+    "lift_actions",
+    "unactionable",
     "merge_units",
     "pca",
     "pillars",
@@ -97,6 +100,53 @@ def pillars(framework: Framework) -> list[str]:
     return framework.children(framework.root)
 
 
+#: Values of a ``documented`` metadata cell that mark a node as a placeholder (compared lower-case).
+PLACEHOLDER_VALUES = frozenset({"no", "n", "false", "0", "placeholder", "undocumented", "unactionable"})
+
+_GENERIC_LEVELS = {1: ["index"], 2: ["indicator", "index"], 3: ["indicator", "pillar", "index"],
+                   4: ["indicator", "pillar", "sub-index", "index"],
+                   5: ["indicator", "sub-pillar", "pillar", "sub-index", "index"]}
+
+
+def level_names(framework: Framework, column: str = "level_name") -> pd.Series:
+    """Each node's level by name: the metadata ``column`` (``level_name``) where it is filled;
+    otherwise ``indicator`` for an indicator, ``index`` for the root, and for the aggregates in
+    between, by their level counted from the leaves: 3 levels are index, pillar, indicator; 4 add
+    a sub-index above the pillars; 5 a sub-pillar below them; deeper trees say ``level k``."""
+    fw = framework
+    depth = int(fw.levels[fw.root])
+    generic = _GENERIC_LEVELS.get(depth)
+    out = {}
+    given = fw.meta[column] if column in fw.meta.columns else None
+    for c in fw.codes:
+        v = given.get(c) if given is not None else None
+        if v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v).strip():
+            out[c] = str(v).strip()
+        elif fw.is_indicator(c):
+            out[c] = "indicator"
+        elif c == fw.root:
+            out[c] = "index"
+        else:
+            lv = int(fw.levels[c])
+            out[c] = generic[lv - 1] if generic and lv <= len(generic) else f"level {lv}"
+    return pd.Series(out, name="level_name").reindex(fw.codes)
+
+
+def unactionable(framework: Framework, column: str | None = "documented") -> list[str]:
+    """The indicators nobody can act on: those whose metadata ``column`` (default ``documented``)
+    says ``no`` (or ``false``, ``0``, ``placeholder``, ``undocumented``, ``unactionable``; any
+    case). Empty when the column is absent or ``None``."""
+    if column is None or column not in framework.meta.columns:
+        return []
+    col = framework.meta[column]
+    out = []
+    for c in framework.indicators:
+        v = col.get(c)
+        if v is not None and not (isinstance(v, float) and math.isnan(v)) and str(v).strip().lower() in PLACEHOLDER_VALUES:
+            out.append(c)
+    return out
+
+
 # -- one unit ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class UnitProfile:
@@ -113,7 +163,8 @@ class UnitProfile:
         ``group_rank_text`` and the ``by`` column, and ``status``: ``ok``, ``imputed`` (the raw
         value was missing and was imputed) or ``missing`` (no score, so no rank).
     strengths, weaknesses
-        The ``top`` best and worst ranked nodes below the root (any level), best (worst) first.
+        The ``top`` best and worst ranked nodes below the root (any level), best (worst) first;
+        placeholder indicators (``actionable`` False) are left out.
     grouped
         With ``by``: one row per value of that metadata column (``"(none)"`` for indicators
         without one), over the indicators: ``n_indicators``, ``mean_rank``, ``worst``,
@@ -151,7 +202,7 @@ class UnitProfile:
 
 
 def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str | None = None,
-                 top: int = 5) -> UnitProfile:
+                 top: int = 5, documented: str | None = "documented") -> UnitProfile:
     """Everything about one unit: every indicator's raw value, normalized score and rank, every
     aggregate's score and rank, strengths and weaknesses, optionally grouped by a metadata column.
 
@@ -168,6 +219,11 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
         A unit-group column (e.g. ``"region"``): adds ranks within the unit's group.
     top
         How many strengths and weaknesses to list.
+    documented
+        A metadata column marking placeholder indicators (see :func:`unactionable`; default
+        ``documented``, ignored when absent): the table gets a boolean ``actionable`` column, and
+        placeholders are left out of the strengths and weaknesses. The table also has
+        ``level_name`` (see :func:`level_names`).
 
     Strengths are the ``top`` nodes below the root where the unit ranks best, weaknesses where it
     ranks worst (ties: lower level, then framework order, first). Ranks compare units on one node
@@ -182,6 +238,7 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
     t = pd.DataFrame(index=pd.Index(codes, name="code"))
     t["name"] = fw.names
     t["level"] = fw.levels
+    t["level_name"] = level_names(fw)
     t["parent"] = fw.parents
     t["kind"] = _kinds(fw)
     t["raw"] = raw.reindex(codes).astype(float)
@@ -208,9 +265,12 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
         if ind[k] and bool(imputed.get(c, False)) and status[k] == "ok":
             status[k] = "imputed"
     t["status"] = status
+    t["actionable"] = ~t.index.isin(unactionable(fw, documented))
 
     order = pd.Series(range(len(codes)), index=codes)
-    below = t.drop(index=fw.root).dropna(subset=["rank"]).assign(_order=order)
+    below = t.drop(index=fw.root).dropna(subset=["rank"])
+    below = below[below["actionable"]]
+    below = below.assign(_order=order.reindex(below.index))  # (an empty frame would take order's index)
     strengths = below.sort_values(["rank", "level", "_order"], ascending=[True, True, True]).head(top).drop(columns="_order")
     weaknesses = below.sort_values(["rank", "level", "_order"], ascending=[False, True, True]).head(top).drop(columns="_order")
 
@@ -912,6 +972,56 @@ def improvement_to_rank(result: Result, unit: str, target_rank: int | Sequence[i
         out[c] = out[c].astype("Int64")
     out.attrs.update(unit=unit, node=node, rank=rs.base_rank, score=rs.base_score, evaluations=rs.calls)
     return out
+
+
+def lift_actions(result: Result, unit: str, targets: int | Sequence[int] = 3, *, by: str | None = None,
+                 documented: str | None = "documented", node: str | None = None) -> pd.DataFrame:
+    """The actions that lift a unit to the next ranks, one indicator at a time, grouped by ``by``.
+
+    ``targets`` is a count (the next 1, 2, ... ranks above the unit's own, as many as exist) or a
+    list of target ranks. For each target, :func:`improvement_to_rank` finds each indicator's
+    smallest change that reaches it, bounded by the best value observed among the units (a change
+    beyond what some unit already achieves is not proposed). Placeholder indicators (see
+    :func:`unactionable`, metadata column ``documented``) are left out.
+
+    Returns one row per (target_rank, indicator) that reaches its target: the columns of
+    :func:`improvement_to_rank` and ``group`` (the ``by`` value, ``""`` without one), sorted by
+    target (nearest first), group (groups with the most actions first, ``""`` last) and share of
+    the observed range. ``attrs``: ``unit``, ``rank``, ``targets`` (the ranks tried),
+    ``unreachable`` (targets no single indicator reaches), ``excluded`` (placeholders left out).
+    """
+    fw = result.framework
+    unit = _check_unit(result, unit)
+    node = _check_node(fw, node)
+    rank = result.ranks.at[unit, node]
+    if pd.isna(rank):
+        raise DataError(f"unit {unit!r} has no {node!r} score, so it has no rank to improve")
+    rank = int(rank)
+    if isinstance(targets, (int, np.integer)):
+        if targets < 0:
+            raise SpecError(f"lift_actions: targets must be a count >= 0 or a list of ranks, got {targets}")
+        wanted = list(range(rank - 1, max(0, rank - 1 - int(targets)), -1))
+    else:
+        wanted = [int(t) for t in targets]
+    excluded = unactionable(fw, documented)
+    cols = ["name", "direction", "current", "best_value", "value", "change", "change_pct", "share_of_range",
+            "rank_at_value", "score_at_value", "rank_at_best"] + ([by] if by else []) + ["status", "group"]
+    empty = pd.DataFrame(columns=cols, index=pd.MultiIndex.from_arrays([[], []], names=["target_rank", "indicator"]))
+    if not wanted:
+        empty.attrs.update(unit=unit, rank=rank, targets=[], unreachable=[], excluded=excluded)
+        return empty
+    t = improvement_to_rank(result, unit, wanted, node=node, by=by)
+    ind = t.index.get_level_values("indicator")
+    keep = t[(~ind.isin(excluded)) & t["status"].str.startswith("reached")].copy()
+    keep["group"] = keep[by].astype(str) if by else ""
+    sizes = keep.groupby([keep.index.get_level_values("target_rank"), keep["group"]]).size()
+    keep["_n"] = [-sizes[(tr, g)] if g else 1 for tr, g in zip(keep.index.get_level_values("target_rank"), keep["group"])]
+    keep["_t"] = -keep.index.get_level_values("target_rank")
+    keep = keep.sort_values(["_t", "_n", "group", "share_of_range"]).drop(columns=["_t", "_n"])
+    reached = set(keep.index.get_level_values("target_rank"))
+    keep.attrs.update(unit=unit, rank=rank, targets=wanted, unreachable=[w for w in wanted if w not in reached],
+                      excluded=excluded)
+    return keep
 
 
 # -- statistical coherence -----------------------------------------------------------------------
