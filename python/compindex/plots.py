@@ -29,6 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from .analysis import _check_node, _check_unit, _group_labels, pillars
 from .errors import SpecError
@@ -373,7 +374,8 @@ def rank_interval_chart(ua: Any, *, top: int | None = None, units: Sequence[str]
     elif labels == "name":
         known = names or getattr(ua, "unit_names", None)
         if not known:
-            raise SpecError("rank_interval_chart: labels='name' needs unit names: pass names={code: name}")
+            raise SpecError("rank_interval_chart: labels='name' needs unit names: pass names={code: name} or analyse "
+                            "data with a 'name' text column")
         label_of = lambda u: str(known.get(u, u))  # noqa: E731
     else:
         label_of = lambda u: _label(u, names)  # noqa: E731
@@ -411,7 +413,9 @@ def rank_interval_chart(ua: Any, *, top: int | None = None, units: Sequence[str]
     for t, u in zip(ax.get_yticklabels(), s.index):
         if u in hl:
             t.set_fontweight("bold")
-    ax.invert_yaxis()
+    ax.set_ylim(len(s) - 0.5, -0.5)  # best on top, no empty rows
+    ax.set_xlim(0.5, float(np.nanmax(s[["p95_rank", "nominal_rank"]].to_numpy())) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # ranks are whole numbers
     ax.set_xlabel("rank (1 = best)")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
@@ -427,7 +431,7 @@ def sensitivity_chart(sa: Any, *, names: Mapping[str, str] | None = None, title:
     distribution over the runs on a rank scale, with its mean and standard deviation. When the
     standard deviation is below ``threshold`` ranks the chart says so in red ("ranks barely move"),
     so that large indices that split a tiny variance are not read as alarming. ``names`` maps the
-    analysed unit's code to its name. ``ax`` draws the indices into an existing axes (no second
+    analysed unit's code to its name (default: the data's ``name`` column). ``ax`` draws the indices into an existing axes (no second
     panel: the output's spread becomes the title's last line)."""
     df = sa.indices
     y = np.asarray(sa.y, dtype=float)
@@ -436,8 +440,9 @@ def sensitivity_chart(sa: Any, *, names: Mapping[str, str] | None = None, title:
     mean = float(np.mean(y)) if y.size else math.nan
     target = getattr(sa, "target", "") or ""
     output = sa.output
-    if target and names and target in names:
-        output = f"rank of {names[target]} ({target})"
+    known = names or getattr(sa, "unit_names", None) or {}
+    if target and target in known:
+        output = f"rank of {known[target]} ({target})"
     n = getattr(sa, "n", None)
     runs = len(np.asarray(sa.y))
     failed = int(getattr(sa, "n_failed", 0))

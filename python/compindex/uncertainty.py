@@ -215,6 +215,14 @@ def _run_rows(problem: _Problem, engine: Any, inputs: np.ndarray, seed: int, thr
                            np.asfortranarray(weights), choices, failures)
 
 
+def _unit_names(data: pd.DataFrame) -> dict[str, str]:
+    # Display names from a `name` text column of the data (for the charts' labels="name").
+    table = data.set_index("unit") if "unit" in data.columns else data
+    if "name" not in table.columns:
+        return {}
+    return {str(u).strip(): v for u, v in table["name"].items() if isinstance(v, str) and v}
+
+
 # -- uncertainty analysis --------------------------------------------------------------------------
 class UncertaintyResult:
     """Rank statistics over replications, the replications themselves, and their inputs."""
@@ -345,6 +353,7 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     reps = _run_rows(problem, engine, inputs, int(seed), int(threads or 0), client, chunks)
     out = UncertaintyResult(framework, list(factors), engine.summarize(reps), int(seed))
     out.attrs = dict(getattr(data, "attrs", None) or {})
+    out.unit_names = _unit_names(data)
     return out
 
 
@@ -368,6 +377,8 @@ class SensitivityResult:
         """Failed runs (always 0: a failed run makes the analysis raise)."""
         self.attrs: dict[str, Any] = {}
         """The data frame's ``attrs`` (e.g. the SIMULATED ``note`` of the PII demonstration data)."""
+        self.unit_names: dict[str, str] = {}
+        """Unit code -> name, from a ``name`` column of the data (empty without one)."""
 
     @property
     def indices(self) -> pd.DataFrame:
@@ -436,6 +447,7 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     label = "mean absolute rank shift" if not target else f"rank of {target}"
     out = SensitivityResult(problem.factors, label, idx, y, n=int(n), target=target, framework=framework)
     out.attrs = dict(getattr(data, "attrs", None) or {})
+    out.unit_names = _unit_names(data)
     return out
 
 

@@ -224,8 +224,12 @@ def test_names_instead_of_codes(named: ci.Result, ua: object) -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
     with pytest.raises(ci.SpecError, match="labels='name' needs unit names"):
         plots.ranking_chart(small_result(), labels="name")
+    # Without names=, the analysed data's `name` column.
+    ax = plots.rank_interval_chart(ua, labels="name").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Delta", "Alpha", "Gamma", "Beta"]
+    unnamed = ci.uncertainty_analysis(small_framework(), small_data(), [Weights(spread=0.1)], n=8)
     with pytest.raises(ci.SpecError, match="labels='name' needs unit names"):
-        plots.rank_interval_chart(ua, labels="name")
+        plots.rank_interval_chart(unnamed, labels="name")
     with pytest.raises(ci.SpecError, match="labels must be 'code', 'name' or a mapping"):
         plots.rank_heatmap(named, labels="names")
     with pytest.raises(ci.SpecError, match="unit 'Z' is not among"):
@@ -287,11 +291,12 @@ def test_a_unit_rank_that_barely_moves_is_said_to() -> None:
     # Weights ±1 %: D's rank (1) never changes, so the output has sd 0 and the indices split nothing.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # indices of a zero variance may warn
-        sa = ci.sensitivity_analysis(small_framework(), small_data(), [Weights(spread=0.01)], output="D", n=16,
+        sa = ci.sensitivity_analysis(small_framework(), _named_data(), [Weights(spread=0.01)], output="D", n=16,
                                      n_bootstrap=20)
     y = np.asarray(sa.y, dtype=float)
     assert np.std(y) == 0.0 and set(y) == {1.0}
-    fig = plots.sensitivity_chart(sa, names={"D": "Delta"})
+    fig = plots.sensitivity_chart(sa)  # D named from the data's `name` column
     assert "rank of Delta (D)" in _flat(fig.axes[0].get_title())
+    assert "rank of Dee (D)" in _flat(plots.sensitivity_chart(sa, names={"D": "Dee"}).axes[0].get_title())
     stmt = _flat(fig.axes[1].get_title(loc="left"))
     assert "ranks barely move: sd 0.00" in stmt
