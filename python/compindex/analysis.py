@@ -544,6 +544,7 @@ def score_years(framework: Framework, data: pd.DataFrame, *, year: str = "year",
             warnings.simplefilter("ignore")  # the pooled run's diagnostics were reported once above
             res = Result(framework, core_y, ds_y, gf, spec)
         res._pooled = _Pooled(ds, rows)  # type: ignore[attr-defined]
+        res.attrs = dict(getattr(data, "attrs", None) or {})  # e.g. the SIMULATED note
         out[y] = res
     return Panel(out, framework=framework, pooled=True, pooled_result=pooled_result)
 

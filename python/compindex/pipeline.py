@@ -147,7 +147,9 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
     ds, table, group_frame = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore, source=source)
     core = _core.build(framework._core, ds, core_spec)
-    return Result(framework, core, ds, group_frame, spec, units=table.index)
+    out = Result(framework, core, ds, group_frame, spec, units=table.index)
+    out.attrs = dict(getattr(data, "attrs", None) or {})
+    return out
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ class Result:
         """Unit-group labels (columns such as ``region``), indexed by unit."""
         self.spec = dict(spec)
         """The keywords the result was scored with."""
+        self.attrs: dict[str, Any] = {}
+        """The scored frame's ``attrs`` (e.g. the SIMULATED ``note`` of the PII demonstration data)."""
         # The unit index of the scored table when given (no second copy of a million unit codes).
         self.units = units if units is not None else pd.Index(core.units, name="unit")
         for kind, items in self._diagnostics_by_kind().items():

@@ -215,6 +215,14 @@ def _run_rows(problem: _Problem, engine: Any, inputs: np.ndarray, seed: int, thr
                            np.asfortranarray(weights), choices, failures)
 
 
+def _unit_names(data: pd.DataFrame) -> dict[str, str]:
+    # Display names from a `name` text column of the data (for the charts' labels="name").
+    table = data.set_index("unit") if "unit" in data.columns else data
+    if "name" not in table.columns:
+        return {}
+    return {str(u).strip(): v for u, v in table["name"].items() if isinstance(v, str) and v}
+
+
 # -- uncertainty analysis --------------------------------------------------------------------------
 class UncertaintyResult:
     """Rank statistics over replications, the replications themselves, and their inputs."""
@@ -225,6 +233,8 @@ class UncertaintyResult:
         self.seed = seed
         self._core = core
         self.units = pd.Index(core.units, name="unit")
+        self.attrs: dict[str, Any] = {}
+        """The data frame's ``attrs`` (e.g. the SIMULATED ``note`` of the PII demonstration data)."""
         runs = core.runs
         self.replication = pd.Index(list(runs.index), name="replication")
         if core.runs.failures:
@@ -298,28 +308,13 @@ class UncertaintyResult:
     def n_successful(self) -> int:
         return int(self._core.n_successful)
 
-    def plot(self, *, top: int | None = None, ax: Any = None) -> Any:
-        """Rank intervals per unit: 5th-95th percentile bars, median and nominal rank."""
-        import matplotlib.pyplot as plt
+    def plot(self, *, top: int | None = None, ax: Any = None, **kwargs: Any) -> Any:
+        """Rank intervals per unit: 5th-95th percentile bars, median and nominal rank, titled with
+        what varied, the replications and the failures (:func:`compindex.plots.rank_interval_chart`;
+        ``units=``, ``highlight=``, ``names=``, ``labels=``, ``title=``, ``note=``)."""
+        from .plots import rank_interval_chart
 
-        s = self.summary.dropna(subset=["nominal_rank"])
-        if top:
-            s = s.head(top)
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(8, max(3, 0.22 * len(s))))
-        else:
-            fig = ax.figure
-        y = np.arange(len(s))
-        ax.hlines(y, s["p05_rank"], s["p95_rank"], color="tab:blue", lw=3, alpha=0.5, label="5th-95th percentile")
-        ax.plot(s["median_rank"], y, "o", color="tab:blue", label="median")
-        ax.plot(s["nominal_rank"], y, "x", color="black", label="nominal")
-        ax.set_yticks(y, labels=list(s.index))
-        ax.invert_yaxis()
-        ax.set_xlabel("rank")
-        ax.set_title(f"Rank uncertainty over {self.n_successful} replications")
-        ax.legend(loc="lower right")
-        fig.tight_layout()
-        return fig
+        return rank_interval_chart(self, top=top, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
         return (f"<p><b>Uncertainty analysis</b>: {len(self.replication)} replications "
@@ -356,18 +351,34 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     engine = problem.engine()
     inputs = np.asarray(engine.sample(0, int(n), int(seed), sampler))
     reps = _run_rows(problem, engine, inputs, int(seed), int(threads or 0), client, chunks)
-    return UncertaintyResult(framework, list(factors), engine.summarize(reps), int(seed))
+    out = UncertaintyResult(framework, list(factors), engine.summarize(reps), int(seed))
+    out.attrs = dict(getattr(data, "attrs", None) or {})
+    out.unit_names = _unit_names(data)
+    return out
 
 
 # -- sensitivity analysis -------------------------------------------------------------------------
 class SensitivityResult:
     """Sobol first- and total-order indices of a scalar rank output, one row per factor."""
 
-    def __init__(self, factors: list[Any], output: str, indices: Any, y: np.ndarray) -> None:
+    def __init__(self, factors: list[Any], output: str, indices: Any, y: np.ndarray, *, n: int | None = None,
+                 target: str = "", framework: Framework | None = None) -> None:
         self.factors = factors
         self.output = output
         self._indices = indices
         self.y = y
+        """The output in every run of the Saltelli design (``n (k + 2)`` values)."""
+        self.n = n
+        """The base sample size (the design has ``n (k + 2)`` runs)."""
+        self.target = target
+        """The unit whose rank is the output ("" for the mean absolute rank shift)."""
+        self.framework = framework
+        self.n_failed = 0
+        """Failed runs (always 0: a failed run makes the analysis raise)."""
+        self.attrs: dict[str, Any] = {}
+        """The data frame's ``attrs`` (e.g. the SIMULATED ``note`` of the PII demonstration data)."""
+        self.unit_names: dict[str, str] = {}
+        """Unit code -> name, from a ``name`` column of the data (empty without one)."""
 
     @property
     def indices(self) -> pd.DataFrame:
@@ -392,26 +403,14 @@ class SensitivityResult:
     def variance(self) -> float:
         return float(self._indices.variance)
 
-    def plot(self, ax: Any = None) -> Any:
-        """Bars of first- and total-order indices with their confidence intervals."""
-        import matplotlib.pyplot as plt
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """Bars of first- and total-order indices with their confidence intervals, above the
+        output's spread in ranks (:func:`compindex.plots.sensitivity_chart`; ``names=``,
+        ``title=``, ``note=``, ``threshold=``). With ``ax`` only the indices are drawn there, and
+        the output's spread goes into the title."""
+        from .plots import sensitivity_chart
 
-        df = self.indices
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(7, 3 + 0.3 * len(df)))
-        else:
-            fig = ax.figure
-        x = np.arange(len(df))
-        for off, (col, lo, hi, label) in zip((-0.2, 0.2), (("first_order", "first_low", "first_high", "first order"),
-                                                           ("total_order", "total_low", "total_high", "total order"))):
-            err = np.vstack([(df[col] - df[lo]).clip(lower=0), (df[hi] - df[col]).clip(lower=0)])
-            ax.bar(x + off, df[col], width=0.4, yerr=err, capsize=3, label=label)
-        ax.set_xticks(x, labels=list(df.index))
-        ax.set_ylabel("Sobol index")
-        ax.set_title(f"Sensitivity of the {self.output}" + ("" if self.converged else " (not converged: increase n)"))
-        ax.legend()
-        fig.tight_layout()
-        return fig
+        return sensitivity_chart(self, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
         return (f"<p><b>Sensitivity analysis</b> of the {self.output}: converged = {self.converged}</p>"
@@ -446,7 +445,10 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     y = np.asarray(engine.output(reps, target))
     idx = _U.sobol_indices(y, int(n), len(problem.factors), int(n_bootstrap), float(confidence), float(tolerance), int(seed))
     label = "mean absolute rank shift" if not target else f"rank of {target}"
-    return SensitivityResult(problem.factors, label, idx, y)
+    out = SensitivityResult(problem.factors, label, idx, y, n=int(n), target=target, framework=framework)
+    out.attrs = dict(getattr(data, "attrs", None) or {})
+    out.unit_names = _unit_names(data)
+    return out
 
 
 # -- leave one out --------------------------------------------------------------------------------
