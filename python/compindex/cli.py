@@ -211,10 +211,15 @@ def cmd_weights(a: argparse.Namespace) -> int:
             result = weighting.derive(res, a.method, a.nodes)
     out_fw = result.apply(fw, a.set.strip() if a.set else None)
     table = out_fw.to_frame().drop(columns=["level", "effective_weight"]).reset_index()
-    try:
-        table.to_csv(a.out, index=False, float_format="%.12g")
-    except OSError as e:
-        raise DataError(f"{a.out}: cannot write the file ({e})") from None
+    if a.out.lower().endswith(".xlsx"):  # a workbook with the sheet "meta", read back by --framework
+        from .exchange import _excel
+
+        _excel.write_table(table.set_index("code"), a.out, "meta")
+    else:
+        try:
+            table.to_csv(a.out, index=False, float_format="%.12g")
+        except OSError as e:
+            raise DataError(f"{a.out}: cannot write the file ({e})") from None
     where = f"weight set {a.set.strip()!r}" if a.set else "the nominal weights"
     print(f"{result.method}: weighted the children of {len(result.diagnostics)} node(s); wrote {a.out} ({where})")
     shown = result.diagnostics.drop(columns=["warnings", "message"], errors="ignore")

@@ -318,10 +318,32 @@ def test_cli_score_workbook_in_and_out(tmp_path: Path, capsys: pytest.CaptureFix
     assert "two.xlsx: no sheet 'nope' (sheets: 'M', 'D')" in err and "Traceback" not in err
 
 
-def test_cli_weights_reads_a_workbook(tmp_path: Path, book: Path):
+def test_cli_weights_reads_and_writes_a_workbook(tmp_path: Path, book: Path, meta_la: pd.DataFrame):
     out = tmp_path / "w.csv"
     assert main(["weights", "--method", "equal", "--framework", str(book), "--out", str(out)]) == 0
     assert pd.read_csv(out)["code"].tolist()[:3] == ["Index", "P1", "P2"]
+    # Weights derived from the data into a workbook's meta sheet, read back as a framework.
+    out_book = tmp_path / "w.xlsx"
+    assert main(["weights", "--method", "entropy", "--framework", str(book), "--data", str(book),
+                 "--out", str(out_book), "--set", "ent"]) == 0
+    fw = ex.read_meta_sheet(out_book)
+    csv_out = tmp_path / "w2.csv"
+    assert main(["weights", "--method", "entropy", "--framework", str(book), "--data", str(book),
+                 "--out", str(csv_out), "--set", "ent"]) == 0
+    from_csv = ci.Framework.from_csv(csv_out)
+    assert fw.weight_sets == ["ent"] and list(fw.column("lead_agency")) == list(from_csv.column("lead_agency"))
+    np.testing.assert_allclose(fw.weight_set("ent"), from_csv.weight_set("ent"), rtol=1e-11)  # the CSV keeps 12 digits
+
+
+def test_cli_profile_reads_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str], meta_la: pd.DataFrame,
+                                      data: pd.DataFrame):
+    named = data.assign(name=[f"Unit {u}" for u in data["unit"]])
+    path = book_from_frames(tmp_path / "p.xlsx", {"meta": meta_la.fillna(""), "data": named})
+    assert main(["profile", "--framework", str(path), "--data", str(path), "--unit", "U07", "--by", "lead_agency",
+                 "--no-plots"]) == 0
+    text = capsys.readouterr().out
+    res = ci.score(ci.Framework.from_frame(meta_la), data)
+    assert "Unit U07" in text and f"{int(res.ranks.at['U07', 'Index'])}/20" in text
 
 
 # -- COINr's tables --------------------------------------------------------------------------------------

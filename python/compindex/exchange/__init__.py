@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from ._coinr import CoinrIndex, read_coinr, write_coinr
 from ._excel import (FORMULA_PREFIXES, MissingDependency, is_workbook, read_data_sheet, read_meta_sheet, read_workbook,
-                     split_sheet, write_results, write_workbook)
+                     split_sheet, write_results, write_table, write_workbook)
 
 __all__ = ["FORMULA_PREFIXES", "CoinrIndex", "MissingDependency", "is_workbook", "read_coinr", "read_data_sheet",
-           "read_meta_sheet", "read_workbook", "split_sheet", "write_coinr", "write_results", "write_workbook"]
+           "read_meta_sheet", "read_workbook", "split_sheet", "write_coinr", "write_results", "write_table",
+           "write_workbook"]

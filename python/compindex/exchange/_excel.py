@@ -20,7 +20,8 @@ from ..framework import Framework
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
 
-__all__ = ["read_data_sheet", "read_meta_sheet", "read_workbook", "split_sheet", "write_results", "write_workbook"]
+__all__ = ["read_data_sheet", "read_meta_sheet", "read_workbook", "split_sheet", "write_results", "write_table",
+           "write_workbook"]
 
 #: Text beginning with one of these is a formula to a spreadsheet program (OWASP's CSV-injection list).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -321,6 +322,23 @@ def write_results(result: Result, path: str | os.PathLike[str], *, unit: str | N
         _write_table(wb, "weakest", weakest, openpyxl)
         if prof.grouped is not None:
             _write_table(wb, "weakest_by_group", prof.grouped, openpyxl)
+    try:
+        wb.save(path)
+    except OSError as e:
+        raise DataError(f"{path}: cannot write the file ({e})") from None
+    return path
+
+
+def write_table(table: pd.DataFrame, path: str | os.PathLike[str], sheet: str) -> str:
+    """One table (its index as the first column) as a one-sheet workbook."""
+    openpyxl = _openpyxl()
+    import openpyxl.styles  # noqa: F401
+    import openpyxl.utils  # noqa: F401
+
+    path = os.fspath(path)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    _write_table(wb, sheet, table, openpyxl)
     try:
         wb.save(path)
     except OSError as e:
