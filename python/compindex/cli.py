@@ -41,6 +41,16 @@ def read_data_csv(path: str) -> pd.DataFrame:
     return df
 
 
+def data_source(path: str) -> str:
+    """How errors name a data file: the path, or ``book.xlsx, sheet 'data'`` for a workbook."""
+    from .exchange import _excel
+
+    if _excel.is_workbook(path):
+        book, sheet = _excel.split_sheet(path)
+        return f"{book}, sheet {sheet or 'data'!r}"
+    return path
+
+
 def read_framework(path: str) -> Framework:
     """A metadata CSV, or a workbook's metadata sheet (``book.xlsx`` or ``book.xlsx:SHEET``,
     default sheet ``meta``)."""
@@ -80,7 +90,7 @@ def cmd_score(a: argparse.Namespace) -> int:
 
     fw = read_framework(a.framework)
     data = read_data_csv(a.data)
-    res = score(fw, data, source=a.data, **spec_from_args(a))
+    res = score(fw, data, source=data_source(a.data), **spec_from_args(a))
     if a.out.lower().endswith(".xlsx"):  # the results workbook (compindex.exchange.write_results)
         return _score_workbook(a, res)
     out = res.to_long()
@@ -207,7 +217,7 @@ def cmd_weights(a: argparse.Namespace) -> int:
         if name == "equal":
             result = weighting.equal(fw, a.nodes)
         else:
-            res = score(fw, read_data_csv(a.data), source=a.data, **spec_from_args(a))
+            res = score(fw, read_data_csv(a.data), source=data_source(a.data), **spec_from_args(a))
             result = weighting.derive(res, a.method, a.nodes)
     out_fw = result.apply(fw, a.set.strip() if a.set else None)
     table = out_fw.to_frame().drop(columns=["level", "effective_weight"]).reset_index()

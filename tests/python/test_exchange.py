@@ -118,7 +118,8 @@ def test_unknown_sheet_lists_the_sheets(book: Path):
         ex.read_workbook(book, data_sheet="Data")
 
 
-def test_bad_cell_names_workbook_sheet_row_column(tmp_path: Path, framework: ci.Framework, data: pd.DataFrame):
+def test_bad_cell_names_workbook_sheet_row_column(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                  framework: ci.Framework, data: pd.DataFrame):
     bad = data.astype(object)
     bad.loc[4, "i03"] = "abc"  # data row 4 is Excel row 6 (the header is row 1)
     path = book_from_frames(tmp_path / "bad.xlsx", {"data": bad})
@@ -129,6 +130,7 @@ def test_bad_cell_names_workbook_sheet_row_column(tmp_path: Path, framework: ci.
     meta_path = tmp_path / "m.csv"
     framework.to_frame().drop(columns=["level", "effective_weight"]).reset_index().to_csv(meta_path, index=False)
     assert main(["score", "--framework", str(meta_path), "--data", str(path), "--out", str(tmp_path / "o.csv")]) == 2
+    assert "bad.xlsx, sheet 'data', row 6, column 'i03' (unit 'U05'): 'abc' is not a number" in capsys.readouterr().err
 
 
 def test_bad_meta_cell_names_the_excel_row(tmp_path: Path, meta: pd.DataFrame, data: pd.DataFrame):
