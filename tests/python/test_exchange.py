@@ -227,21 +227,30 @@ def test_results_workbook_contents(tmp_path: Path, meta_la: pd.DataFrame, data: 
     weakest = pd.DataFrame(sheet_rows(wb["weakest"])[1:], columns=sheet_rows(wb["weakest"])[0])
     assert list(weakest.columns[:2]) == ["code", "lead_agency"]
     r07 = res.ranks.loc["U07", fw.indicators].astype(float)
-    worst = {a: max(r07[c] for c in fw.indicators if AGENCIES[c] == a) for a in set(AGENCIES.values()) - {""}}
-    first = max(worst, key=worst.get)
-    assert weakest.at[0, "lead_agency"] == first
-    block = weakest[weakest["lead_agency"] == first]
-    assert list(block["rank"]) == sorted(block["rank"], reverse=True)
+    worst = {a: np.nanmax([r07[c] for c in fw.indicators if AGENCIES[c] == a]) for a in set(AGENCIES.values()) - {""}}
+    order = list(dict.fromkeys(weakest["lead_agency"].dropna()))  # the agencies as the sheet lists them
+    assert sorted(order) == sorted(worst)
+    assert [worst[a] for a in order] == sorted(worst.values(), reverse=True)  # weakest agency first
+    for a in order:  # contiguous blocks, worst rank first
+        block = weakest[weakest["lead_agency"] == a]
+        assert list(block.index) == list(range(block.index[0], block.index[0] + len(block)))
+        ranked = block["rank"].dropna()
+        assert list(ranked) == sorted(ranked, reverse=True)
+        assert block["rank"].iloc[: len(ranked)].notna().all()  # a missing one (i05) after the ranked ones
     assert pd.isna(weakest["lead_agency"].iloc[-1])  # the indicators without an agency come last (empty cell)
     assert set(weakest["code"]) == set(fw.indicators)
     by_group = sheet_rows(wb["weakest_by_group"])
-    assert by_group[0][0] == "lead_agency" and by_group[1][0] == first and by_group[-1][0] == "(none)"
+    assert by_group[0][0] == "lead_agency" and [r[0] for r in by_group[1:]] == order + ["(none)"]
 
 
 def test_results_without_unit(tmp_path: Path, framework: ci.Framework, data: pd.DataFrame):
     res = ci.score(framework, data)
-    wb = openpyxl.load_workbook(ex.write_results(res, tmp_path / "r.xlsx"))
+    names = {u: f"Unit {u}" for u in data["unit"]}
+    wb = openpyxl.load_workbook(ex.write_results(res, tmp_path / "r.xlsx", names=names))
     assert wb.sheetnames == ["ranking", "scores", "ranks", "nodes", "method"]
+    ranking = sheet_rows(wb["ranking"])
+    assert ranking[0][:4] == ["unit", "name", "rank", "score"]
+    assert [(r[0], r[1]) for r in ranking[1:]] == [(u, f"Unit {u}") for u in res.ranking().index]
     nodes = sheet_rows(wb["nodes"])
     assert nodes[0][:2] == ["code", "level"] and [r[0] for r in nodes[1:]] == framework.codes
 
