@@ -174,6 +174,9 @@ def test_not_a_workbook(tmp_path: Path):
         ex.read_data_sheet(tmp_path / "x.xlsx")
     with pytest.raises(ci.DataError, match=r"none\.xlsx: no such file"):
         ex.read_data_sheet(tmp_path / "none.xlsx")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(ci.DataError, match=r"old\.xls: the old \.xls format is not read; save the workbook as \.xlsx"):
+        read_data_csv(f"{tmp_path / 'old.xls'}:Sheet1")
 
 
 def test_missing_openpyxl_names_the_extra(monkeypatch: pytest.MonkeyPatch, book: Path):

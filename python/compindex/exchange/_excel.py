@@ -44,13 +44,13 @@ def _openpyxl() -> Any:
 
 def is_workbook(path: str | os.PathLike[str]) -> bool:
     """Whether a path (possibly ``book.xlsx:SHEET``) names an .xlsx workbook."""
-    return split_sheet(path)[0].lower().endswith((".xlsx", ".xlsm"))
+    return split_sheet(path)[0].lower().endswith((".xlsx", ".xlsm", ".xls"))
 
 
 def split_sheet(path: str | os.PathLike[str]) -> tuple[str, str | None]:
     """``book.xlsx:SHEET`` -> (``book.xlsx``, ``SHEET``); any other path -> (path, None)."""
     text = os.fspath(path)
-    m = re.fullmatch(r"(.+\.xls[xm]):([^:/\\]+)", text, re.IGNORECASE)
+    m = re.fullmatch(r"(.+\.xls[xm]?):([^:/\\]+)", text, re.IGNORECASE)
     if m and not os.path.exists(text):
         return m.group(1), m.group(2)
     return text, None
@@ -78,6 +78,8 @@ def _load_sheet(path: str, sheet: str) -> tuple[list[str], list[tuple[Any, ...]]
     openpyxl = _openpyxl()
     if not os.path.exists(path):
         raise DataError(f"{path}: no such file")
+    if path.lower().endswith(".xls"):
+        raise DataError(f"{path}: the old .xls format is not read; save the workbook as .xlsx (Excel Workbook)")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException, ...
