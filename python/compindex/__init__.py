@@ -17,6 +17,7 @@ except ImportError as e:  # pragma: no cover - only without a build
     ) from e
 
 from . import aggregation, analysis, datasets, imputation, normalization, transform, treatment, uncertainty, weighting
+from . import exchange  # Excel workbooks, COINr tables
 from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
 from .framework import Framework
 from .pipeline import STAGES, NodeDetails, Result, make_spec, score
@@ -38,6 +39,7 @@ __all__ = [
     "aggregation",
     "analysis",
     "datasets",
+    "exchange",
     "imputation",
     "leave_one_out",
     "make_spec",

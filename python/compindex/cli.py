@@ -21,7 +21,13 @@ __all__ = ["main"]
 
 
 def read_data_csv(path: str) -> pd.DataFrame:
-    """A data CSV as text cells (compindex converts them, naming any bad cell)."""
+    """A data CSV as text cells (compindex converts them, naming any bad cell); a workbook
+    (``book.xlsx`` or ``book.xlsx:SHEET``, default sheet ``data``) through compindex.exchange."""
+    from .exchange import _excel
+
+    if _excel.is_workbook(path):
+        book, sheet = _excel.split_sheet(path)
+        return _excel.read_data_sheet(book, sheet or "data")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
@@ -33,6 +39,27 @@ def read_data_csv(path: str) -> pd.DataFrame:
         raise DataError(f"{path}: no 'unit' column (the unit codes); columns are {', '.join(df.columns)}"
                         f"{delimiter_hint(df.columns)}")
     return df
+
+
+def data_source(path: str) -> str:
+    """How errors name a data file: the path, or ``book.xlsx, sheet 'data'`` for a workbook."""
+    from .exchange import _excel
+
+    if _excel.is_workbook(path):
+        book, sheet = _excel.split_sheet(path)
+        return f"{book}, sheet {sheet or 'data'!r}"
+    return path
+
+
+def read_framework(path: str) -> Framework:
+    """A metadata CSV, or a workbook's metadata sheet (``book.xlsx`` or ``book.xlsx:SHEET``,
+    default sheet ``meta``)."""
+    from .exchange import _excel
+
+    if _excel.is_workbook(path):
+        book, sheet = _excel.split_sheet(path)
+        return _excel.read_meta_sheet(book, sheet or "meta")
+    return Framework.from_csv(path)
 
 
 def spec_options(p: argparse.ArgumentParser) -> None:
@@ -61,9 +88,11 @@ def spec_from_args(a: argparse.Namespace) -> dict[str, Any]:
 def cmd_score(a: argparse.Namespace) -> int:
     from .pipeline import score
 
-    fw = Framework.from_csv(a.framework)
+    fw = read_framework(a.framework)
     data = read_data_csv(a.data)
-    res = score(fw, data, source=a.data, **spec_from_args(a))
+    res = score(fw, data, source=data_source(a.data), **spec_from_args(a))
+    if a.out.lower().endswith(".xlsx"):  # the results workbook (compindex.exchange.write_results)
+        return _score_workbook(a, res)
     out = res.to_long()
     out["rank"] = out["rank"].astype("Int64")
     try:
@@ -71,6 +100,15 @@ def cmd_score(a: argparse.Namespace) -> int:
     except OSError as e:
         raise DataError(f"{a.out}: cannot write the file ({e})") from None
     print(f"scored {len(res.units)} units on {len(fw)} nodes; wrote {a.out}")
+    print(res.ranking().head(10).to_string(float_format=lambda x: f"{x:.2f}"))
+    return 0
+
+
+def _score_workbook(a: argparse.Namespace, res: Any) -> int:
+    from .exchange import write_results
+
+    write_results(res, a.out)
+    print(f"scored {len(res.units)} units on {len(res.framework)} nodes; wrote {a.out} (sheets ranking, scores, ranks, nodes, method)")
     print(res.ranking().head(10).to_string(float_format=lambda x: f"{x:.2f}"))
     return 0
 
@@ -85,9 +123,12 @@ def _register(name: str, help_text: str, add: Callable[[argparse.ArgumentParser]
 
 
 def _add_score(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--framework", required=True, metavar="META.csv", help="metadata: one row per node (code, parent, weight, direction, ...)")
-    p.add_argument("--data", required=True, metavar="DATA.csv", help="data: a 'unit' column and one column per indicator code")
-    p.add_argument("--out", required=True, metavar="OUT.csv", help="output: unit,code,score,rank, one row per unit and node")
+    p.add_argument("--framework", required=True, metavar="META.csv",
+                   help="metadata: one row per node (code, parent, weight, direction, ...); or BOOK.xlsx[:SHEET] (sheet 'meta')")
+    p.add_argument("--data", required=True, metavar="DATA.csv",
+                   help="data: a 'unit' column and one column per indicator code; or BOOK.xlsx[:SHEET] (sheet 'data')")
+    p.add_argument("--out", required=True, metavar="OUT.csv",
+                   help="output: unit,code,score,rank, one row per unit and node; OUT.xlsx writes the results workbook")
     spec_options(p)
 
 
@@ -162,7 +203,7 @@ def cmd_weights(a: argparse.Namespace) -> int:
     from .pipeline import score
 
     name, _ = _methods.parse_call(a.method, "--method")
-    fw = Framework.from_csv(a.framework)
+    fw = read_framework(a.framework)
     if a.set is not None and not a.set.strip():
         raise DataError("--set: the weight-set name must not be empty")
     if name in WEIGHT_HOOKS:
@@ -176,14 +217,19 @@ def cmd_weights(a: argparse.Namespace) -> int:
         if name == "equal":
             result = weighting.equal(fw, a.nodes)
         else:
-            res = score(fw, read_data_csv(a.data), source=a.data, **spec_from_args(a))
+            res = score(fw, read_data_csv(a.data), source=data_source(a.data), **spec_from_args(a))
             result = weighting.derive(res, a.method, a.nodes)
     out_fw = result.apply(fw, a.set.strip() if a.set else None)
     table = out_fw.to_frame().drop(columns=["level", "effective_weight"]).reset_index()
-    try:
-        table.to_csv(a.out, index=False, float_format="%.12g")
-    except OSError as e:
-        raise DataError(f"{a.out}: cannot write the file ({e})") from None
+    if a.out.lower().endswith(".xlsx"):  # a workbook with the sheet "meta", read back by --framework
+        from .exchange import _excel
+
+        _excel.write_table(table.set_index("code"), a.out, "meta")
+    else:
+        try:
+            table.to_csv(a.out, index=False, float_format="%.12g")
+        except OSError as e:
+            raise DataError(f"{a.out}: cannot write the file ({e})") from None
     where = f"weight set {a.set.strip()!r}" if a.set else "the nominal weights"
     print(f"{result.method}: weighted the children of {len(result.diagnostics)} node(s); wrote {a.out} ({where})")
     shown = result.diagnostics.drop(columns=["warnings", "message"], errors="ignore")
@@ -193,6 +239,77 @@ def cmd_weights(a: argparse.Namespace) -> int:
 
 _register("weights", "derive weights from data or from experts (ahp, budget) and write them into the metadata table",
           _add_weights, cmd_weights)
+
+
+# --- compindex convert (COINr's tables, workbooks) -----------------------------------------------
+def _add_convert(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--from-coinr", nargs=2, metavar=("iMeta.csv", "iData.csv"),
+                     help="read COINr's iMeta and iData tables")
+    src.add_argument("--to-coinr", nargs=2, metavar=("META", "DATA"),
+                     help="read compindex's metadata and data (CSV files or workbook sheets) and write COINr's tables")
+    p.add_argument("--out", nargs="+", required=True, metavar="PATH",
+                   help="--from-coinr: META.csv DATA.csv, or one BOOK.xlsx (sheets meta and data); "
+                        "--to-coinr: iMeta.csv iData.csv, or one folder (iMeta.csv and iData.csv there)")
+    p.add_argument("--time", default=None, metavar="T", help="--from-coinr with panel data: the Time value to read")
+    p.add_argument("--denominate", action="store_true",
+                   help="--from-coinr: divide the indicators by iMeta's Denominator columns when scoring, as "
+                        "COINr's Denominate() does (default: keep them as the metadata column coinr_denominator)")
+
+
+def cmd_convert(a: argparse.Namespace) -> int:
+    from . import exchange
+
+    if a.from_coinr:
+        idx = exchange.read_coinr(a.from_coinr[0], a.from_coinr[1], time=a.time, denominate=a.denominate)
+        table = idx.table()
+        parts = []
+        if idx.names.ne("").any():
+            parts.append(idx.names.rename("name"))
+        parts += [idx.groups, table]
+        data = pd.concat(parts, axis=1)
+        data.index.name = "unit"
+        left = [c for c in idx.denominators.columns if c not in table.columns]
+        if len(a.out) == 1 and a.out[0].lower().endswith(".xlsx"):
+            exchange.write_workbook(idx.framework, data, a.out[0])
+            where = a.out[0]
+        elif len(a.out) == 2:
+            meta = idx.framework.to_frame().drop(columns=["level", "effective_weight"]).reset_index()
+            for path, table_out in ((a.out[0], meta), (a.out[1], data.reset_index())):
+                try:
+                    table_out.to_csv(path, index=False, float_format="%.17g")
+                except OSError as e:
+                    raise DataError(f"{path}: cannot write the file ({e})") from None
+            where = f"{a.out[0]} and {a.out[1]}"
+        else:
+            raise DataError("--out: give META.csv DATA.csv, or one BOOK.xlsx")
+        print(f"read {len(idx.framework)} nodes ({len(idx.framework.indicators)} indicators), {len(idx.data)} units, "
+              f"{len(idx.groups.columns)} unit groups from COINr's tables; wrote {where}")
+        if left:
+            print(f"left out the denominator columns {', '.join(left)} (pass --denominate to divide by them as COINr's "
+                  "Denominate() does)")
+        return 0
+    fw = read_framework(a.to_coinr[0])
+    data = read_data_csv(a.to_coinr[1])
+    out = a.out[0] if len(a.out) == 1 else a.out
+    if len(a.out) > 2:
+        raise DataError("--out: give iMeta.csv iData.csv, or one folder")
+    data = data.set_index("unit")
+    names = data.pop("name") if "name" in data.columns else None
+    for col in data.columns:  # numbers written as text in a CSV are numbers
+        converted = pd.to_numeric(data[col].replace("", None), errors="coerce")
+        if col in fw.indicators or converted.notna().sum() == data[col].ne("").sum():
+            data[col] = converted
+    den_cols = set(fw.method_cells("denominator").values())
+    dens = data[[c for c in data.columns if c in den_cols]]
+    rest = data.drop(columns=list(dens.columns))
+    imeta, idata = exchange.write_coinr(fw, rest, out, denominators=dens if len(dens.columns) else None, names=names)
+    print(f"wrote COINr's tables {imeta} and {idata} ({len(fw)} nodes, {len(data)} units)")
+    return 0
+
+
+_register("convert", "convert an index between COINr's iMeta/iData tables and compindex's metadata and data "
+          "(CSV files or one .xlsx workbook)", _add_convert, cmd_convert)
 
 
 def build_parser() -> argparse.ArgumentParser:

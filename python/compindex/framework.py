@@ -199,7 +199,8 @@ class Framework:
             raise SpecError(f"{source}: no 'code' column (columns are {', '.join(map(str, df.columns))})"
                             f"{delimiter_hint(df.columns)}")
         df = df.reset_index(drop=True)
-        row0 = 2 if source.endswith(".csv") else 1  # CSV rows count the header as row 1
+        # CSV files and workbook sheets ("book.xlsx, sheet 'meta'") count the header as row 1
+        row0 = 2 if source.endswith(".csv") or re.search(r", sheet '.*'$", source) else 1
         codes, parents, weights, directions, names, kinds = [], [], [], [], [], []
         lower, upper, target = [], [], []
         numerators, denominators = [], []

@@ -943,10 +943,10 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
 
 def cmd_profile(a: argparse.Namespace) -> int:
     from . import datasets
-    from .cli import read_data_csv, spec_from_args
+    from .cli import read_data_csv, read_framework, spec_from_args
     from .pipeline import score
 
-    fw = Framework.from_csv(a.framework)
+    fw = read_framework(a.framework)
     data = read_data_csv(a.data)
     simulated = a.simulated or _same_file(a.data, datasets.DATA_DIR / "demo_data.csv")
     names: dict[str, str] = {}
