@@ -53,19 +53,22 @@ def parse_call(text: str, what: str) -> tuple[str, dict[str, Any]]:
 
 
 def did_you_mean(name: Any, choices: Any) -> str:
-    """A hint for an unknown name: ``": did you mean 'min_max'?"`` for the closest choices
-    (difflib's ratio >= 0.6, case ignored; up to three), or ``""`` when none is close."""
+    """A hint for an unknown name: ``": did you mean 'min_max'?"`` for the closest choice (or
+    the choices tied closest, up to three), case ignored, or ``""`` when none is close
+    (difflib's similarity ratio at least 0.6; 0.5 between names of the same length of up to 3
+    characters, so that 'P3' finds 'P1')."""
     import difflib
 
-    options = [str(c) for c in choices]
-    text = str(name)
-    by_lower: dict[str, str] = {}
-    for c in options:
-        by_lower.setdefault(c.lower(), c)
-    close = difflib.get_close_matches(text.lower(), list(by_lower), n=3, cutoff=0.6)
+    text = str(name).lower()
+    scored: dict[str, float] = {}
+    for c in (str(c) for c in choices):
+        if c not in scored:
+            scored[c] = difflib.SequenceMatcher(None, text, c.lower()).ratio()
+    close = [c for c, r in scored.items() if r >= (0.5 if len(c) == len(text) <= 3 else 0.6)]
     if not close:
         return ""
-    names = [repr(by_lower[c]) for c in close]
+    best = max(scored[c] for c in close)
+    names = [repr(c) for c in sorted(close, key=lambda c: -scored[c]) if scored[c] >= best - 0.02][:3]
     return f": did you mean {names[0]}?" if len(names) == 1 else f": did you mean {', '.join(names[:-1])} or {names[-1]}?"
 
 

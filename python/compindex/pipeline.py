@@ -38,7 +38,7 @@ def _check_codes(fw: Framework, mapping: Any, what: str, kind: str = "node") -> 
 
 
 #: make_spec's keywords naming nodes: keyword -> the kind of node its keys name.
-_BY_CODE_KEYWORDS = {"weights": "node", "denominators": "indicator", "normalization_by_indicator": "indicator",
+_BY_CODE_KEYWORDS = {"weights": "node code", "denominators": "indicator", "normalization_by_indicator": "indicator",
                      "aggregation_by_node": "node", "treatment_by_indicator": "indicator",
                      "imputation_by_indicator": "indicator", "transform_by_indicator": "indicator",
                      "range_by_indicator": "indicator", "coverage_by_node": "node"}
@@ -260,8 +260,8 @@ class Result:
         """Whether a stage changed the data (False when it was off or did nothing)."""
         order = STAGES[:5]
         if stage not in order[1:]:
-            raise SpecError(f"stage_changed: unknown stage {stage!r}{_methods.did_you_mean(stage, order[1:])} "
-                            f"(expected one of {', '.join(order[1:])})")
+            raise SpecError(f"stage_changed: expected one of {', '.join(order[1:])}, got {stage!r}"
+                            f"{_methods.did_you_mean(stage, order[1:])}")
         prev = order[order.index(stage) - 1]
         return not self._core.stage_shared(prev, stage)
 

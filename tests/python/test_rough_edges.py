@@ -64,8 +64,8 @@ def test_score_csv_round_trips_exactly(capsys: pytest.CaptureFixture[str], tmp_p
         assert got == want, (r, want)
         long_digits += len(r["score"].replace("-", "").replace(".", "").lstrip("0")) > 10
     assert long_digits > 0  # some score needs more than the old 10 digits (else this test proves nothing)
-    # And through pandas' round-trip parser, as a table.
-    back = pd.read_csv(out, dtype={"unit": str, "code": str}, float_precision="round_trip")
+    # And through pandas, as a table.
+    back = pd.read_csv(out, dtype={"unit": str, "code": str})
     table = back.pivot(index="unit", columns="code", values="score")[res.scores.columns]
     assert (table.to_numpy() == res.scores.loc[table.index].to_numpy()).all()
 
@@ -165,7 +165,7 @@ def test_unknown_node_codes_suggest() -> None:
         ci.score(fw, data, aggregation_by_node={"p1": "geometric_mean"})
     with pytest.raises(ci.SpecError, match=r"normalization_by_indicator: unknown indicator 'aa': did you mean 'a'\?"):
         ci.score(fw, data, normalization_by_indicator={"aa": "z_score"})
-    with pytest.raises(ci.SpecError, match=r"weights: unknown node 'P3': did you mean 'P1' or 'P2'\?"):
+    with pytest.raises(ci.SpecError, match=r"weights: unknown node code 'P3': did you mean 'P1' or 'P2'\?"):
         ci.score(fw, data, weights={"P3": 2})
     with pytest.raises(ci.SpecError, match=r"weights: unknown node 'P22'"):
         fw.effective_weights({"P22": 2})
@@ -179,7 +179,7 @@ def test_unknown_stage_and_node_names_suggest() -> None:
     res = ci.score(fw, data)
     with pytest.raises(ci.SpecError, match=r"unknown stage 'normalised': did you mean 'normalized'\?"):
         res.data("normalised")
-    with pytest.raises(ci.SpecError, match=r"unknown stage 'treatd': did you mean 'treated'\?"):
+    with pytest.raises(ci.SpecError, match=r"got 'treatd': did you mean 'treated'\?"):
         res.stage_changed("treatd")
     with pytest.raises(ci.SpecError, match=r"unknown node 'Indx': did you mean 'Index'\?"):
         fw.level_of("Indx")
@@ -257,15 +257,24 @@ def test_ranking_by_level_and_by_depth() -> None:
         res.ranking(level=1, depth=1)
 
 
-def test_uncertainty_factors_take_a_depth() -> None:
+def test_uncertainty_factors_take_a_depth(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Record the nodes each factor hands to the core.
+    seen: list[list[str]] = []
+
+    def recorder(**kw: Any) -> None:
+        seen.append(list(kw["nodes"]))
+
+    monkeypatch.setattr(un._U, "WeightsFactor", recorder)
+    monkeypatch.setattr(un._U, "AggregationFactor", recorder)
     fw = ci.Framework.from_frame(mixed_meta())
-    w_depth = un.Weights(depth=2)._core(fw)
-    w_level = un.Weights(level=1)._core(fw)
-    assert list(w_depth.nodes) == ["S1", "i3"]
-    assert list(w_level.nodes) == ["i1", "i2", "i3", "i4"]
-    assert list(un.Aggregation(["geometric_mean"], depth=1)._core(fw).nodes) == ["P1"]
+    un.Weights(depth=2)._core(fw)
+    un.Weights(level=1)._core(fw)
+    un.Aggregation(["geometric_mean"], depth=1)._core(fw)
+    assert seen == [["S1", "i3"], ["i1", "i2", "i3", "i4"], ["P1"]]
     with pytest.raises(ci.SpecError):
         un.Weights(level=1, depth=1)._core(fw)
+    with pytest.raises(ci.SpecError, match="no node at depth 7"):
+        un.Weights(depth=7)._core(fw)
 
 
 # ---------------------------------------------------------------- 7. Cronbach's alpha
