@@ -57,7 +57,10 @@ def _check_unit(result: Result, unit: Any) -> str:
     code = str(unit).strip()
     if code not in result.units:
         sample = ", ".join(map(str, list(result.units[:5])))
-        raise SpecError(f"unit {code!r} is not among the {len(result.units)} scored units ({sample}, ...)")
+        from ._methods import did_you_mean
+
+        hint = did_you_mean(code, result.units) if len(result.units) <= 10_000 else ""  # (a cheap look at most)
+        raise SpecError(f"unit {code!r} is not among the {len(result.units)} scored units{hint} ({sample}, ...)")
     return code
 
 
@@ -65,7 +68,9 @@ def _check_node(fw: Framework, node: str | None) -> str:
     if node is None:
         return fw.root
     if node not in fw.codes:
-        raise SpecError(f"unknown node {node!r}")
+        from ._methods import did_you_mean
+
+        raise SpecError(f"unknown node {node!r}{did_you_mean(node, fw.codes)}")
     return node
 
 
@@ -81,7 +86,9 @@ def _kinds(fw: Framework) -> pd.Series:
 def _group_labels(result: Result, group: str) -> pd.Series:
     if group not in result.groups.columns:
         have = ", ".join(map(str, result.groups.columns)) or "none; pass groups= to compindex.score"
-        raise SpecError(f"unknown unit group {group!r} (groups: {have})")
+        from ._methods import did_you_mean
+
+        raise SpecError(f"unknown unit group {group!r}{did_you_mean(group, result.groups.columns)} (groups: {have})")
     labels = result.groups[group].reindex(result.units)
     return labels.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
 

@@ -172,7 +172,9 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
         overrides ``normalization_by_indicator``, ``aggregation_by_node``,
         ``treatment_by_indicator``, ``imputation_by_indicator``, ``transform_by_indicator``,
         ``range_by_indicator``, ``coverage_by_node``. Metadata columns override the global
-        choice; explicit per-node keywords override the metadata.
+        choice; explicit per-node keywords override the metadata. An unknown keyword
+        (``normalisation=``), node code or method name is a :class:`compindex.SpecError` that
+        suggests the closest known one ("did you mean 'normalization'?").
 
     Returns
     -------

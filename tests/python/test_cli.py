@@ -48,7 +48,7 @@ def assert_same_long(got: pd.DataFrame, expected: pd.DataFrame) -> None:
     assert list(got.columns) == ["unit", "code", "score", "rank"]
     assert got["unit"].tolist() == expected["unit"].tolist()
     assert got["code"].tolist() == expected["code"].tolist()
-    # Scores are written with 10 significant digits.
+    # Scores are written in full (they read back exactly; see test_rough_edges.py).
     np.testing.assert_allclose(got["score"].to_numpy(dtype=float), expected["score"].to_numpy(dtype=float),
                                rtol=1e-9, atol=1e-9, equal_nan=True)
     assert got["rank"].isna().tolist() == expected["rank"].isna().tolist()
