@@ -22,10 +22,10 @@ py="$venv/bin/python"
 
 echo "compindex: installing compindex into $venv (compiling the C++ extension takes a few minutes)"
 log="$venv/compindex-install.log"
-# pip -v shows scikit-build-core's CMake build; keep the lines that show progress, and the whole
-# log in $log for when something fails.
+# pip -v shows scikit-build-core's CMake build ("[ 40%] ..." from make, "[7/20] ..." from Ninja):
+# show the lines that move (downloads, compile steps) and keep the whole log in $log for a failure.
 if ! "$py" -m pip install -v --disable-pip-version-check . 2>&1 | tee "$log" |
-     { grep --line-buffered -E '^\s*\[ *[0-9]+%\]|^\*\*\* |Collecting |Successfully installed|ERROR' || true; }; then
+     { grep --line-buffered -E '^\s*\[ *[0-9]+(%|/[0-9]+)\]|^\*\*\* |Collecting |Successfully installed|ERROR' || true; }; then
   echo "compindex: the installation failed; the last lines of $log:" >&2
   tail -n 40 "$log" >&2
   exit 1
