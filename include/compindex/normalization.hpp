@@ -92,7 +92,8 @@ struct column_context {
 /// Normalizes one column in place: the values are already transformed but not direction-adjusted.
 /// Missing values stay missing.
 /// @throws data_error for a constant indicator under min_max or z_score, an indicator without
-///         data, a reference unit without a value, non-positive values under fraction_of_max.
+///         data, a reference unit without a value, under fraction_of_max a negative value, an
+///         all-zero indicator or (direction -1) a zero.
 /// @throws spec_error for missing goalposts or target, or lower >= upper.
 void normalize_column(const normalization::method& m, const range& r, Eigen::Ref<vector> x, const column_context& ctx);
 

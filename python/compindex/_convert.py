@@ -43,6 +43,10 @@ def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
     return data.set_axis(units, axis=0)
 
 
+#: How to write a missing value, for "not a number" messages about data cells.
+MISSING_HINT = " (write a missing value as an empty cell, or NA)"
+
+
 def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
     """A column as float64, with an error naming the unit and the cell for anything not a number."""
     if pd.api.types.is_bool_dtype(values):
@@ -63,7 +67,7 @@ def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
                 out[i] = float(text)
             except ValueError:
                 where = f"{source}, row {i + 2}, column {column!r} (unit {unit!r})"
-                raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number'}") from None
+                raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number{MISSING_HINT}'}") from None
     check_finite(out, values.index, column, source)
     return out
 
@@ -88,7 +92,11 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
     indicators = fw.indicators
     missing = [c for c in indicators if c not in data.columns]
     if missing:
-        raise DataError(f"{source}: no column for indicator(s) {', '.join(map(repr, missing))}")
+        from ._methods import did_you_mean
+
+        others = [str(c) for c in data.columns if c not in indicators]
+        hint = did_you_mean(missing[0], others) if len(missing) == 1 else ""
+        raise DataError(f"{source}: no column for indicator(s) {', '.join(map(repr, missing))}{hint}")
     denominators = list(dict.fromkeys(denominators))
     for d in denominators:
         if d not in data.columns:

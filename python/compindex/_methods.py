@@ -52,6 +52,26 @@ def parse_call(text: str, what: str) -> tuple[str, dict[str, Any]]:
     return name, params
 
 
+def did_you_mean(name: Any, choices: Any) -> str:
+    """A hint for an unknown name: ``": did you mean 'min_max'?"`` for the closest choice (or
+    the choices tied closest, up to three), case ignored, or ``""`` when none is close
+    (difflib's similarity ratio at least 0.6; 0.5 between names of the same length of up to 3
+    characters, so that 'P3' finds 'P1')."""
+    import difflib
+
+    text = str(name).lower()
+    scored: dict[str, float] = {}
+    for c in (str(c) for c in choices):
+        if c not in scored:
+            scored[c] = difflib.SequenceMatcher(None, text, c.lower()).ratio()
+    close = [c for c, r in scored.items() if r >= (0.5 if len(c) == len(text) <= 3 else 0.6)]
+    if not close:
+        return ""
+    best = max(scored[c] for c in close)
+    names = [repr(c) for c in sorted(close, key=lambda c: -scored[c]) if scored[c] >= best - 0.02][:3]
+    return f": did you mean {names[0]}?" if len(names) == 1 else f": did you mean {', '.join(names[:-1])} or {names[-1]}?"
+
+
 def _make(factories: dict[str, Callable[..., Any]], spec: Any, what: str, kinds: tuple[type, ...]) -> Any:
     if isinstance(spec, kinds):
         return spec
@@ -60,14 +80,17 @@ def _make(factories: dict[str, Callable[..., Any]], spec: Any, what: str, kinds:
     name, params = parse_call(spec, what)
     factory = factories.get(name)
     if factory is None:
-        raise SpecError(f"{what}: unknown method {name!r} (expected one of {', '.join(sorted(factories))})")
+        raise SpecError(f"{what}: unknown method {name!r}{did_you_mean(name, factories)} "
+                        f"(expected one of {', '.join(sorted(factories))})")
     try:
         return factory(**params)
     except TypeError as e:
         given = ", ".join(f"{k}={v!r}" for k, v in params.items())
         accepted = _parameter_names(factory, str(e))
         takes = f"it takes {', '.join(accepted)}" if accepted else "it takes no parameters"
-        raise SpecError(f"{what}: bad parameters for {name!r} ({given}): {takes}") from None
+        hints = [f"{k!r}{did_you_mean(k, accepted)}" for k in params if k not in accepted and did_you_mean(k, accepted)]
+        hint = f" ({'; '.join(hints)})" if hints else ""
+        raise SpecError(f"{what}: bad parameters for {name!r} ({given}): {takes}{hint}") from None
 
 
 def _parameter_names(factory: Callable[..., Any], error: str) -> list[str]:

@@ -60,7 +60,10 @@ def _check_unit(result: Result, unit: Any) -> str:
     code = str(unit).strip()
     if code not in result.units:
         sample = ", ".join(map(str, list(result.units[:5])))
-        raise SpecError(f"unit {code!r} is not among the {len(result.units)} scored units ({sample}, ...)")
+        from ._methods import did_you_mean
+
+        hint = did_you_mean(code, result.units) if len(result.units) <= 10_000 else ""  # (a cheap look at most)
+        raise SpecError(f"unit {code!r} is not among the {len(result.units)} scored units{hint} ({sample}, ...)")
     return code
 
 
@@ -68,7 +71,9 @@ def _check_node(fw: Framework, node: str | None) -> str:
     if node is None:
         return fw.root
     if node not in fw.codes:
-        raise SpecError(f"unknown node {node!r}")
+        from ._methods import did_you_mean
+
+        raise SpecError(f"unknown node {node!r}{did_you_mean(node, fw.codes)}")
     return node
 
 
@@ -84,7 +89,9 @@ def _kinds(fw: Framework) -> pd.Series:
 def _group_labels(result: Result, group: str) -> pd.Series:
     if group not in result.groups.columns:
         have = ", ".join(map(str, result.groups.columns)) or "none; pass groups= to compindex.score"
-        raise SpecError(f"unknown unit group {group!r} (groups: {have})")
+        from ._methods import did_you_mean
+
+        raise SpecError(f"unknown unit group {group!r}{did_you_mean(group, result.groups.columns)} (groups: {have})")
     labels = result.groups[group].reindex(result.units)
     return labels.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
 
@@ -157,7 +164,7 @@ class UnitProfile:
     unit
         The unit code.
     table
-        One row per node (framework order): ``name``, ``level``, ``parent``, ``kind``, ``raw``
+        One row per node (framework order): ``name``, ``level`` (from the leaves, 1 = indicators), ``parent``, ``kind``, ``raw``
         (indicators: the value as given; NaN at aggregates, which have none), ``score``, ``rank``,
         ``n_ranked``, ``rank_text`` ("60/63"), optionally ``group_rank``/``group_size``/
         ``group_rank_text`` and the ``by`` column, and ``status``: ``ok``, ``imputed`` (the raw
@@ -380,7 +387,7 @@ def gap_to_leader(result: Result, unit: str, *, group: str | None = None) -> pd.
     at each node (positive: the unit is behind there). ``*_best`` columns give, for each node, the
     unit with the best score at that node and the gap to it.
 
-    Columns: ``name``, ``level``, ``score``, ``rank``, ``national_leader_score``,
+    Columns: ``name``, ``level`` (from the leaves, 1 = indicators), ``score``, ``rank``, ``national_leader_score``,
     ``gap_to_national_leader``, ``national_best``, ``gap_to_national_best``, and with ``group``
     the same for the group (plus ``group_rank``), then ``note`` (why a gap is missing). The
     leaders' codes are also in ``attrs["national_leader"]`` and ``attrs["group_leader"]``.
@@ -1037,7 +1044,7 @@ def correlations(result: Result, method: str = "pearson", *, weak: float = 0.3) 
     Pairwise over the units with both scores. JRC-audit style flags in ``flag``: ``negative``,
     ``weak (< 0.3)``, ``higher with <node>`` (the node correlates more with another aggregate at
     its parent's level than with its parent), ``undefined`` (fewer than 2 common units or a
-    constant score). Columns: ``name``, ``level``, ``parent``, ``r``, ``n``, ``max_other``,
+    constant score). Columns: ``name``, ``level`` (from the leaves), ``parent``, ``r``, ``n``, ``max_other``,
     ``max_other_node``, ``flag``.
     """
     if method not in ("pearson", "spearman"):
@@ -1081,16 +1088,31 @@ def correlations(result: Result, method: str = "pearson", *, weak: float = 0.3) 
     return out
 
 
-def cronbach_alpha(result: Result, *, threshold: float = 0.7) -> pd.DataFrame:
+def cronbach_alpha(result: Result, *, threshold: float = 0.7, missing: str = "complete") -> pd.DataFrame:
     """Cronbach's alpha of every aggregate's children.
 
     ``alpha = Q/(Q−1) · (1 − Σ_q σ²_q / σ²_T)`` on the children's scores (normalized indicators or
-    aggregate scores), with sample variances, σ²_T the variance of the row totals. Missing data:
-    only units with a score on *every* child (complete rows) are used (``n_complete``).
-    Columns: ``name``, ``level``, ``n_children``, ``n_complete``, ``alpha``, ``flag``
-    (``below 0.7``, or why alpha is undefined: one child, fewer than 2 complete rows, constant
-    total).
+    aggregate scores), with sample variances, σ²_T the variance of the row totals (= the sum of
+    every entry of the children's covariance matrix C, so alpha = Q/(Q−1) · (1 − tr C / ΣC)).
+
+    Missing data (``missing``):
+
+    - ``"complete"`` (the default): only units with a score on *every* child (complete rows).
+    - ``"pairwise"``: each variance and covariance in C on the units with both values
+      (pairwise-complete, R's ``cov(use = "pairwise.complete.obs")``; the default of COINr's
+      ``get_cronbach`` and of R's psych ``alpha``). C need not be positive semi-definite then.
+
+    Columns: ``name``, ``level`` (from the leaves, 1 = indicators), ``n_children``,
+    ``n_complete`` (complete rows), ``n_pairs_min`` (the fewest units any two children share;
+    equals ``n_complete`` when no value is missing), ``missing`` (the option used), ``alpha``,
+    ``flag`` (``below 0.7``, or why alpha is undefined: one child, fewer than 2 complete rows
+    (or, pairwise, 2 common units for some pair), constant total).
     """
+    if missing not in ("complete", "pairwise"):
+        from ._methods import did_you_mean
+
+        raise SpecError(f"cronbach_alpha: missing must be 'complete' or 'pairwise', got {missing!r}"
+                        f"{did_you_mean(missing, ('complete', 'pairwise'))}")
     fw = result.framework
     rows = []
     for a in fw.aggregates:
@@ -1098,19 +1120,40 @@ def cronbach_alpha(result: Result, *, threshold: float = 0.7) -> pd.DataFrame:
             continue
         kids, x = _block(result, a)
         alpha, n = _core.cronbach_alpha(np.asfortranarray(x))
+        have = (~np.isnan(x)).astype(np.int64)
+        common = have.T @ have
+        n_pairs = int(common.min()) if len(kids) else 0
+        too_few = n < 2
+        if missing == "pairwise":
+            alpha, too_few = _pairwise_alpha(x), n_pairs < 2
         if len(kids) < 2:
             flag = "undefined: one child"
-        elif n < 2:
-            flag = "undefined: fewer than 2 complete rows"
+        elif too_few:
+            flag = ("undefined: fewer than 2 complete rows" if missing == "complete"
+                    else "undefined: two children share fewer than 2 units")
         elif math.isnan(alpha):
             flag = "undefined: the total is constant"
         elif alpha < threshold:
             flag = f"below {threshold:g}"
         else:
             flag = ""
+        if flag.startswith("undefined"):
+            alpha = math.nan
         rows.append({"code": a, "name": fw.names[a], "level": int(fw.levels[a]), "n_children": len(kids),
-                     "n_complete": int(n), "alpha": alpha, "flag": flag})
+                     "n_complete": int(n), "n_pairs_min": n_pairs, "missing": missing, "alpha": alpha, "flag": flag})
     return pd.DataFrame(rows).set_index("code")
+
+
+def _pairwise_alpha(x: np.ndarray) -> float:
+    """Alpha from the pairwise-complete covariance matrix of the columns of ``x`` (NaN = missing)."""
+    q = x.shape[1]
+    if q < 2:
+        return math.nan
+    c = pd.DataFrame(x).cov(min_periods=2).to_numpy()
+    total = c.sum()
+    if np.isnan(total) or not total > 0:
+        return math.nan
+    return q / (q - 1) * (1.0 - np.trace(c) / total)
 
 
 @dataclass(frozen=True)

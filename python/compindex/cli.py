@@ -85,6 +85,32 @@ def spec_from_args(a: argparse.Namespace) -> dict[str, Any]:
             "weights": a.weights}
 
 
+def precision_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--precision", type=_precision, default=None, metavar="N",
+                   help="write numbers with N significant digits (1..17) for a shorter file; by default every "
+                        "number is written in full (the shortest text that reads back to the same value)")
+
+
+def _precision(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of significant digits, got {text!r}") from None
+    if not 1 <= n <= 17:
+        raise argparse.ArgumentTypeError(f"expected 1 to 17 significant digits, got {n}")
+    return n
+
+
+def write_csv(df: pd.DataFrame, path: str, *, precision: int | None = None) -> None:
+    """Write a table compindex produced: numbers in full (they read back exactly) or with
+    ``precision`` significant digits; text that a spreadsheet would run as a formula is written
+    as text (see compindex._safe_text)."""
+    from ._safe_text import safe_frame
+
+    safe = safe_frame(df, index=False)
+    safe.to_csv(path, index=False, float_format=None if precision is None else f"%.{precision}g")
+
+
 def cmd_score(a: argparse.Namespace) -> int:
     from .pipeline import score
 
@@ -96,7 +122,7 @@ def cmd_score(a: argparse.Namespace) -> int:
     out = res.to_long()
     out["rank"] = out["rank"].astype("Int64")
     try:
-        out.to_csv(a.out, index=False, float_format="%.10g")
+        write_csv(out, a.out, precision=a.precision)
     except OSError as e:
         raise DataError(f"{a.out}: cannot write the file ({e})") from None
     print(f"scored {len(res.units)} units on {len(fw)} nodes; wrote {a.out}")
@@ -129,6 +155,7 @@ def _add_score(p: argparse.ArgumentParser) -> None:
                    help="data: a 'unit' column and one column per indicator code; or BOOK.xlsx[:SHEET] (sheet 'data')")
     p.add_argument("--out", required=True, metavar="OUT.csv",
                    help="output: unit,code,score,rank, one row per unit and node; OUT.xlsx writes the results workbook")
+    precision_option(p)
     spec_options(p)
 
 
@@ -195,6 +222,7 @@ def _add_weights(p: argparse.ArgumentParser) -> None:
                    help="the aggregates whose children are weighted (default: every aggregate; optimized: exactly one)")
     for add, _ in WEIGHT_HOOKS.values():
         add(p)
+    precision_option(p)
     spec_options(p)
 
 
@@ -227,7 +255,7 @@ def cmd_weights(a: argparse.Namespace) -> int:
         _excel.write_table(table.set_index("code"), a.out, "meta")
     else:
         try:
-            table.to_csv(a.out, index=False, float_format="%.12g")
+            write_csv(table, a.out, precision=a.precision)
         except OSError as e:
             raise DataError(f"{a.out}: cannot write the file ({e})") from None
     where = f"weight set {a.set.strip()!r}" if a.set else "the nominal weights"

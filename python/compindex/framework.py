@@ -29,6 +29,10 @@ def _where(source: str, row: int, column: str) -> str:
     return f"{source}, row {row}, column {column!r}"
 
 
+#: How to write "no value" in a metadata cell, for "not a number" messages.
+_EMPTY_HINT = " (for no value, leave the cell empty)"
+
+
 def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: bool = True) -> float:
     """A metadata cell as a number: an empty cell gives ``default``; so does a written missing
     marker (NA, NaN, n/a) unless ``missing_text`` is False (for weights, where it is an error)."""
@@ -45,12 +49,12 @@ def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: b
         try:
             value = float(text)
         except ValueError:
-            raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number'}") from None
+            raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number{_EMPTY_HINT}'}") from None
     else:
         try:
             value = float(cell)
         except (TypeError, ValueError):
-            raise DataError(f"{where}: {cell!r} is not a number") from None
+            raise DataError(f"{where}: {cell!r} is not a number{_EMPTY_HINT}") from None
     if math.isinf(value):
         raise DataError(f"{where}: {cell!r} is infinite")
     return value
@@ -249,6 +253,12 @@ class Framework:
             lower.append(_number(rec.get("lower"), _where(source, row, "lower")))
             upper.append(_number(rec.get("upper"), _where(source, row, "upper")))
             target.append(_number(rec.get("target"), _where(source, row, "target")))
+        for i, (code, parent) in enumerate(zip(codes, parents)):
+            if parent and parent not in first_row:
+                from ._methods import did_you_mean
+
+                raise SpecError(f"{_where(source, i + row0, 'parent')}: node {code!r}: unknown parent {parent!r}"
+                                f"{did_you_mean(parent, codes)}")
         try:
             core = _core.Framework(code=codes, parent=parents, weight=weights, direction=directions, name=names,
                                    kind=kinds, lower=lower, upper=upper, target=target, numerator=numerators,
@@ -369,9 +379,56 @@ class Framework:
 
     @property
     def levels(self) -> pd.Series:
-        """Level of every node: 1 at indicators, one more than the highest child above; a ratio
-        node has the higher level of its numerator and denominator."""
+        """Level of every node, counted from the leaves: 1 at indicators, one more than the
+        highest child above; a ratio node has the higher level of its numerator and denominator.
+        In a tree of mixed depth two nodes at the same level can lie at different depths (see
+        :attr:`depths`, counted from the root)."""
         return pd.Series(self._core.levels, index=self.codes, name="level")
+
+    @property
+    def depths(self) -> pd.Series:
+        """Depth of every node, counted from the root: 0 at the root, one more than its parent
+        below. A ratio node shown under an aggregate is one deeper than it; a ratio node shown
+        under no node has the depth of the shallower of its numerator and denominator (it sits
+        beside them)."""
+        depth: dict[str, int] = {}
+        parents = dict(zip(self.codes, self._core.parents))
+        ratios = self.ratios
+
+        def of(code: str) -> int:
+            if code not in depth:
+                p = parents[code]
+                if p:
+                    depth[code] = of(p) + 1
+                elif code in ratios:
+                    depth[code] = min(of(ratios[code][0]), of(ratios[code][1]))
+                else:
+                    depth[code] = 0
+            return depth[code]
+
+        return pd.Series([of(c) for c in self.codes], index=self.codes, name="depth", dtype="int64")
+
+    def depth_of(self, code: str) -> int:
+        """A node's depth, counted from the root (0 = root); see :attr:`depths`."""
+        depths = self.depths
+        if code not in depths.index:
+            self._known(code)
+        return int(depths[code])
+
+    def nodes_at(self, level: int | None = None, *, depth: int | None = None) -> list[str]:
+        """The nodes at ``level`` (counted from the leaves, 1 = indicators) or at ``depth``
+        (counted from the root, 0 = the root), in table order; give exactly one."""
+        if (level is None) == (depth is None):
+            raise SpecError("nodes_at: give either level (from the leaves, 1 = indicators) or depth (from the root, 0 = root)")
+        if level is not None:
+            return [c for c, v in self.levels.items() if v == level]
+        return [c for c, v in self.depths.items() if v == depth]
+
+    def _known(self, code: str) -> None:
+        if code not in set(self.codes):
+            from ._methods import did_you_mean
+
+            raise SpecError(f"unknown node {code!r}{did_you_mean(code, self.codes)}")
 
     @property
     def parents(self) -> pd.Series:
@@ -409,7 +466,11 @@ class Framework:
         return [i for i in self.indicators if code in self._core.ancestors(i)]
 
     def level_of(self, code: str) -> int:
-        return int(self.levels[code])
+        """A node's level, counted from the leaves (1 = indicators); see :attr:`levels`."""
+        levels = self.levels
+        if code not in levels.index:
+            self._known(code)
+        return int(levels[code])
 
     # -- weights ----------------------------------------------------------------------------
     @property
@@ -422,6 +483,11 @@ class Framework:
         self._core.add_weight_set(name, {str(k): float(v) for k, v in weights.items()})
 
     def weight_set(self, name: str) -> pd.Series:
+        if name and name not in self.weight_sets:
+            from ._methods import did_you_mean
+
+            sets = ", ".join(map(repr, self.weight_sets)) or "none"
+            raise SpecError(f"unknown weight set {name!r}{did_you_mean(name, self.weight_sets)} (the framework's weight sets: {sets})")
         return pd.Series(np.asarray(self._core.weight_set(name)), index=self.codes, name=name or "weight")
 
     @property
@@ -444,7 +510,9 @@ class Framework:
         w = self.weights.copy()
         for k, v in dict(weights).items():
             if k not in w.index:
-                raise SpecError(f"weights: unknown node {k!r}")
+                from ._methods import did_you_mean
+
+                raise SpecError(f"weights: unknown node {k!r}{did_you_mean(k, w.index)}")
             w[k] = float(v)
         return w
 

@@ -26,6 +26,36 @@ def _by_code(mapping: Mapping[str, Any] | None, parse: Any, what: str) -> dict[s
     return {str(k): parse(v, f"{what}[{k!r}]") for k, v in (mapping or {}).items()}
 
 
+def _check_codes(fw: Framework, mapping: Any, what: str, kind: str = "node") -> None:
+    """SpecError for a key of a by-node keyword that is no node code, with a suggestion."""
+    if mapping is None or isinstance(mapping, str):
+        return
+    known = set(fw.codes)
+    choices = fw.indicators if kind == "indicator" else fw.codes
+    for k in dict(mapping):
+        if str(k) not in known:
+            raise SpecError(f"{what}: unknown {kind} {str(k)!r}{_methods.did_you_mean(k, choices)}")
+
+
+#: make_spec's keywords naming nodes: keyword -> the kind of node its keys name.
+_BY_CODE_KEYWORDS = {"weights": "node code", "denominators": "indicator", "normalization_by_indicator": "indicator",
+                     "aggregation_by_node": "node", "treatment_by_indicator": "indicator",
+                     "imputation_by_indicator": "indicator", "transform_by_indicator": "indicator",
+                     "range_by_indicator": "indicator", "coverage_by_node": "node"}
+
+
+def check_spec_keywords(spec: Mapping[str, Any], what: str = "score", extra: tuple[str, ...] = ()) -> None:
+    """SpecError for a keyword that is not one of make_spec's (``normalisation=``), with a
+    suggestion, instead of a TypeError naming an internal function."""
+    import inspect
+
+    known = [p for p in inspect.signature(make_spec).parameters if p != "fw"] + list(extra)
+    for k in spec:
+        if k not in known:
+            raise SpecError(f"{what}: unknown keyword {k!r}{_methods.did_you_mean(k, known)} "
+                            f"(the keywords are {', '.join(known)})")
+
+
 def _range(r: Any, what: str) -> _core.Range:
     if isinstance(r, _core.Range):
         return r
@@ -63,6 +93,13 @@ def make_spec(
 ) -> _core.PipelineSpec:
     """The spec of a run: global choices, then the metadata's per-node columns, then explicit
     per-node keywords (each overriding the one before)."""
+    given = locals()
+    for keyword, kind in _BY_CODE_KEYWORDS.items():
+        _check_codes(fw, given[keyword], keyword, kind)
+    if isinstance(weights, str) and weights and weights not in fw.weight_sets:
+        sets = ", ".join(map(repr, fw.weight_sets)) or "none"
+        raise SpecError(f"weights: unknown weight set {weights!r}{_methods.did_you_mean(weights, fw.weight_sets)} "
+                        f"(the framework's weight sets: {sets})")
     s = _core.PipelineSpec()
     s.normalization = _methods.normalization(normalization)
     s.output_range = _range(range, "range")
@@ -135,7 +172,9 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
         overrides ``normalization_by_indicator``, ``aggregation_by_node``,
         ``treatment_by_indicator``, ``imputation_by_indicator``, ``transform_by_indicator``,
         ``range_by_indicator``, ``coverage_by_node``. Metadata columns override the global
-        choice; explicit per-node keywords override the metadata.
+        choice; explicit per-node keywords override the metadata. An unknown keyword
+        (``normalisation=``), node code or method name is a :class:`compindex.SpecError` that
+        suggests the closest known one ("did you mean 'normalization'?").
 
     Returns
     -------
@@ -143,6 +182,7 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     """
     if not isinstance(framework, Framework):
         raise SpecError(f"score: expected a compindex.Framework, got {type(framework).__name__}")
+    check_spec_keywords(spec)
     core_spec = make_spec(framework, **spec)
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
     ds, table, group_frame = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore, source=source)
@@ -219,21 +259,22 @@ class Result:
         if stage == "aggregated":
             return pd.DataFrame(np.asarray(self._core.aggregated), index=self.units, columns=self.framework.aggregates)
         if stage not in STAGES:
-            raise SpecError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+            raise SpecError(f"unknown stage {stage!r}{_methods.did_you_mean(stage, STAGES)} (expected one of {', '.join(STAGES)})")
         return pd.DataFrame(np.array(getattr(self._core, stage)), index=self.units, columns=self.framework.indicators)
 
     def stage_changed(self, stage: str) -> bool:
         """Whether a stage changed the data (False when it was off or did nothing)."""
         order = STAGES[:5]
         if stage not in order[1:]:
-            raise SpecError(f"stage_changed: expected one of {', '.join(order[1:])}")
+            raise SpecError(f"stage_changed: expected one of {', '.join(order[1:])}, got {stage!r}"
+                            f"{_methods.did_you_mean(stage, order[1:])}")
         prev = order[order.index(stage) - 1]
         return not self._core.stage_shared(prev, stage)
 
     def group_ranks(self, group: str) -> pd.DataFrame:
         """Ranks within each group of a unit-group column (e.g. region), at every node."""
         if group not in self.groups.columns:
-            raise SpecError(f"unknown unit group {group!r} (groups: {', '.join(map(str, self.groups.columns)) or 'none'})")
+            raise SpecError(f"unknown unit group {group!r}{_methods.did_you_mean(group, self.groups.columns)} (groups: {', '.join(map(str, self.groups.columns)) or 'none'})")
         ids = self._dataset.group_ids(group)
         s = np.asarray(self._core.scores(self.framework._core))
         r = np.column_stack([np.asarray(_core.rank_within_groups(s[:, j], ids)) for j in range(s.shape[1])])
@@ -277,7 +318,7 @@ class Result:
         if node is None:
             return dict(found)
         if node not in self.framework.codes:
-            raise SpecError(f"details: unknown node {node!r}")
+            raise SpecError(f"details: unknown node {node!r}{_methods.did_you_mean(node, self.framework.codes)}")
         if node not in found:
             raise SpecError(f"details: node {node!r} has no aggregation details (its method, "
                             f"{self._method_of(node)}, reports none)")
@@ -323,13 +364,20 @@ class Result:
         """Each node's final weight in the index."""
         return pd.Series(np.asarray(self._core.effective_weights), index=self.framework.codes, name="effective_weight")
 
-    def ranking(self, level: int | None = None) -> pd.DataFrame:
+    def ranking(self, level: int | None = None, *, depth: int | None = None) -> pd.DataFrame:
         """The ranking table: units sorted by the root's rank, with the root's score and rank,
-        unit groups, and the scores of the nodes at ``level`` (default: the root's children and
-        the ratio nodes shown under the root or under no node)."""
+        unit groups, and the scores of the nodes at ``level`` (counted from the leaves, 1 =
+        indicators; :attr:`Framework.levels`) or at ``depth`` (counted from the root, 0 = the
+        root; :attr:`Framework.depths`). Default: the root's children and the ratio nodes shown
+        under the root or under no node."""
         root = self.framework.root
-        cols = self.framework.children(root) if level is None else [c for c in self.framework.codes if self.framework.level_of(c) == level]
-        if level is None:  # and the ratio nodes shown under the root (or under no node)
+        if level is not None and depth is not None:
+            raise SpecError("ranking: give level (from the leaves) or depth (from the root), not both")
+        if level is None and depth is None:
+            cols = self.framework.children(root)
+        else:
+            cols = self.framework.nodes_at(level, depth=depth)
+        if level is None and depth is None:  # and the ratio nodes shown under the root (or under no node)
             cols += [r for r in self.framework.ratios if self.framework.parents[r] in ("", root)]
         out = pd.DataFrame({"rank": self.ranks[root], "score": self.scores[root]}, index=self.units)
         for g in self.groups.columns:

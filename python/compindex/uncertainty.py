@@ -56,8 +56,9 @@ _U = _core.uncertainty
 class Weights:
     """Weights vary: uniformly within ``w0 (1 +/- spread)``, or (``distribution="dirichlet"``,
     uncertainty analysis only) jointly among siblings around the nominal shares, tighter for a
-    larger ``concentration``. ``nodes`` (or ``level``) chooses whose weights vary; default every
-    node but the root."""
+    larger ``concentration``. ``nodes`` (or ``level``, counted from the leaves with 1 =
+    indicators as :attr:`Framework.levels`, or ``depth``, counted from the root with 0 = the
+    root as :attr:`Framework.depths`) chooses whose weights vary; default every node but the root."""
 
     spread: float = 0.25
     nodes: Sequence[str] = ()
@@ -65,15 +66,19 @@ class Weights:
     distribution: str = "uniform"
     concentration: float = 100.0
     name: str = "weights"
+    depth: int | None = None
 
     def _core(self, fw: Framework) -> Any:
         if self.distribution not in ("uniform", "dirichlet"):
             raise SpecError(f"factor {self.name!r}: distribution must be 'uniform' or 'dirichlet', got {self.distribution!r}")
         nodes = list(self.nodes)
-        if not nodes and self.level is not None:
-            nodes = [c for c in fw.codes if fw.level_of(c) == self.level and c != fw.root and not fw.is_ratio(c)]
+        if self.level is not None and self.depth is not None:
+            raise SpecError(f"factor {self.name!r}: give level (from the leaves) or depth (from the root), not both")
+        if not nodes and (self.level is not None or self.depth is not None):
+            nodes = [c for c in fw.nodes_at(self.level, depth=self.depth) if c != fw.root and not fw.is_ratio(c)]
             if not nodes:
-                raise SpecError(f"factor {self.name!r}: no node at level {self.level}")
+                where = f"level {self.level}" if self.level is not None else f"depth {self.depth}"
+                raise SpecError(f"factor {self.name!r}: no node at {where}")
         return _U.WeightsFactor(name=self.name, nodes=nodes, spread=float(self.spread),
                                 dirichlet=self.distribution == "dirichlet", concentration=float(self.concentration))
 
@@ -91,17 +96,26 @@ class Normalization:
 
 @dataclass(frozen=True)
 class Aggregation:
-    """The aggregation of the chosen aggregates (``nodes``, or those of ``level``; default all)
-    is one of ``alternatives``."""
+    """The aggregation of the chosen aggregates (``nodes``, or those of ``level``, counted from
+    the leaves with 1 = indicators as :attr:`Framework.levels`, or of ``depth``, counted from the
+    root with 0 = the root as :attr:`Framework.depths`; default all) is one of ``alternatives``."""
 
     alternatives: Sequence[Any]
     nodes: Sequence[str] = ()
     level: int | None = None
     name: str = "aggregation"
+    depth: int | None = None
 
     def _core(self, fw: Framework) -> Any:
+        nodes = list(self.nodes)
+        if self.level is not None and self.depth is not None:
+            raise SpecError(f"factor {self.name!r}: give level (from the leaves) or depth (from the root), not both")
+        if not nodes and self.depth is not None:
+            nodes = [c for c in fw.nodes_at(depth=self.depth) if not fw.is_indicator(c) and not fw.is_ratio(c)]
+            if not nodes:
+                raise SpecError(f"factor {self.name!r}: no aggregate at depth {self.depth}")
         return _U.AggregationFactor(name=self.name, alternatives=[_methods.aggregation(a, f"factor {self.name!r}") for a in self.alternatives],
-                                    nodes=list(self.nodes), level=int(self.level or 0))
+                                    nodes=nodes, level=int(self.level or 0))
 
 
 @dataclass(frozen=True)

@@ -222,8 +222,19 @@ BOOST_AUTO_TEST_CASE(fraction_of_max_values) {
   check_column(norm(nm::fraction_of_max{}, x), {20, 40, 50, 100, NaN});        // x/10
   check_column(norm(nm::fraction_of_max{}, x, ctx(-1)), {100, 50, 40, 20, NaN});  // 2/x
   check_column(norm(nm::fraction_of_max{}, x, ctx(), {1, 11}), {3, 5, 6, 11, NaN});  // 1 + 10 x/10
-  BOOST_CHECK_EXCEPTION(norm(nm::fraction_of_max{}, vec({0, 1, 2})), data_error, message_has({"IND"}));
-  BOOST_CHECK_EXCEPTION(norm(nm::fraction_of_max{}, vec({-1, 1, 2}), ctx(-1)), data_error, message_has({"IND"}));
+  BOOST_CHECK_EXCEPTION(norm(nm::fraction_of_max{}, vec({-1, 1, 2}), ctx(-1)), data_error, message_has({"IND", "'A'", "-1"}));
+  BOOST_CHECK_EXCEPTION(norm(nm::fraction_of_max{}, vec({1, -1, 2})), data_error, message_has({"IND", "'B'", "-1"}));
+}
+
+BOOST_AUTO_TEST_CASE(fraction_of_max_zeros) {
+  // Direction +1 is x / max: a zero scores 0 (COINr's ASEM 'Ship' has zeros). x / 8 * 100:
+  check_column(norm(nm::fraction_of_max{}, vec({0, 2, 8, NaN})), {0, 25, 100, NaN});
+  // into [10, 20]: 10 + 10 x / 8 = 10, 12.5, 20
+  check_column(norm(nm::fraction_of_max{}, vec({0, 2, 8, NaN}), ctx(), {10, 20}), {10, 12.5, 20, NaN});
+  // Every value 0: no maximum to divide by.
+  BOOST_CHECK_EXCEPTION(norm(nm::fraction_of_max{}, vec({0, 0, NaN})), data_error, message_has({"IND", "every value is 0"}));
+  // Direction -1 is min / x: a zero is undefined, and the message names its unit (C).
+  BOOST_CHECK_EXCEPTION(norm(nm::fraction_of_max{}, vec({1, 2, 0}), ctx(-1)), data_error, message_has({"IND", "'C'", "min / x"}));
 }
 
 // ---------------------------------------------------------------- rank, percentile_rank, borda, none

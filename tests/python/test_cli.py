@@ -48,7 +48,7 @@ def assert_same_long(got: pd.DataFrame, expected: pd.DataFrame) -> None:
     assert list(got.columns) == ["unit", "code", "score", "rank"]
     assert got["unit"].tolist() == expected["unit"].tolist()
     assert got["code"].tolist() == expected["code"].tolist()
-    # Scores are written with 10 significant digits.
+    # Scores are written in full (they read back exactly; see test_rough_edges.py).
     np.testing.assert_allclose(got["score"].to_numpy(dtype=float), expected["score"].to_numpy(dtype=float),
                                rtol=1e-9, atol=1e-9, equal_nan=True)
     assert got["rank"].isna().tolist() == expected["rank"].isna().tolist()
@@ -322,7 +322,7 @@ def test_bad_metadata_tree(capsys: pytest.CaptureFixture[str], write_csv: WriteC
                            data: pd.DataFrame, tmp_path: Path) -> None:
     meta_path = write_csv("meta.csv", cell(meta, 4, "parent", "P9"))
     status, _, err = run(capsys, *score_args(meta_path, write_csv("data.csv", data), tmp_path / "out.csv"))
-    assert_one_line_error(status, err, "meta.csv: node 'S11': unknown parent 'P9'")
+    assert_one_line_error(status, err, "meta.csv, row 6, column 'parent': node 'S11': unknown parent 'P9'")
 
 
 def test_unwritable_output_names_the_file(capsys: pytest.CaptureFixture[str], csv_files: tuple[Path, Path],

@@ -128,10 +128,24 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
     detail::throw_spec("normalization range: lower and upper must differ, got " + detail::fmt_double(r.lower));
   if (std::holds_alternative<fraction_of_max>(m)) {
     // Works on undirected values: the best value is the max (direction +1) or the min (direction -1).
+    // Direction +1 is x / max: a zero is fine (it scores 0), the max must be positive. Direction
+    // -1 is min / x: every value must be positive (a zero has no fraction; name its unit).
     const double mn0 = sm.min, mx0 = sm.max;
-    if (!(mn0 > 0.0))
-      detail::throw_data("indicator '" + detail::ind_name(c) + "': fraction_of_max needs positive values, the minimum is " +
-                         detail::fmt_double(mn0));
+    if (mn0 < 0.0) {
+      index_t at = 0;
+      while (at < n && !(x[at] < 0.0)) ++at;
+      detail::throw_data("indicator '" + detail::ind_name(c) + "': fraction_of_max needs values >= 0, unit '" +
+                         detail::unit_name(c, at) + "' has " + detail::fmt_double(x[at]));
+    }
+    if (c.direction > 0 && !(mx0 > 0.0))
+      detail::throw_data("indicator '" + detail::ind_name(c) +
+                         "': fraction_of_max needs a positive maximum (x / max), every value is 0");
+    if (c.direction < 0 && !(mn0 > 0.0)) {
+      index_t at = 0;
+      while (at < n && !(x[at] == 0.0)) ++at;
+      detail::throw_data("indicator '" + detail::ind_name(c) + "': fraction_of_max of an inverse indicator is min / x, "
+                         "undefined at 0: unit '" + detail::unit_name(c, at) + "' has 0");
+    }
     for (index_t i = 0; i < n; ++i) x[i] = c.direction > 0 ? x[i] / mx0 : mn0 / x[i];
     detail::to_range(x, r);
     return;

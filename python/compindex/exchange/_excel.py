@@ -17,14 +17,18 @@ import pandas as pd
 from ..errors import DataError, Error
 from ..framework import Framework
 
+from .._safe_text import FORMULA_START
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
 
 __all__ = ["read_data_sheet", "read_meta_sheet", "read_workbook", "split_sheet", "write_results", "write_table",
            "write_workbook"]
 
-#: Text beginning with one of these is a formula to a spreadsheet program (OWASP's CSV-injection list).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Text beginning with one of these is a formula to a spreadsheet program (OWASP's CSV-injection
+#: list; one list for CSV files and workbooks, in compindex._safe_text). A workbook keeps the text
+#: exact and marks the cell as text instead of adding a quote.
+FORMULA_PREFIXES = FORMULA_START
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML (and so .xlsx) cannot hold
 
