@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 import pandas as pd
 
+from .._safe_text import FORMULA_START
 from ..errors import DataError, Error
 from ..framework import Framework
-
-from .._safe_text import FORMULA_START
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
