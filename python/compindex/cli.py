@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import _methods
 from .errors import CompindexWarning, DataError, Error
-from .framework import Framework, check_header, delimiter_hint
+from .framework import Framework, delimiter_hint, read_text_csv
 
 __all__ = ["main"]
 
@@ -28,13 +28,7 @@ def read_data_csv(path: str) -> pd.DataFrame:
     if _excel.is_workbook(path):
         book, sheet = _excel.split_sheet(path)
         return _excel.read_data_sheet(book, sheet or "data")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
-    check_header(path, df.columns)
+    df = read_text_csv(path)
     if "unit" not in df.columns:
         raise DataError(f"{path}: no 'unit' column (the unit codes); columns are {', '.join(df.columns)}"
                         f"{delimiter_hint(df.columns)}")
@@ -182,14 +176,8 @@ def _expert_hook(name: str, option: str, columns: str) -> None:
         path = getattr(a, dest)
         if path is None:
             raise DataError(f"--method {name}: needs {option} FILE.csv ({columns})")
-        try:
-            table = pd.read_csv(path, dtype={"node": str, "child": str, "child_a": str, "child_b": str, "expert": str},
-                                keep_default_na=False, na_values=[""])
-        except FileNotFoundError:
-            raise DataError(f"{path}: no such file") from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-            raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
-        check_header(path, table.columns)
+        table = read_text_csv(path, dtype={"node": str, "child": str, "child_a": str, "child_b": str, "expert": str},
+                              na_values=[""])
         _, params = _methods.parse_call(a.method, "--method")
         try:
             return getattr(weighting, name)(fw, table, **params)

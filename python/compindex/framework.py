@@ -84,6 +84,20 @@ def comma_advice(text: str) -> str | None:
     return None
 
 
+def read_text_csv(path: str, **read_csv_kwargs: Any) -> pd.DataFrame:
+    """A CSV file as text cells (``dtype=str``, empty cells as ``""`` unless the keywords say
+    otherwise), with one-line DataErrors for a missing or unreadable file and a repeated column."""
+    kwargs: dict[str, Any] = {"dtype": str, "keep_default_na": False, **read_csv_kwargs}
+    try:
+        df = pd.read_csv(path, **kwargs)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
+        raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
+    check_header(path, df.columns)
+    return df
+
+
 def check_header(path: str, columns: Iterable[Any], sep: Any = ",") -> None:
     """Raise DataError if the CSV file's header names a column twice (pandas would silently rename
     the second one ``name.1``)."""

@@ -23,26 +23,14 @@ from compindex import analysis as an
 from compindex import exchange as ex
 from compindex.cli import main, read_data_csv
 
+from _reference import ASEM
+
 openpyxl = pytest.importorskip("openpyxl")
 
 AGENCIES = {"i01": "Finance", "i02": "Finance", "i03": "Trade", "i04": "Trade", "i05": "Health", "i06": "Health",
             "i07": "Health", "i08": "Education", "i09": "Environment", "i10": "Environment", "i11": "", "i12": ""}
 
 
-def _asem_dir() -> str:
-    env = os.environ.get("COMPINDEX_REFERENCE_DIR")
-    if env:
-        return os.path.join(env, "coinr_asem")
-    d = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    for _ in range(4):
-        d = os.path.dirname(d)
-        cand = os.path.join(d, "shared", "reference", "coinr_asem")
-        if os.path.isdir(cand):
-            return cand
-    return os.path.join(d, "shared", "reference", "coinr_asem")
-
-
-ASEM = _asem_dir()
 needs_asem = pytest.mark.skipif(not os.path.exists(os.path.join(ASEM, "iMeta.csv")), reason=f"no COINr ASEM tables in {ASEM}")
 
 

@@ -15,24 +15,8 @@ import compindex as ci
 from compindex import weighting as W
 from compindex.errors import CompindexWarning, DataError, SpecError
 
+from _reference import ASEM
 
-
-def _find_asem() -> str:
-    # The reference data sit in shared/reference next to the repository (or a parent of it, for a
-    # git worktree); COMPINDEX_REFERENCE_DIR overrides.
-    env = os.environ.get("COMPINDEX_REFERENCE_DIR")
-    if env:
-        return os.path.join(env, "coinr_asem")
-    d = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    for _ in range(4):
-        d = os.path.dirname(d)
-        cand = os.path.join(d, "shared", "reference", "coinr_asem")
-        if os.path.isdir(cand):
-            return cand
-    return os.path.join(d, "shared", "reference", "coinr_asem")
-
-
-ASEM = _find_asem()
 UNITS = pd.Index(["AUT", "BEL", "CZE", "DNK"], name="unit")
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, SpecError
-from ..framework import KNOWN_COLUMNS, Framework
+from ..framework import KNOWN_COLUMNS, Framework, read_text_csv
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..pipeline import Result
@@ -96,13 +96,7 @@ def _read(table: Any, what: str) -> tuple[pd.DataFrame, str]:
     if isinstance(table, pd.DataFrame):
         return table.copy(), what
     path = os.fspath(table)
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
-    return df, path
+    return read_text_csv(path), path
 
 
 def _text(v: Any) -> str:
