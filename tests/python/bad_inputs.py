@@ -76,6 +76,12 @@ def data(*replace: tuple[int, str], header: str = DATA_HEADER, extra: tuple[str,
     return table(header, [r for r in out if r] + list(extra))
 
 
+def ratio_meta(numerator: str, denominator: str) -> str:
+    """The base metadata with an ``aggregation`` column and a ratio node R = numerator / denominator."""
+    rows = [f"{r}," for r in META_ROWS] + [f'R,Index,1,1,"ratio(numerator={numerator}, denominator={denominator})"']
+    return table(f"{META_HEADER},aggregation", rows)
+
+
 @dataclass(frozen=True)
 class Case:
     """One bad input and the error it must give."""
@@ -359,6 +365,22 @@ CASES: list[Case] = [
     Case("spec_unknown_weight_set", "spec", "a weight set the framework does not have",
          META, DATA, "SpecError", "unknown weight set 'expert'",
          spec={"weights": "expert"}, cli=("--weights", "expert")),
+    # Aggregation beyond weighted means (docs/aggregation.md, docs/benefit_of_doubt.md, docs/ratio.md).
+    Case("data_bod_negative", "data", "Benefit of the Doubt over z-scores (negative values)",
+         META, DATA, "DataError",
+         "node 'P1': benefit_of_doubt needs non-negative values, but unit 'u1' has -1.1619 for 'i1'",
+         spec={"normalization": "z_score", "aggregation": "benefit_of_doubt"},
+         cli=("--normalization", "z_score", "--aggregation", "benefit_of_doubt")),
+    Case("spec_owa_weights_sum", "spec", "OWA ordered weights that do not sum to 1",
+         META, DATA, "SpecError", "node 'Index': owa: ordered weights must sum to 1, but 0.5;0.3 sum to 0.8",
+         spec={"aggregation": "owa(weights=0.5;0.3)"}, cli=("--aggregation", "owa(weights=0.5;0.3)")),
+    Case("data_ampi_goalposts", "data", "AMPI goalposts that do not contain the data",
+         META, DATA, "DataError", "node 'P1': ampi: unit 'u1' has 0 for 'i1', outside the goalposts 40..60",
+         spec={"aggregation": "ampi(reference=50, range=10)"}, cli=("--aggregation", "ampi(reference=50, range=10)")),
+    Case("meta_ratio_unknown_operand", "metadata", "a ratio node whose denominator is not a node",
+         ratio_meta("P1", "P9"), DATA, "SpecError", "ratio node 'R': its denominator 'P9' is not a node of the framework"),
+    Case("data_ratio_zero_denominator", "data", "a ratio node whose denominator scores 0 for a unit",
+         ratio_meta("P1", "P2"), DATA, "DataError", "ratio node 'R': unit 'u1' has a zero denominator"),
 ]
 
 TREATMENTS: list[Treatment] = [
