@@ -14,7 +14,7 @@
 // Usage: bench_pipeline [--units N] [--indicators M] [--reps R] [--pii-reps R] [--no-pii]
 //   --units/--indicators/--reps change the scale case (default 100000 x 200, 7 repetitions).
 //   The data are synthetic, log-normal with ~2% missing, from std::mt19937_64 with a fixed seed.
-#include "bench_clock.hpp"
+#include "bench_common.hpp"
 
 #include <compindex/compindex.hpp>
 
@@ -460,17 +460,9 @@ void run_case(const case_config& c) {
   print_table(parts, t_base, false);
 }
 
-int arg_int(int argc, char** argv, const char* name, int fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
-  return fallback;
-}
+using bench::arg_int;
 
-bool has_flag(int argc, char** argv, const char* name) {
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return true;
-  return false;
-}
+using bench::has_flag;
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 // children correlate positively, as an index's indicators do), no missing value by default
 // (`--missing P` puts a share P of the cells missing). Times are medians of `--reps` calls after
 // one warm-up call; the thread's CPU time is shown too (a busy machine inflates wall time only).
-#include "bench_clock.hpp"
+#include "bench_common.hpp"
 
 #include <compindex/weighting.hpp>
 
@@ -127,17 +127,9 @@ void run_case(index_t n, int groups, int per_group, int reps, double missing, bo
   std::printf("\n");
 }
 
-int arg_int(int argc, char** argv, const char* name, int fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
-  return fallback;
-}
+using bench::arg_int;
 
-double arg_double(int argc, char** argv, const char* name, double fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], name) == 0) return std::atof(argv[i + 1]);
-  return fallback;
-}
+using bench::arg_double;
 
 }  // namespace
 

@@ -88,46 +88,49 @@ COMPINDEX_INLINE std::vector<double> owa_weights(double orness, std::size_t k) {
 COMPINDEX_INLINE double owa_orness(const std::vector<double>& w) { return detail_owa::orness_of(w.data(), w.size()); }
 
 COMPINDEX_INLINE void validate(const method& m, const std::string& node) {
-  const std::string at = "node '" + node + "': ";
+  // aggregate_node calls this on every call (every replication of an uncertainty analysis): the
+  // checks allocate nothing; messages are built only when one fails.
+  const auto at = [&node] { return "node '" + node + "': "; };
   auto penalty_ok = [&](int p, const char* what) {
-    if (p != -1 && p != 1) detail::throw_spec(at + what + ": penalty must be -1 (negative, M - S cv) or +1 (positive, M + S cv), got " + std::to_string(p));
+    if (p != -1 && p != 1) detail::throw_spec(at() + what + ": penalty must be -1 (negative, M - S cv) or +1 (positive, M + S cv), got " + std::to_string(p));
   };
   auto range_ok = [&](double lo, double hi, const char* what) {
     if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi))
-      detail::throw_spec(at + what + ": the output range needs finite lower < upper, got " + detail::fmt_double(lo) + ".." + detail::fmt_double(hi));
+      detail::throw_spec(at() + what + ": the output range needs finite lower < upper, got " + detail::fmt_double(lo) + ".." + detail::fmt_double(hi));
   };
   if (const auto* g = std::get_if<generalized_mean>(&m)) {
-    if (!std::isfinite(g->p)) detail::throw_spec(at + "generalized_mean needs a finite power p");
+    if (!std::isfinite(g->p)) detail::throw_spec(at() + "generalized_mean needs a finite power p");
   } else if (const auto* o = std::get_if<owa>(&m)) {
     if (o->weights.empty()) {
       if (!(o->orness >= 0.0 && o->orness <= 1.0))
-        detail::throw_spec(at + "owa: orness must be between 0 and 1, got " + detail::fmt_double(o->orness));
+        detail::throw_spec(at() + "owa: orness must be between 0 and 1, got " + detail::fmt_double(o->orness));
     } else {
       double s = 0.0;
-      std::string list;
       for (std::size_t j = 0; j < o->weights.size(); ++j) {
         const double w = o->weights[j];
-        list += (j ? ";" : "") + detail::fmt_double(w);
         if (!std::isfinite(w) || w < 0.0)
-          detail::throw_spec(at + "owa: ordered weight " + std::to_string(j + 1) + " is " + detail::fmt_double(w) +
+          detail::throw_spec(at() + "owa: ordered weight " + std::to_string(j + 1) + " is " + detail::fmt_double(w) +
                              "; ordered weights must be finite and non-negative");
         s += w;
       }
-      if (std::abs(s - 1.0) > 1e-9)
-        detail::throw_spec(at + "owa: ordered weights must sum to 1, but " + list + " sum to " + detail::fmt_double(s));
+      if (std::abs(s - 1.0) > 1e-9) {
+        std::string list;
+        for (std::size_t j = 0; j < o->weights.size(); ++j) list += (j ? ";" : "") + detail::fmt_double(o->weights[j]);
+        detail::throw_spec(at() + "owa: ordered weights must sum to 1, but " + list + " sum to " + detail::fmt_double(s));
+      }
     }
   } else if (const auto* mm = std::get_if<mean_min>(&m)) {
     if (!(mm->alpha >= 0.0 && mm->alpha <= 1.0))
-      detail::throw_spec(at + "mean_min: alpha must be between 0 and 1, got " + detail::fmt_double(mm->alpha));
+      detail::throw_spec(at() + "mean_min: alpha must be between 0 and 1, got " + detail::fmt_double(mm->alpha));
     if (!(mm->beta >= 0.0) || !std::isfinite(mm->beta))
-      detail::throw_spec(at + "mean_min: beta must be finite and >= 0, got " + detail::fmt_double(mm->beta));
+      detail::throw_spec(at() + "mean_min: beta must be finite and >= 0, got " + detail::fmt_double(mm->beta));
   } else if (const auto* p = std::get_if<mpi>(&m)) {
     penalty_ok(p->penalty, "mpi");
   } else if (const auto* a = std::get_if<ampi>(&m)) {
     penalty_ok(a->penalty, "ampi");
-    if (std::isinf(a->reference)) detail::throw_spec(at + "ampi: the reference must be finite (or NaN for the child's mean)");
+    if (std::isinf(a->reference)) detail::throw_spec(at() + "ampi: the reference must be finite (or NaN for the child's mean)");
     if (!std::isnan(a->range) && !(a->range > 0.0 && std::isfinite(a->range)))
-      detail::throw_spec(at + "ampi: the range (half the distance between the goalposts) must be finite and > 0, got " +
+      detail::throw_spec(at() + "ampi: the range (half the distance between the goalposts) must be finite and > 0, got " +
                          detail::fmt_double(a->range));
   } else if (const auto* t = std::get_if<topsis>(&m)) {
     range_ok(t->lower, t->upper, "topsis");
