@@ -31,7 +31,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from .analysis import _check_node, _check_unit, _group_labels, pillars
+from .analysis import pillars
+from .analysis._common import _check_node, _check_unit, _group_labels
 from .errors import SpecError
 from .pipeline import Result
 

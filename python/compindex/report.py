@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import _i18n as i18n
 from . import analysis as an
+from .analysis._common import _check_unit
 from .errors import DataError, Error, SpecError
 from .framework import Framework
 from .pipeline import Result
@@ -824,7 +825,7 @@ def unit_report(result: Result, unit: str, *, group: str | None = None, by: str 
     t0 = time.perf_counter()
     lang = i18n.check_lang(lang)
     fw = result.framework
-    unit = an._check_unit(result, unit)
+    unit = _check_unit(result, unit)
     names = {str(k): str(v) for k, v in (names or {}).items()}
     root = fw.root
     prof = an.unit_profile(result, unit, by=by, group=group, top=top, documented=documented)

@@ -191,11 +191,11 @@ def test_analysis_names_suggest() -> None:
     with pytest.raises(ci.SpecError, match=r"unknown unit group 'regoin': did you mean 'region'\?"):
         res.group_ranks("regoin")
     with pytest.raises(ci.SpecError, match=r"unknown unit group 'regoin': did you mean 'region'\?"):
-        an._group_labels(res, "regoin")
+        an._common._group_labels(res, "regoin")
     with pytest.raises(ci.SpecError, match=r"unknown node 'P4': did you mean 'P1' or 'P2'\?"):
-        an._check_node(fw, "P4")
+        an._common._check_node(fw, "P4")
     with pytest.raises(ci.SpecError, match=r"unit 'u5' is not among the 4 scored units: did you mean 'u1', 'u2' or 'u3'\?"):
-        an._check_unit(res, "u5")
+        an._common._check_unit(res, "u5")
 
 
 def test_missing_indicator_column_suggests() -> None:
