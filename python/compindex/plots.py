@@ -38,6 +38,7 @@ from .pipeline import Result
 
 __all__ = ["correlation_heatmap", "describe_factors", "figure_png", "profile_chart", "rank_heatmap",
            "rank_interval_chart", "ranking_chart", "sensitivity_chart"]
+__all__ += ["beta_convergence_chart", "dendrogram_chart", "dispersion_chart", "lorenz_chart"]  # regional comparison
 
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
             "#17becf"]
@@ -506,3 +507,6 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+from ._plots_regional import beta_convergence_chart, dendrogram_chart, dispersion_chart, lorenz_chart  # noqa: E402

@@ -227,6 +227,11 @@ def _wide(data: Any, node: str | None, where: str, drop_incomplete: bool) -> tup
     return wide, comparable, first
 
 
+def _attrs(data: Any, first: Any) -> dict[str, Any]:
+    # the data's attrs (e.g. the SIMULATED note) travel with the tables, for the charts
+    return dict(getattr(first, "attrs", None) or getattr(data, "attrs", None) or {})
+
+
 def _two_years(wide: pd.DataFrame, start: int | None, end: int | None, where: str) -> tuple[int, int]:
     years = list(wide.columns)
     a = years[0] if start is None else int(start)
@@ -340,6 +345,7 @@ def sigma_convergence(data: Any, *, node: str | None = None, measures: Sequence[
         rec["converging"] = bool(rec["slope"] < 0)
         trend_rows.append(rec)
     trend = pd.DataFrame(trend_rows).set_index("measure")[["slope", "se", "t", "p", "r2", "change", "converging", "note"]]
+    by_year.attrs = _attrs(data, first)
     return SigmaConvergence(by_year=by_year, trend=trend, comparable=comparable)
 
 
@@ -477,6 +483,7 @@ def beta_convergence(data: Any, start: int | None = None, end: int | None = None
             X[str(c)] = col.astype(float)
             table[str(c)] = col.astype(float)
     fit = ols(table["growth"], X, cov_type=cov_type)
+    table.attrs = _attrs(data, first)
     beta = float(fit.params["log_y0"])
     notes = []
     if wide.shape[1] == 2 or T == 1:
@@ -601,6 +608,7 @@ def rank_mobility(data: Any, start: int | None = None, end: int | None = None, *
     units = pd.DataFrame({"score_from": s0, "score_to": s1, "rank_from": r0, "rank_to": r1, "rank_change": r0 - r1,
                           "class_from": c0, "class_to": c1, "move": move})
     n = len(units)
+    units.attrs = _attrs(data, _first)
     P = shares.to_numpy()
     return RankMobility(spearman=float(rho.statistic), spearman_p=float(rho.pvalue), kendall=float(tau.statistic),
                         kendall_p=float(tau.pvalue), transition=counts, shares=shares, up=float((move == "up").sum() / n),

@@ -186,6 +186,7 @@ def peer_groups(result: Result, k: int = 4, *, method: str = "ward", node: str |
         inertia += float(((pts - pts.mean(axis=0)) ** 2).sum())
     clusters = pd.DataFrame({"cluster": labels, "score": score,
                              "rank": result.ranks[node].reindex(prof.index)}).join(prof)
+    clusters.attrs = dict(result.attrs)
     sizes = labels.value_counts().sort_index()
     sizes.index.name, sizes.name = "cluster", "size"
     profiles = prof.groupby(labels).mean()
@@ -256,6 +257,7 @@ def most_similar(result: Result, unit: str, n: int = 5, *, node: str | None = No
     out["score_gap"] = out["score"] - float(score[unit])
     for c in codes:
         out[f"gap {c}"] = prof.loc[peers, c].to_numpy() - float(prof.at[unit, c])
+    out.attrs = dict(result.attrs)
     out.attrs["unit"] = unit
     out.attrs["profile"] = prof.loc[unit]
     out.attrs["node"] = node
