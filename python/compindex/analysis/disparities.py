@@ -138,7 +138,8 @@ def _gini(x: np.ndarray, p: np.ndarray) -> float:
     xs, ps = x[order], p[order]
     before = np.cumsum(ps) - ps
     mu = float(np.dot(ps, xs))
-    return float(np.dot(ps * xs, 2.0 * before + ps - 1.0) / mu)
+    # centring on mu changes nothing (the factors sum to 0 against p) but keeps equal values at 0
+    return max(0.0, float(np.dot(ps * (xs - mu), 2.0 * before + ps - 1.0) / mu))
 
 
 def _ge(x: np.ndarray, p: np.ndarray, alpha: float, units: pd.Index | None = None, where: str = "") -> float:
