@@ -371,7 +371,7 @@ def test_conditional_beta_convergence_with_groups_and_covariates(cov_type: str) 
 def test_beta_convergence_on_a_panel_with_region_dummies(panel: an.Panel) -> None:
     b = an.beta_convergence(panel, group="region")
     assert b.start == 2020 and b.end == 2022 and b.years == 2
-    assert "one short period" in b.note
+    assert "one growth period (2020-2022, 2 years) only" in b.note
     assert b.reference == "East"
     assert b.data["growth"].to_numpy() == pytest.approx(
         (np.log(panel.scores()[2022] / panel.scores()[2020]) / 2).to_numpy(), rel=1e-14)

@@ -19,7 +19,6 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import CompindexWarning, ComputationError, DataError, SpecError
-from ._common import _check_node
 from .disparities import _cv, _ge, _gini, _weights
 from .panel import Panel
 
@@ -487,7 +486,7 @@ def beta_convergence(data: Any, start: int | None = None, end: int | None = None
     beta = float(fit.params["log_y0"])
     notes = []
     if wide.shape[1] == 2 or T == 1:
-        notes.append(f"{T} year(s) of growth only: one short period, read the estimate as descriptive")
+        notes.append(f"one growth period ({a}-{b}, {T} year{'s' if T != 1 else ''}) only: read the estimate as descriptive")
     inner = 1 + beta * T
     if inner <= 0:
         speed = math.nan

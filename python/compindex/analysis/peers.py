@@ -6,7 +6,7 @@ Formulas and sources: ``docs/regional.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd

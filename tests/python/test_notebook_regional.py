@@ -1,0 +1,57 @@
+"""examples/regional_comparison.ipynb runs from top to bottom (skipped without nbclient/ipykernel)."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+import compindex
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+NOTEBOOK = EXAMPLES / "regional_comparison.ipynb"
+
+
+def test_notebook_is_stored_without_outputs_and_matches_its_generator() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(not c.outputs and c.execution_count is None for c in code)
+    assert "SIMULATED" in nb.cells[0].source
+    # the "Spatial patterns" section is last: a heading and one markdown cell
+    assert nb.cells[-2].cell_type == "markdown" and nb.cells[-2].source.strip() == "## Spatial patterns"
+    assert nb.cells[-1].cell_type == "markdown" and "follows" in nb.cells[-1].source
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_regional_comparison", EXAMPLES / "make_regional_comparison.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert [c.source for c in gen.build().cells] == [c.source for c in nb.cells]
+
+
+def test_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The kernel is a new process: give it the compindex this test imports.
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(compindex.__file__)))  # not resolved: the build tree links files
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    with warnings.catch_warnings():
+        # Jupyter's own machinery may warn about its deprecations; they are not compindex's.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        client.execute()
+    errors = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "stream" and o.name == "stderr"]
+    assert errors == []
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                      if o.output_type == "stream")
+    assert "SIMULATED" in printed
+    assert "Can Tho is in cluster" in printed and "Shorrocks M =" in printed
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert images == 3
