@@ -193,6 +193,28 @@ def test_weights_from_a_group_column(framework: ci.Framework, data: pd.DataFrame
     assert an.gini(res, weights="population") == pytest.approx(an.gini(res.scores["Index"], weights=pop), abs=1e-15)
 
 
+def test_weights_column_with_a_negative_or_missing_value(framework: ci.Framework, data: pd.DataFrame) -> None:
+    pop = pd.Series(np.arange(1, 21, dtype=float), index=UNITS)
+    bad = pop.copy()
+    bad["U04"] = -5.0
+    res = ci.score(framework, data, groups=pd.DataFrame({"population": bad}))
+    with pytest.raises(ci.DataError, match="unit 'U04' has no valid weight"):
+        an.disparities(res, group="region", weights="population")
+    bad["U04"] = np.nan
+    res = ci.score(framework, data, groups=pd.DataFrame({"population": bad}))
+    with pytest.raises(ci.DataError, match="unit 'U04' has no valid weight"):
+        an.decompose(res, "region", "gini", weights="population")
+    with pytest.raises(ci.SpecError, match="no column 'pop' for the weights"):
+        an.gini(res, weights="pop")
+
+
+def test_sigma_convergence_weighted_by_a_group_column(framework: ci.Framework, data: pd.DataFrame) -> None:
+    pop = pd.Series(np.arange(1, 21, dtype=float), index=UNITS)
+    p = an.score_years(framework, _two_years(data), pooled=True, groups=pd.DataFrame({"population": pop}))
+    sig = an.sigma_convergence(p, weights="population", measures=("gini",))
+    assert sig.by_year.at[2022, "gini"] == pytest.approx(an.gini(p[2022], weights=pop), abs=1e-15)
+
+
 def test_lorenz_curve() -> None:
     x = pd.Series([4.0, 1, 3, 2], index=list("abcd"))
     lz = an.lorenz(x)
