@@ -349,16 +349,19 @@ def _decompose(d: _Prepared, measure: str, alpha: float | None, where: str) -> D
     x, p = d.x, d.p
     mu = float(np.dot(p, x))
     labels = d.labels.to_numpy()
-    cats = list(dict.fromkeys(sorted(labels)))
-    single = [g for g in cats if int((labels == g).sum()) == 1]
+    cats_arr, code = np.unique(labels, return_inverse=True)
+    cats = [str(c) for c in cats_arr]
+    counts = np.bincount(code, minlength=len(cats))
+    single = [g for g, c in zip(cats, counts) if c == 1]
     if single:
         warnings.warn(f"{where}: group(s) {', '.join(map(repr, single))} have one unit: their within-group inequality is 0",
                       CompindexWarning, stacklevel=3)
-    v = np.array([p[labels == g].sum() for g in cats])
-    mg = np.array([float(np.dot(p[labels == g], x[labels == g]) / v[i]) if v[i] > 0 else math.nan for i, g in enumerate(cats)])
+    v = np.bincount(code, weights=p, minlength=len(cats))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mg = np.where(v > 0, np.bincount(code, weights=p * x, minlength=len(cats)) / v, math.nan)
     s = v * mg / mu
     # every unit gets its group's mean: the between-group distribution
-    xb = np.array([mg[cats.index(g)] for g in labels])
+    xb = mg[code]
     if measure == "gini":
         total = _gini(x, p)
         ineq = np.array([_gini(x[labels == g], p[labels == g] / v[i]) if v[i] > 0 else 0.0 for i, g in enumerate(cats)])
@@ -375,7 +378,7 @@ def _decompose(d: _Prepared, measure: str, alpha: float | None, where: str) -> D
         between = scale * _ge(xb, p, a, d.units, where)
     within = float(np.dot(weight, ineq))
     overlap = total - between - within if measure == "gini" else 0.0
-    table = pd.DataFrame({"n_units": [int((labels == g).sum()) for g in cats], "population_share": v, "mean": mg,
+    table = pd.DataFrame({"n_units": counts.astype(int), "population_share": v, "mean": mg,
                           "score_share": s, "inequality": ineq, "weight": weight, "contribution": weight * ineq},
                          index=pd.Index(cats, name="group"))
     return Decomposition(measure, total, between, within, overlap, table)
