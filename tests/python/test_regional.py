@@ -399,6 +399,17 @@ def test_beta_convergence_on_a_panel_with_region_dummies(panel: an.Panel) -> Non
         (np.log(panel.scores()[2022] / panel.scores()[2020]) / 2).to_numpy(), rel=1e-14)
 
 
+def test_covariates_by_column_name(framework: ci.Framework, data: pd.DataFrame) -> None:
+    dens = pd.Series(np.linspace(1.0, 3.0, 20) ** 2, index=UNITS)
+    p = an.score_years(framework, _two_years(data), pooled=True, groups=pd.DataFrame({"density": dens}))
+    by_name = an.beta_convergence(p, covariates=["density"])
+    by_frame = an.beta_convergence(p, covariates=pd.DataFrame({"density": dens}))
+    assert np.allclose(by_name.fit.params.to_numpy(), by_frame.fit.params.to_numpy(), rtol=1e-13)
+    assert list(by_name.fit.params.index) == ["const", "log_y0", "density"]
+    with pytest.raises(ci.SpecError, match="covariate column\\(s\\) 'area' are not unit-group columns"):
+        an.beta_convergence(p, covariates=["area"])
+
+
 def test_convergence_bad_input(panel: an.Panel) -> None:
     wide = _wide(n=6, years=(2020, 2021, 2023))
     with pytest.raises(ci.SpecError, match="no scores for the year 2022 \\(years: 2020, 2021, 2023\\)"):

@@ -395,7 +395,7 @@ class BetaConvergence:
 
 
 def beta_convergence(data: Any, start: int | None = None, end: int | None = None, *, node: str | None = None,
-                     group: Any = None, covariates: pd.DataFrame | None = None, cov_type: str = "HC1",
+                     group: Any = None, covariates: pd.DataFrame | Sequence[str] | None = None, cov_type: str = "HC1",
                      drop_incomplete: bool = False) -> BetaConvergence:
     """Beta-convergence: average annual growth regressed on the initial level (Barro and
     Sala-i-Martin 1992), :math:`\\ln(y_{iT}/y_{i0})/T = a + \\beta \\ln y_{i0} (+ \\gamma' z_i) + e_i`.
@@ -416,7 +416,8 @@ def beta_convergence(data: Any, start: int | None = None, end: int | None = None
         Region dummies: a unit-group column of the Panel's results (e.g. ``"region"``) or a
         Series of labels by unit. The first label in sorted order is the reference (left out).
     covariates
-        A DataFrame of numeric columns indexed by unit, added to the regression.
+        A DataFrame of numeric columns indexed by unit, or a list of numeric unit-group columns
+        of the Panel's results (passed with ``groups=`` to ``score_years``), added to the regression.
     cov_type
         ``"HC1"`` (default), ``"HC0"``, ``"HC2"``, ``"HC3"`` or ``"nonrobust"``; see :func:`ols`.
     drop_incomplete
@@ -469,6 +470,16 @@ def beta_convergence(data: Any, start: int | None = None, end: int | None = None
         for c in cats[1:]:
             X[f"group[{c}]"] = (labels == c).astype(float)
         table["group"] = labels
+    if covariates is not None and not isinstance(covariates, pd.DataFrame):
+        if isinstance(covariates, str) or not all(isinstance(c, str) for c in covariates):
+            raise SpecError(f"{where}: covariates must be a DataFrame indexed by unit or a list of column names, "
+                            f"got {covariates!r}")
+        have = list(first.groups.columns) if first is not None else []
+        unknown = [c for c in covariates if c not in have]
+        if unknown:
+            raise SpecError(f"{where}: covariate column(s) {', '.join(map(repr, unknown))} are not unit-group columns of the "
+                            f"panel (columns: {', '.join(map(str, have)) or 'none'}); pass a DataFrame indexed by unit")
+        covariates = first.groups[list(covariates)]  # type: ignore[union-attr]
     if covariates is not None:
         if not isinstance(covariates, pd.DataFrame):
             raise SpecError(f"{where}: covariates must be a DataFrame indexed by unit, got {type(covariates).__name__}")
