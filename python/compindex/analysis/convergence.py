@@ -16,7 +16,6 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import CompindexWarning, ComputationError, DataError, SpecError
 from .disparities import _cv, _ge, _gini, _weights
@@ -24,6 +23,16 @@ from .panel import Panel
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 SIGMA_MEASURES = ("sd", "cv", "gini", "theil_t", "theil_l")
+
+def _stats():
+    """scipy.stats, imported when a p-value or a rank correlation is asked for (scipy is the
+    ``weights``/``regional`` extra, not a core dependency)."""
+    try:
+        from scipy import stats
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise SpecError("p-values and rank correlations need scipy (pip install scipy)") from None
+    return stats
+
 
 
 # -- OLS with sandwich standard errors ---------------------------------------------------------
@@ -156,8 +165,8 @@ def ols(y: pd.Series | np.ndarray, X: pd.DataFrame | np.ndarray, *, cov_type: st
     se = np.sqrt(np.diag(cov))
     with np.errstate(divide="ignore", invalid="ignore"):
         t = b / se
-    p = 2 * stats.t.sf(np.abs(t), df)
-    q = stats.t.ppf(0.975, df)
+    p = 2 * _stats().t.sf(np.abs(t), df)
+    q = _stats().t.ppf(0.975, df)
     names = list(map(str, Xf.columns))
     ssr = float(e @ e)
     sst = float(((yv - yv.mean()) ** 2).sum()) if add_constant else float((yv ** 2).sum())
@@ -605,8 +614,8 @@ def rank_mobility(data: Any, start: int | None = None, end: int | None = None, *
     if not 2 <= k <= len(wide):
         raise SpecError(f"{where}: classes must be between 2 and the number of units ({len(wide)}), got {classes!r}")
     s0, s1 = wide[a], wide[b]
-    rho = stats.spearmanr(s0.to_numpy(), s1.to_numpy())
-    tau = stats.kendalltau(s0.to_numpy(), s1.to_numpy(), variant="b")
+    rho = _stats().spearmanr(s0.to_numpy(), s1.to_numpy())
+    tau = _stats().kendalltau(s0.to_numpy(), s1.to_numpy(), variant="b")
     c0, c1 = _classes(s0, k), _classes(s1, k)
     labels = list(range(1, k + 1))
     counts = pd.crosstab(c0, c1).reindex(index=labels, columns=labels, fill_value=0)
