@@ -1,0 +1,207 @@
+"""Writes the tutorial notebooks docs/tutorials/NN_*.ipynb (outputs cleared) with nbformat.
+
+    python3 tools/make_tutorials.py            # every tutorial
+    python3 tools/make_tutorials.py 03         # only those whose file name starts with 03
+
+The documentation site executes the notebooks when it is built; tests/python/test_tutorials.py
+executes each of them too, so they are checked without the site. Edit the cells here, not in the
+notebooks, and regenerate: the cell ids are stable, so regenerating an unchanged tutorial gives the
+same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "tutorials"
+
+# ------------------------------------------------------------------------------------------------
+# 01: an HDI-like index from scratch, in Python and on the command line
+# ------------------------------------------------------------------------------------------------
+BUILD_AN_INDEX: list[tuple[str, str]] = [
+    ("md", """# Build an index from scratch
+
+This tutorial builds a small composite index the way the UNDP builds its Human Development Index
+(HDI), first in Python and then with the `compindex` command line. It shows the three things every
+index needs: a **framework** (the tree of indicators and aggregates, with weights and directions),
+a **method** (how raw values become comparable scores, and how scores are combined) and **data**.
+
+The HDI method (UNDP, *Human Development Report 2023/2024*, Technical notes):
+
+| dimension | indicator | goalposts (min, max) |
+|---|---|---|
+| health | life expectancy at birth (years) | 20, 85 |
+| education | expected years of schooling | 0, 18 |
+| education | mean years of schooling | 0, 15 |
+| income | GNI per capita (2017 PPP \\$), **log** | 100, 75,000 |
+
+Each indicator becomes a dimension index $I = (x - \\min)/(\\max - \\min)$, clamped to $[0, 1]$
+(income on the logarithms of the values and of the goalposts); the education index is the
+arithmetic mean of its two indicators, and the HDI is the geometric mean of the three dimension
+indices, $\\mathrm{HDI} = (I_\\text{health}\\, I_\\text{education}\\, I_\\text{income})^{1/3}$.
+
+> **The countries and values below are ILLUSTRATIVE**, invented to be of realistic size; they are
+> not the HDR's published values. Take those from the statistical annex of the report."""),
+    ("code", """import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import compindex as ci
+
+print("compindex", ci.__version__)"""),
+    ("md", """## 1. The framework: one row per node
+
+A framework is a table. `code` and `parent` make the tree (the root has no parent), `weight` is
+relative to the node's siblings, `direction` is 1 (more is better) or -1. Per-node method columns
+override the global method: here `aggregation` makes the root a geometric mean, `transform` takes
+the logarithm of income, and `lower`/`upper` are the goalposts in **raw units** (compindex
+transforms them together with the values, so `lower=100, upper=75000` means $\\ln 100$ and
+$\\ln 75{,}000$ after the transform)."""),
+    ("code", """meta = pd.DataFrame([
+    # code       parent      weight direction name                               aggregation        transform lower upper
+    ("HDI",       "",         1, 1, "Human Development Index (illustrative)",   "geometric_mean",  "",    None, None),
+    ("HEALTH",    "HDI",      1, 1, "Health",                                    "arithmetic_mean", "",    None, None),
+    ("EDUCATION", "HDI",      1, 1, "Education",                                 "arithmetic_mean", "",    None, None),
+    ("INCOME",    "HDI",      1, 1, "Income",                                    "arithmetic_mean", "",    None, None),
+    ("LE",        "HEALTH",   1, 1, "Life expectancy at birth (years)",          "",                "",    20,   85),
+    ("EYS",       "EDUCATION", 1, 1, "Expected years of schooling",              "",                "",    0,    18),
+    ("MYS",       "EDUCATION", 1, 1, "Mean years of schooling",                  "",                "",    0,    15),
+    ("GNI",       "INCOME",   1, 1, "GNI per capita (2017 PPP $)",               "",                "log", 100,  75000),
+], columns=["code", "parent", "weight", "direction", "name", "aggregation", "transform", "lower", "upper"])
+fw = ci.Framework.from_frame(meta)
+print(fw)
+print("indicators:", fw.indicators)
+print("aggregates:", fw.aggregates)
+fw.levels   # 1 = indicators, counted from the leaves"""),
+    ("md", """## 2. The data: one row per unit
+
+A `unit` index (or column) and one column per indicator code. Country C's expected schooling (19
+years) and country A's income are beyond the upper goalposts: the goalposts normalization clamps
+them to 1, as the HDR caps them."""),
+    ("code", """data = pd.DataFrame({
+    "unit": ["A", "B", "C", "D", "E", "F", "G", "H"],
+    "name": ["Country A", "Country B", "Country C", "Country D", "Country E", "Country F", "Country G", "Country H"],
+    "LE":  [83.1, 81.2, 78.9, 74.6, 70.2, 67.5, 62.8, 58.4],
+    "EYS": [17.9, 16.4, 19.0, 13.1, 12.0, 11.2,  9.8,  7.1],
+    "MYS": [13.0, 12.6, 11.8,  8.9,  7.4,  6.9,  5.1,  2.2],
+    "GNI": [82000, 45000, 29000, 11500, 8700, 6400, 3900, 1300],
+}).set_index("unit")
+data   # ILLUSTRATIVE values"""),
+    ("md", """## 3. Score
+
+`normalization="goalposts"` uses each indicator's `lower`/`upper` and clamps; `range=(0, 1)` is
+the output range (the HDI's scale). A geometric mean needs positive children: a country exactly at
+a lower goalpost would score 0 and the geometric mean would raise an error naming the node, the
+unit and the child, rather than silently return 0 or NaN."""),
+    ("code", """res = ci.score(fw, data, normalization="goalposts", range=(0, 1), ignore=["name"])
+res   # a summary of the result"""),
+    ("code", """res.ranking()   # the index and its children, best first"""),
+    ("md", """### Scores and ranks at every level
+
+`res.scores` and `res.ranks` hold every node (indicators and aggregates) as columns; ranks are 1 =
+best, ties share the best place."""),
+    ("code", """res.scores.round(3)"""),
+    ("code", """res.ranks"""),
+    ("md", """### Per-node results
+
+Every intermediate data set is kept (`res.data(stage)` for `raw`, `denominated`, `imputed`,
+`treated`, `normalized`, `aggregated`; the transform is applied between `treated` and
+`normalized`), with the effective weight of every node (its share of the index)."""),
+    ("code", """res.data("normalized").round(3)    # the HDR's indicator indices, clamped to [0, 1]"""),
+    ("code", """res.effective_weights   # each node's share of the index (before the geometric mean)"""),
+    ("md", """### Checking by hand
+
+The same numbers from the HDR's formulas with numpy:"""),
+    ("code", """def index(x, lo, hi):
+    return np.clip((x - lo) / (hi - lo), 0, 1)
+
+health = index(data["LE"], 20, 85)
+education = (index(data["EYS"], 0, 18) + index(data["MYS"], 0, 15)) / 2
+income = index(np.log(data["GNI"]), np.log(100), np.log(75000))
+hdi = (health * education * income) ** (1 / 3)
+check = pd.DataFrame({"by hand": hdi, "compindex": res.scores["HDI"]})
+check["difference"] = check["compindex"] - check["by hand"]
+assert np.allclose(check["by hand"], check["compindex"], atol=1e-12)
+check.round(4)"""),
+    ("md", """## 4. The same on the command line
+
+`compindex score` reads the framework and the data from CSV files (or `.xlsx` workbooks) and writes
+a tidy table, one row per unit and node. The per-node method columns of the metadata apply there
+too; the global options mirror `compindex.score`'s keywords. The data file may keep a `name`
+column: text columns that are not indicators are ignored."""),
+    ("code", """meta.to_csv("hdi_meta.csv", index=False)
+data.to_csv("hdi_data.csv")
+print(Path("hdi_meta.csv").read_text())"""),
+    ("code", """cmd = [sys.executable, "-m", "compindex", "score", "--framework", "hdi_meta.csv", "--data", "hdi_data.csv",
+       "--out", "hdi_scores.csv", "--normalization", "goalposts", "--range", "0", "1"]
+print("$ compindex", " ".join(cmd[3:]))
+run = subprocess.run(cmd, capture_output=True, text=True)
+print(run.stdout, run.stderr)
+assert run.returncode == 0"""),
+    ("code", """scores = pd.read_csv("hdi_scores.csv", dtype={"unit": str})
+print(scores.head(8).to_string(index=False))
+# The file holds every number in full: it reads back to exactly the Python scores.
+wide = scores.pivot(index="unit", columns="code", values="score")
+assert (wide["HDI"] == res.scores["HDI"]).all()"""),
+    ("md", """A mistake in a file gives one line naming the file, the row and the column, and exit status 2
+(no traceback, no output file):"""),
+    ("code", """bad = meta.copy()
+bad.loc[bad["code"] == "MYS", "direction"] = 2
+bad.to_csv("bad_meta.csv", index=False)
+run = subprocess.run([sys.executable, "-m", "compindex", "score", "--framework", "bad_meta.csv", "--data", "hdi_data.csv",
+                      "--out", "bad_scores.csv"], capture_output=True, text=True)
+print("exit status", run.returncode)
+print(run.stderr)"""),
+    ("md", """## Where next
+
+- [The province workflow](02_province_workflow.ipynb): profiles, strengths and weaknesses, what
+  would lift a unit, the unit report.
+- [How robust are my ranks](03_robust_ranks.ipynb): uncertainty and sensitivity analysis.
+- [Weighting and aggregation](05_weighting_and_aggregation.ipynb): weights from data and experts,
+  aggregation beyond means.
+- The method reference (normalization, transforms, treatment, ...) gives every formula and default."""),
+]
+
+TUTORIALS: dict[str, list[tuple[str, str]]] = {
+    "01_build_an_index": BUILD_AN_INDEX,
+}
+
+
+def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    """A notebook of the given (kind, source) cells, without outputs and with stable cell ids."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for kind, text in cells:
+        nb.cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("only", nargs="*", help="write only the tutorials whose name starts with one of these")
+    parser.add_argument("--out", default=str(OUT), help="directory to write into (default docs/tutorials)")
+    a = parser.parse_args()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, cells in TUTORIALS.items():
+        if a.only and not any(name.startswith(o) for o in a.only):
+            continue
+        nb = build(cells)
+        nbformat.validate(nb)
+        path = out / f"{name}.ipynb"
+        nbformat.write(nb, path)
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
