@@ -169,8 +169,112 @@ print(run.stderr)"""),
 - The method reference (normalization, transforms, treatment, ...) gives every formula and default."""),
 ]
 
+# ------------------------------------------------------------------------------------------------
+# 02: the province workflow on the embedded (SIMULATED) PII demonstration
+# ------------------------------------------------------------------------------------------------
+PROVINCE_WORKFLOW: list[tuple[str, str]] = [
+    ("md", """# The province workflow
+
+What a provincial department does with the Provincial Innovation Index (PII) of Viet Nam: score the
+63 provinces, find its province in the national and regional rankings, read its strengths and
+weaknesses, measure the gap to the regional leader, find what would lift it in the ranking, and
+write the one-page report for officials. The example province is Can Tho (code `92`).
+
+> **The data used here are SIMULATED.** `compindex.datasets.load_pii_demo()` returns values
+> invented by `tools/make_pii_demo.py` (see `data/pii/README.md`). They are **not** PII data:
+> nothing below says anything about Can Tho or any other province. The framework (52 indicators,
+> 7 pillars, 2 sub-indices) is the PII's as publicly documented, with 9 labelled placeholder
+> indicators. Replace the demonstration values with real ones to use the workflow."""),
+    ("code", """import tempfile
+from pathlib import Path
+
+import compindex as ci
+from compindex import analysis as an
+from compindex import datasets
+
+print(datasets.SIMULATED_NOTE)"""),
+    ("md", """## 1. Framework and (simulated) data"""),
+    ("code", """fw = datasets.load_pii_framework()
+provinces = datasets.load_pii_provinces()        # code, name, region, the 2025 merger
+names = provinces["name"].to_dict()
+data = datasets.load_pii_demo(2024)              # SIMULATED: one row per province
+print(fw)
+print(data.attrs["note"])
+fw.meta.loc[an.pillars(fw), ["name", "parent"]]"""),
+    ("md", """## 2. Score
+
+The PII follows the GII method: outlier treatment by the JRC/GII rule, min-max normalization onto
+0-100, arithmetic means at every level. `groups=` passes the provinces' regions along, for ranks
+within regions."""),
+    ("code", """res = ci.score(fw, data, groups=provinces[["region"]], treatment="gii")
+ranking = res.ranking()
+ranking.insert(0, "province", ranking.index.map(names))
+ranking.head(8)   # SIMULATED data"""),
+    ("code", """res.treatment.query("action != 'none'")   # what the outlier rule did, indicator by indicator"""),
+    ("md", """## 3. The province's profile
+
+`unit_profile` gathers every score and rank of one unit (ranks as "rank/number ranked", and within
+its region with `group=`); `by=` groups the indicators by a metadata column, here the Can Tho
+department in charge of each indicator (`lead_agency`)."""),
+    ("code", """profile = an.unit_profile(res, "92", by="lead_agency", group="region")
+print(profile.to_text(names))
+profile.table.loc[[fw.root] + fw.children(fw.root) + an.pillars(fw), ["name", "score", "rank_text", "group_rank_text"]]"""),
+    ("md", """### Strengths and weaknesses
+
+The nodes below the root (any level) where the province ranks best and worst. Placeholder
+indicators (metadata `documented` = no) are never listed: nobody can act on them."""),
+    ("code", """profile.strengths[["name", "level_name", "score", "rank_text"]]"""),
+    ("code", """profile.weaknesses[["name", "level_name", "score", "rank_text"]]"""),
+    ("code", """profile.grouped[["n_indicators", "mean_rank", "worst", "worst_rank", "best", "best_rank"]]   # by department"""),
+    ("md", """## 4. The gap to the leaders
+
+Positive gaps: the unit is behind. The *regional leader* is the province ranked first on the index
+within the region, the *national leader* first in the country; `*_best` columns name the best
+province at each node. In these simulated data Can Tho leads the Mekong Delta, so its gaps to the
+regional leader are zero; a neighbour, Soc Trang (`94`), shows what the table is for."""),
+    ("code", """gap = an.gap_to_leader(res, "92", group="region")
+print("national leader:", names[gap.attrs["national_leader"]], "| regional leader:", names[gap.attrs["group_leader"]])
+gap.loc[an.pillars(fw), ["name", "score", "gap_to_group_leader", "gap_to_national_leader", "national_best"]].round(2)"""),
+    ("code", """gap94 = an.gap_to_leader(res, "94", group="region")
+print(names["94"], "- regional leader:", names[gap94.attrs["group_leader"]])
+gap94.loc[[fw.root] + an.pillars(fw), ["name", "score", "group_rank", "group_leader_score", "gap_to_group_leader"]].round(2)"""),
+    ("md", """## 5. What would lift it
+
+`improvement_to_rank` finds, for each indicator alone, the smallest change of the raw value that
+lifts the province to a target rank, by bisection with **exact re-scoring** of the whole pipeline
+(min-max bounds move when the province becomes the best; the outlier treatment reacts). The path
+stops at the best value observed among the provinces."""),
+    ("code", """rank = int(res.ranks.at["92", fw.root])
+print("current rank:", rank, "of", int(res.ranks[fw.root].notna().sum()))
+one_up = an.improvement_to_rank(res, "92", rank - 1)
+print(one_up["status"].value_counts().to_string())
+one_up[one_up["status"] == "reached"].sort_values("share_of_range")[
+    ["name", "current", "value", "change", "change_pct", "share_of_range", "rank_at_value"]].head(8).round(3)"""),
+    ("md", """`lift_actions` does the same for the next few ranks, leaves placeholders out, and groups the
+actions by department:"""),
+    ("code", """actions = an.lift_actions(res, "92", 3, by="lead_agency")
+print("targets tried:", actions.attrs["targets"], "| unreachable by one indicator:", actions.attrs["unreachable"])
+actions[["name", "current", "value", "change_pct", "rank_at_value", "group"]].head(10).round(2)"""),
+    ("md", """## 6. The unit report
+
+`compindex.report.unit_report` puts all of this into the report a provincial official reads: a
+text version and one self-contained HTML page (English or Vietnamese, `lang="vi"`). It includes a
+robustness section: a seeded uncertainty analysis of 2,000 replications (weights within ±25 %,
+min-max against z-score) giving the province's 5th-95th percentile rank. `simulated=True` labels
+every page and chart as SIMULATED. On the command line: `compindex demo` or
+`compindex profile --unit 92 --out report.html`."""),
+    ("code", """from compindex.report import unit_report
+
+report = unit_report(res, "92", group="region", by="lead_agency", names=names, simulated=True)
+out = Path(tempfile.mkdtemp()) / "can_tho_report.html"
+path = report.write(out)
+print(f"wrote {path.name}: {path.stat().st_size:,} bytes")
+print(report.text()[:2500])"""),
+]
+
 TUTORIALS: dict[str, list[tuple[str, str]]] = {
     "01_build_an_index": BUILD_AN_INDEX,
+    "02_province_workflow": PROVINCE_WORKFLOW,
 }
 
 
