@@ -457,10 +457,211 @@ out.sort_values("mean_abs_rank_change", ascending=False)"""),
 ua_x.choices["exclusion"].value_counts(dropna=False)"""),
 ]
 
+# ------------------------------------------------------------------------------------------------
+# 04: the C++ library in a CMake project
+# ------------------------------------------------------------------------------------------------
+MAIN_CPP = r"""// Scores an index read from two CSV files and prints the score and rank of every unit at the
+// index and its pillars.  Usage: my_index meta.csv data.csv
+#include <compindex/compindex.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s meta.csv data.csv\n", argv[0]);
+    return 2;
+  }
+  try {
+    const compindex::framework fw = compindex::read_framework(compindex::read_csv_file(argv[1]));
+    const compindex::dataset data = compindex::read_dataset(compindex::read_csv_file(argv[2]), fw);
+
+    compindex::pipeline_spec spec;                             // the method
+    spec.normalization = compindex::normalization::min_max{};  // onto...
+    spec.output_range = {0.0, 100.0};                          // ...0-100
+    spec.aggregation = compindex::aggregation::arithmetic_mean{};
+    spec.treatment = compindex::treatment::gii{};               // JRC/GII outlier rule
+
+    const compindex::result r = compindex::build(fw, data, spec);
+
+    std::vector<std::size_t> nodes{fw.root()};                 // the index and its children
+    for (std::size_t c : fw.children(fw.root())) nodes.push_back(c);
+    std::printf("%-8s", "unit");
+    for (std::size_t n : nodes) std::printf(" %14s", fw.at(n).code.c_str());
+    std::printf("\n");
+    for (std::size_t i = 0; i < data.units().size(); ++i) {
+      const auto row = static_cast<compindex::index_t>(i);
+      std::printf("%-8s", data.units()[i].c_str());
+      for (std::size_t n : nodes) {
+        const double score = r.node_scores(fw, n)[row];
+        const compindex::rank_t rank = r.ranks(row, static_cast<compindex::index_t>(n));
+        std::printf(" %8.2f (%3d)", score, static_cast<int>(rank));
+      }
+      std::printf("\n");
+    }
+    return 0;
+  } catch (const std::exception& e) {  // spec_error, data_error, computation_error
+    std::fprintf(stderr, "my_index: %s\n", e.what());
+    return 1;
+  }
+}
+"""
+
+CPP_EMBEDDING: list[tuple[str, str]] = [
+    ("md", """# Embedding the C++ library in a CMake project
+
+compindex's core is a header-first C++17 library (Eigen). A C++ tool uses it through CMake:
+
+```cmake
+find_package(compindex 0.1 CONFIG REQUIRED)
+target_link_libraries(my_tool PRIVATE compindex::compindex)   # the compiled library
+# or compindex::headers                                       # header-only
+```
+
+- `compindex::compindex` links the prebuilt static library (it also holds the embedded PII data
+  and, when COIN-OR CLP was found, Benefit of the Doubt): your files compile fast.
+- `compindex::headers` is header-only (`COMPINDEX_HEADER_ONLY`): nothing to link but Eigen, at the
+  price of compiling the library's code in your translation units (tens of seconds).
+- `add_subdirectory(compindex)` gives the same two targets without installing.
+
+This notebook writes a small project into a temporary directory, then, if CMake, a compiler and a
+compindex CMake package are available, configures, builds and runs it. Otherwise it prints the
+commands to run."""),
+    ("code", """import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+import compindex as ci
+
+work = Path(tempfile.mkdtemp(prefix="compindex_cpp_"))
+project = work / "my_index"
+project.mkdir()
+print("project in", project)"""),
+    ("md", """## 1. The project
+
+`CMakeLists.txt`:"""),
+    ("code", """cmakelists = '''cmake_minimum_required(VERSION 3.20)
+project(my_index LANGUAGES CXX)
+
+find_package(compindex 0.1 CONFIG REQUIRED)
+
+add_executable(my_index main.cpp)
+target_compile_features(my_index PRIVATE cxx_std_17)
+target_link_libraries(my_index PRIVATE compindex::compindex)
+'''
+(project / "CMakeLists.txt").write_text(cmakelists)
+print(cmakelists)"""),
+    ("md", """`main.cpp` reads the framework and the data from CSV files (the same tables the Python package
+and `compindex score` read), describes the method in a `pipeline_spec`, builds the index and
+prints the score and rank of every unit at the index and its pillars. Errors are typed exceptions
+(`compindex::spec_error`, `data_error`, `computation_error`, all `std::exception`s) whose
+messages name the file, row, column, node or unit."""),
+    ("code", "main_cpp = r'''" + MAIN_CPP + """'''
+(project / "main.cpp").write_text(main_cpp)
+print(main_cpp)"""),
+    ("md", """The input files: a framework with two pillars of two indicators each (two of them inverse:
+lower is better) and five cities. **The values are ILLUSTRATIVE.**"""),
+    ("code", """meta = pd.DataFrame({
+    "code": ["CITY", "ECON", "LIVE", "income", "jobs", "air", "green"],
+    "parent": ["", "CITY", "CITY", "ECON", "ECON", "LIVE", "LIVE"],
+    "weight": [1, 1, 1, 1, 1, 1, 1],
+    "direction": [1, 1, 1, 1, -1, -1, 1],
+    "name": ["City Index", "Economy", "Liveability", "Median income (k)", "Unemployment rate (%)",
+             "PM2.5 (ug/m3)", "Green space per person (m2)"],
+})
+data = pd.DataFrame({"unit": ["AMB", "BRE", "COR", "DUN", "ELM"], "income": [31, 27, 35, 24, 29],
+                     "jobs": [6.2, 4.1, 7.5, 3.9, 5.0], "air": [12, 9, 21, 8, 15], "green": [28, 35, 14, 41, 22]})
+meta.to_csv(work / "meta.csv", index=False)
+data.to_csv(work / "data.csv", index=False)
+data"""),
+    ("md", """## 2. Where is the compindex package?
+
+`find_package` looks in `CMAKE_PREFIX_PATH`. This notebook uses, in order: an install prefix named
+by the environment variable `COMPINDEX_PREFIX`; else the CMake build tree the imported Python
+package comes from (a development build), installed into a temporary prefix with
+`cmake --install`; else CMake's default search path (a system-wide install). (The build tree's
+own `compindexConfig.cmake` is meant for projects that `add_subdirectory` compindex and export
+their targets; a standalone project should use an installed copy.)"""),
+    ("code", """def compindex_prefix() -> tuple[Path | None, str]:
+    if os.environ.get("COMPINDEX_PREFIX"):
+        return Path(os.environ["COMPINDEX_PREFIX"]), "COMPINDEX_PREFIX"
+    build = Path(os.path.abspath(ci.__file__)).parents[2]   # <build>/python/compindex/__init__.py
+    if (build / "CMakeCache.txt").is_file() and shutil.which("cmake"):
+        prefix = work / "prefix"
+        run = subprocess.run(["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True, text=True)
+        if run.returncode == 0:
+            return prefix, "installed from the development build tree into a temporary prefix"
+    return None, "CMake's default search path"
+
+
+prefix, where = compindex_prefix()
+print("compindex package:", where)
+if prefix is not None:
+    print(sorted(p.name for p in (prefix / "lib" / "cmake" / "compindex").glob("*.cmake")))"""),
+    ("md", """## 3. Configure, build, run"""),
+    ("code", """build_dir = project / "build"
+configure = ["cmake", "-S", str(project), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release"]
+if prefix is not None:
+    configure.append(f"-DCMAKE_PREFIX_PATH={prefix}")
+steps = [configure, ["cmake", "--build", str(build_dir)],
+         [str(build_dir / "my_index"), str(work / "meta.csv"), str(work / "data.csv")]]
+
+output = None
+if shutil.which("cmake") is None:
+    print("cmake is not installed; the commands are:")
+else:
+    for step in steps:
+        run = subprocess.run(step, capture_output=True, text=True)
+        if run.returncode != 0:
+            print(f"step failed ({' '.join(step[:2])} ...): {(run.stderr or run.stdout).strip()[-800:]}")
+            print("the commands to run by hand are:")
+            break
+        output = run.stdout
+if output is None:
+    for step in steps:
+        print("  " + " ".join(step))
+else:
+    print("$ my_index meta.csv data.csv")
+    print(output)"""),
+    ("md", """## 4. The same scores from Python
+
+The Python package runs the same C++ code: its scores on the same files agree with the C++
+program's output (printed to two decimals)."""),
+    ("code", """fw = ci.Framework.from_csv(work / "meta.csv")
+res = ci.score(fw, pd.read_csv(work / "data.csv", index_col="unit"), normalization="min_max", range=(0, 100),
+               aggregation="arithmetic_mean", treatment="gii")
+nodes = [fw.root] + fw.children(fw.root)
+print(pd.concat({c: res.scores[c].map("{:.2f}".format) + " (" + res.ranks[c].astype(str) + ")" for c in nodes}, axis=1).to_string())
+if output is not None:
+    rows = {line.split()[0]: [float(x) for x in re.findall(r"(-?[0-9.]+) \\(", line)] for line in output.strip().splitlines()[1:]}
+    cpp = pd.DataFrame.from_dict(rows, orient="index", columns=nodes)
+    assert (cpp - res.scores[nodes]).abs().max().max() < 0.005
+    print("C++ and Python agree")"""),
+    ("md", """## Notes
+
+- The header-only target needs no library at all: replace `compindex::compindex` with
+  `compindex::headers` in `target_link_libraries`. Building `main.cpp` then compiles the library's
+  implementation too (longer; use it when you cannot ship a static library).
+- Without installing: put the compindex checkout next to your project and
+  `add_subdirectory(compindex)`; the targets are the same.
+- `examples/cpp/score_index.cpp` is a longer example (ranks within groups, what the outlier
+  treatment did); the consumer projects in `tests/cmake/` are built and run by the test suite
+  against an installed package and through `add_subdirectory`.
+- The C++ API is documented in the headers (`include/compindex/*.hpp`, `///` comments);
+  `compindex/compindex.hpp` includes everything."""),
+]
+
 TUTORIALS: dict[str, list[tuple[str, str]]] = {
     "01_build_an_index": BUILD_AN_INDEX,
     "02_province_workflow": PROVINCE_WORKFLOW,
     "03_robust_ranks": ROBUST_RANKS,
+    "04_cpp_embedding": CPP_EMBEDDING,
 }
 
 
