@@ -657,11 +657,221 @@ if output is not None:
   `compindex/compindex.hpp` includes everything."""),
 ]
 
+# ------------------------------------------------------------------------------------------------
+# 05: weighting and aggregation
+# ------------------------------------------------------------------------------------------------
+WEIGHTING_AND_AGGREGATION: list[tuple[str, str]] = [
+    ("md", """# Weighting and aggregation
+
+Two choices shape an index more than any other: **how much each component counts** (weights) and
+**how components combine** (aggregation: can a strength compensate for a weakness?). This
+tutorial derives weights from the data and from experts, stores them as named weight sets, scores
+with them, and then compares aggregation methods beyond the weighted mean, always by what they do
+to the ranks. The formulas are in the method reference and in `docs/weighting.md`,
+`docs/expert_weights.md`, `docs/aggregation.md`, `docs/benefit_of_doubt.md` and `docs/ratio.md`.
+
+The example is the PII framework (two sub-indices, seven pillars, 52 indicators).
+
+> **The data used here are SIMULATED** (`compindex.datasets.load_pii_demo`): the ranks below say
+> nothing about any real province."""),
+    ("code", """import warnings
+
+import numpy as np
+import pandas as pd
+
+import compindex as ci
+from compindex import analysis as an
+from compindex import datasets, weighting
+
+fw = datasets.load_pii_framework()
+names = datasets.load_pii_provinces()["name"].to_dict()
+data = datasets.load_pii_demo(2024)          # SIMULATED
+print(data.attrs["note"])
+nominal = dict(treatment="gii", range=(1, 100))   # onto 1-100: every value positive (geometric means are then defined)
+res = ci.score(fw, data, **nominal)
+IN = fw.children("IN")                        # the five input pillars
+print("IN:", dict(fw.names[IN]))"""),
+    ("md", """## 1. Weights from the data
+
+Every method weights the children of the chosen aggregates (`nodes=`, default every aggregate)
+from a *scored* result: normalized indicators under the lowest aggregates, aggregate scores above.
+It returns a `WeightResult` with `weights`, `diagnostics` (one row per weighted node, warnings
+named) and method-specific `tables`. Here the five input pillars of the sub-index `IN`:
+
+| method | weights |
+|---|---|
+| `equal` | $1/K$ |
+| `pca` | first principal component's loadings of the children's correlation matrix, normalized to sum 1 |
+| `factor_analysis` | OECD/JRC Handbook: components with eigenvalue > 1 (up to 60 % of variance), varimax, squared loadings |
+| `entropy` | Shannon: children that differentiate units more weigh more |
+| `critic` | Diakoulaki et al. 1995: contrast (sd) times conflict ($\\sum_k 1 - r_{jk}$) |
+| `optimized` | COINr's "balance": each child's correlation with the node's score as equal as possible |"""),
+    ("code", """derived = {
+    "equal": weighting.equal(fw, nodes="IN"),
+    "pca": weighting.pca(res, nodes="IN"),
+    "factor_analysis": weighting.factor_analysis(res, nodes="IN"),
+    "entropy": weighting.entropy(res, nodes="IN"),
+    "critic": weighting.critic(res, nodes="IN"),
+    "optimized": weighting.optimized(res, "IN"),
+}
+table = pd.DataFrame({m: w.weights.reindex(IN) for m, w in derived.items()})
+table.insert(0, "pillar", fw.names[IN])
+table.round(3)"""),
+    ("code", """derived["pca"].diagnostics"""),
+    ("code", """derived["pca"].tables["loadings"].round(3)"""),
+    ("md", """Optimized weights can drive a child to (almost) zero: here pillar 5 correlates least with the
+others, so the search removes it to balance the correlations. Read the diagnostics before using
+such weights.
+
+PCA refuses a **negative loading** (a negative weight) unless told how to treat it: on some
+sub-pillars of these data, one indicator runs against the others."""),
+    ("code", """try:
+    weighting.pca(res)                        # every aggregate
+except ci.DataError as e:
+    print("DataError:", e)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    pca_all = weighting.pca(res, rule="absolute")   # or rule="squared"
+print(f"rule='absolute': {len(pca_all.weights)} weights; {len(caught)} warnings, e.g.:")
+print(" ", caught[0].message)"""),
+    ("md", """## 2. Weights from experts
+
+**AHP** (Saaty): each expert compares pairs of children on the 1-9 scale ("pillar 1 is 3 times as
+important as pillar 2"); the weights are the principal eigenvector of the (combined) comparison
+matrix, with Saaty's consistency ratio CR (above 0.1 warns, naming node and expert). Several
+experts are combined by the geometric mean of their judgements. **Budget allocation**: each
+expert shares points among the children; the weights are the mean (or median) shares."""),
+    ("code", """pairs = [(a, b) for i, a in enumerate(IN) for b in IN[i + 1:]]
+ann = [3, 2, 4, 5, 1, 2, 3, 2, 3, 1]     # ann: value = how much more important child_a is than child_b
+bob = [2, 1, 3, 3, 1, 2, 2, 2, 2, 1]
+judgements = pd.DataFrame([{"node": "IN", "child_a": a, "child_b": b, "value": v, "expert": e}
+                           for e, values in (("ann", ann), ("bob", bob)) for (a, b), v in zip(pairs, values)])
+ahp = weighting.ahp(fw, judgements)
+print(ahp.weights.round(3).to_dict())
+ahp.diagnostics[["expert", "lambda_max", "ci", "cr", "consistent"]].round(3)"""),
+    ("code", """allocations = pd.DataFrame([{"node": "IN", "child": c, "points": p, "expert": e}
+                            for e, points in (("ann", [30, 25, 20, 15, 10]), ("bob", [20, 20, 20, 20, 20]), ("chi", [40, 20, 20, 10, 10]))
+                            for c, p in zip(IN, points)])
+budget = weighting.budget(fw, allocations)
+print(budget.weights.round(3).to_dict())
+budget.tables["spread"].round(3)"""),
+    ("md", """## 3. Named weight sets, and what they do to the ranks
+
+`WeightResult.apply(fw, name=...)` returns a copy of the framework holding the weights as a
+**named set** (the nominal weights stay); `score(..., weights=name)` scores with it. A metadata
+table writes a set as a `weight_<NAME>` column, and `compindex score --weights NAME` uses it."""),
+    ("code", """fw_sets = fw
+for name, w in {**derived, "ahp": ahp, "budget": budget}.items():
+    fw_sets = w.apply(fw_sets, name=name)
+print(fw_sets.weight_sets)
+
+ranks = pd.DataFrame({"nominal": res.ranks["PII"]})
+for name in fw_sets.weight_sets:
+    ranks[name] = ci.score(fw_sets, data, weights=name, **nominal).ranks["PII"]
+ranks = ranks.astype(float)
+shift = (ranks.sub(ranks["nominal"], axis=0)).abs()
+pd.DataFrame({"mean |rank shift|": shift.mean(), "max |rank shift|": shift.max(),
+              "Spearman with nominal": ranks.corr(method="spearman")["nominal"],
+              "Can Tho (92)": ranks.loc["92"]}).round(2)"""),
+    ("md", """In an uncertainty analysis, `WeightSets` picks one set per replication (and `Weights` then
+perturbs the chosen set), so the question "which panel's weights?" gets a rank interval and a
+Sobol index like any other choice:"""),
+    ("code", """from compindex.uncertainty import WeightSets, Weights
+
+ua = ci.uncertainty_analysis(fw_sets, data, [WeightSets(["nominal", "entropy", "ahp", "budget"]), Weights(spread=0.1)],
+                             n=1000, seed=1, **nominal)
+print(ua.choices["weight_sets"].value_counts().to_dict())
+ua.summary.head(8)[["nominal_rank", "p05_rank", "median_rank", "p95_rank"]]"""),
+    ("md", """## 4. Aggregation beyond weighted means
+
+The weighted arithmetic mean is fully *compensatory*: a point lost on one child is made up by a
+point gained on another. The alternatives limit that:
+
+| method | idea |
+|---|---|
+| `geometric_mean`, `harmonic_mean`, `generalized_mean(p)` | power means, $p<1$ penalizes unbalanced profiles |
+| `owa(orness=...)` | ordered weighted average: weights by position, not by child; orness 0 = min, 0.5 = mean, 1 = max |
+| `mean_min(alpha, beta)` | mean minus a penalty pulling towards the minimum (Casadio Tarabusi and Guarini 2013) |
+| `mpi`, `ampi` | Mazziotta-Pareto: mean of standardized children minus a penalty for their spread |
+| `topsis` | closeness to the ideal unit and distance from the anti-ideal one |
+| `wroclaw` | Hellwig: distance to an ideal unit, $1 - d/d_0$ |
+| `benefit_of_doubt` | each unit with its most favourable weights (one linear programme per unit, COIN-OR CLP) |
+| `copeland` | pairwise majority: wins minus losses over the children |
+
+Here each replaces the arithmetic mean at the top of the tree (the two sub-indices and the
+index), keeping arithmetic means below; `aggregation=` would change every aggregate."""),
+    ("code", """def bod_available() -> bool:
+    # Benefit of the Doubt needs COIN-OR CLP in the build; without it, it raises an error saying how to get it.
+    try:
+        ci.score(fw, data, aggregation_by_node={"IN": "benefit_of_doubt"}, **nominal)
+        return True
+    except ci.Error as e:
+        print("Benefit of the Doubt is not available here:", e)
+        return False
+
+
+methods = ["arithmetic_mean", "geometric_mean", "harmonic_mean", "owa(orness=0.3)", "mean_min(alpha=0.5, beta=10)",
+           "mpi", "ampi", "topsis", "wroclaw", "copeland"]
+if bod_available():
+    methods += ["benefit_of_doubt", "benefit_of_doubt(share_lower=0.05)"]
+top = ["IN", "OUT", "PII"]
+results = {m: ci.score(fw, data, aggregation_by_node={c: m for c in top}, **nominal) for m in methods}
+agg_ranks = pd.DataFrame({m: r.ranks["PII"] for m, r in results.items()}).astype(float)
+agg_shift = agg_ranks.sub(agg_ranks["arithmetic_mean"], axis=0).abs()
+pd.DataFrame({"mean |rank shift|": agg_shift.mean(), "max |rank shift|": agg_shift.max(),
+              "Spearman with arithmetic": agg_ranks.corr(method="spearman")["arithmetic_mean"],
+              "Can Tho (92)": agg_ranks.loc["92"]}).round(2)"""),
+    ("code", """top10 = agg_ranks.sort_values("arithmetic_mean").head(10).astype(int)
+top10.insert(0, "province", top10.index.map(names))
+top10   # SIMULATED data"""),
+    ("md", """### What each method did: `Result.details(node)`
+
+Methods with diagnostics report them per unit and per child. The Mazziotta-Pareto index: each
+unit's mean $M$ of standardized children, their spread $S$, and the penalty $S \\cdot cv$:"""),
+    ("code", """d = results["mpi"].details("PII")
+d.per_unit.join(pd.Series(names, name="province")).sort_values("penalty", ascending=False).head(5).round(3)"""),
+    ("md", """OWA weights positions, not children: with orness 0.3 and two children (IN and OUT), the
+*better* of a unit's two sub-indices gets weight 0.3 and the worse 0.7."""),
+    ("code", """d = results["owa(orness=0.3)"].details("PII")
+{k: round(v, 3) for k, v in d.scalars.items()}"""),
+    ("code", """d = results["topsis"].details("PII")
+d.per_unit.head(5).round(3)"""),
+    ("md", """Benefit of the Doubt reports each unit's own weights and its *peers* (the frontier units its
+constraint binds with). Without restrictions many units reach the frontier (efficiency 1) by
+putting all their weight on their best child; bounds on each child's share of the score
+(`share_lower`, `share_upper`) or around the nominal weights (`nominal_spread`) restore
+discrimination."""),
+    ("code", """if "benefit_of_doubt" in results:
+    for m in ("benefit_of_doubt", "benefit_of_doubt(share_lower=0.05)"):
+        d = results[m].details("PII")
+        print(f"{m}: {d.scalars.get('frontier_units')} units on the frontier")
+    d = results["benefit_of_doubt(share_lower=0.05)"].details("PII")
+    table = d.per_unit.join(d.unit_weights.add_prefix("weight_")).join(d.peers.rename("peers"))
+    table.insert(0, "province", table.index.map(names))
+    print(table.sort_values("efficiency", ascending=False).head(6).round(4).to_string())"""),
+    ("md", """## 5. Ratio nodes: an efficiency ratio
+
+The GII's (and PII's) *Innovation Efficiency Ratio* is the output sub-index over the input
+sub-index. A node declared `ratio(numerator=OUT, denominator=IN)` in the metadata's `aggregation`
+column scores OUT / IN per unit and is ranked like any node, but is left out of every aggregate:
+adding it does not change the index."""),
+    ("code", """meta = fw.meta.reset_index()
+eff = pd.DataFrame([{"code": "EFF", "parent": "PII", "name": "Innovation efficiency ratio",
+                     "aggregation": "ratio(numerator=OUT, denominator=IN)"}])
+fw_eff = ci.Framework.from_frame(pd.concat([meta, eff], ignore_index=True))
+res_eff = ci.score(fw_eff, data, **nominal)
+assert res_eff.scores["PII"].equals(res.scores["PII"])      # the index is unchanged
+ranking = res_eff.ranking()[["rank", "score", "IN", "OUT", "EFF"]]
+ranking.insert(0, "province", ranking.index.map(names))
+ranking.sort_values("EFF", ascending=False).head(8).round(3)   # SIMULATED data"""),
+]
+
 TUTORIALS: dict[str, list[tuple[str, str]]] = {
     "01_build_an_index": BUILD_AN_INDEX,
     "02_province_workflow": PROVINCE_WORKFLOW,
     "03_robust_ranks": ROBUST_RANKS,
     "04_cpp_embedding": CPP_EMBEDDING,
+    "05_weighting_and_aggregation": WEIGHTING_AND_AGGREGATION,
 }
 
 
