@@ -48,6 +48,7 @@ indices, $\\mathrm{HDI} = (I_\\text{health}\\, I_\\text{education}\\, I_\\text{i
 > not the HDR's published values. Take those from the statistical annex of the report."""),
     ("code", """import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -136,16 +137,17 @@ check.round(4)"""),
 a tidy table, one row per unit and node. The per-node method columns of the metadata apply there
 too; the global options mirror `compindex.score`'s keywords. The data file may keep a `name`
 column: text columns that are not indicators are ignored."""),
-    ("code", """meta.to_csv("hdi_meta.csv", index=False)
-data.to_csv("hdi_data.csv")
-print(Path("hdi_meta.csv").read_text())"""),
+    ("code", """work = Path(tempfile.mkdtemp(prefix="compindex_hdi_"))   # the files go into a temporary directory
+meta.to_csv(work / "hdi_meta.csv", index=False)
+data.to_csv(work / "hdi_data.csv")
+print((work / "hdi_meta.csv").read_text())"""),
     ("code", """cmd = [sys.executable, "-m", "compindex", "score", "--framework", "hdi_meta.csv", "--data", "hdi_data.csv",
        "--out", "hdi_scores.csv", "--normalization", "goalposts", "--range", "0", "1"]
 print("$ compindex", " ".join(cmd[3:]))
-run = subprocess.run(cmd, capture_output=True, text=True)
+run = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
 print(run.stdout, run.stderr)
 assert run.returncode == 0"""),
-    ("code", """scores = pd.read_csv("hdi_scores.csv", dtype={"unit": str})
+    ("code", """scores = pd.read_csv(work / "hdi_scores.csv", dtype={"unit": str})
 print(scores.head(8).to_string(index=False))
 # The file holds every number in full: it reads back to exactly the Python scores.
 wide = scores.pivot(index="unit", columns="code", values="score")
@@ -154,9 +156,9 @@ assert (wide["HDI"] == res.scores["HDI"]).all()"""),
 (no traceback, no output file):"""),
     ("code", """bad = meta.copy()
 bad.loc[bad["code"] == "MYS", "direction"] = 2
-bad.to_csv("bad_meta.csv", index=False)
+bad.to_csv(work / "bad_meta.csv", index=False)
 run = subprocess.run([sys.executable, "-m", "compindex", "score", "--framework", "bad_meta.csv", "--data", "hdi_data.csv",
-                      "--out", "bad_scores.csv"], capture_output=True, text=True)
+                      "--out", "bad_scores.csv"], capture_output=True, text=True, cwd=work)
 print("exit status", run.returncode)
 print(run.stderr)"""),
     ("md", """## Where next
