@@ -97,11 +97,13 @@ them to 1, as the HDR caps them."""),
 data   # ILLUSTRATIVE values"""),
     ("md", """## 3. Score
 
+A text column such as `name` is not an indicator: it is kept with the units and shown in rankings.
+
 `normalization="goalposts"` uses each indicator's `lower`/`upper` and clamps; `range=(0, 1)` is
 the output range (the HDI's scale). A geometric mean needs positive children: a country exactly at
 a lower goalpost would score 0 and the geometric mean would raise an error naming the node, the
 unit and the child, rather than silently return 0 or NaN."""),
-    ("code", """res = ci.score(fw, data, normalization="goalposts", range=(0, 1), ignore=["name"])
+    ("code", """res = ci.score(fw, data, normalization="goalposts", range=(0, 1))
 res   # a summary of the result"""),
     ("code", """res.ranking()   # the index and its children, best first"""),
     ("md", """### Scores and ranks at every level
@@ -135,8 +137,9 @@ check.round(4)"""),
 
 `compindex score` reads the framework and the data from CSV files (or `.xlsx` workbooks) and writes
 a tidy table, one row per unit and node. The per-node method columns of the metadata apply there
-too; the global options mirror `compindex.score`'s keywords. The data file may keep a `name`
-column: text columns that are not indicators are ignored."""),
+too; the global options mirror `compindex.score`'s keywords. Text columns of the data, such as
+`name`, are carried along (they also serve as unit groups, for ranks within groups), in the API
+and on the command line alike."""),
     ("code", """work = Path(tempfile.mkdtemp(prefix="compindex_hdi_"))   # the files go into a temporary directory
 meta.to_csv(work / "hdi_meta.csv", index=False)
 data.to_csv(work / "hdi_data.csv")
