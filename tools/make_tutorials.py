@@ -171,7 +171,9 @@ print(run.stderr)"""),
 - [How robust are my ranks](03_robust_ranks.ipynb): uncertainty and sensitivity analysis.
 - [Weighting and aggregation](05_weighting_and_aggregation.ipynb): weights from data and experts,
   aggregation beyond means.
-- The method reference (normalization, transforms, treatment, ...) gives every formula and default."""),
+- The method reference gives every formula, parameter and default: [normalization](../methods/normalization.md),
+  [transforms](../methods/transforms.md), [outlier treatment](../methods/treatment.md),
+  [aggregation](../methods/aggregation.md)."""),
 ]
 
 # ------------------------------------------------------------------------------------------------
@@ -288,8 +290,8 @@ weights, the normalization, the aggregation, whether outliers are treated, which
 in. **Uncertainty analysis** replays the index under many plausible alternatives and reports how
 far each unit's rank moves; **sensitivity analysis** (Sobol indices) says which choice moves it.
 This is what the JRC's audits of composite indicators do (OECD/JRC *Handbook on Constructing
-Composite Indicators*, 2008, steps 7; Saltelli et al., *Global Sensitivity Analysis: The
-Primer*, 2008).
+Composite Indicators*, 2008, step 7; Saltelli et al., *Global Sensitivity Analysis: The
+Primer*, 2008). The formulas are in the [method reference](../methods/uncertainty.md).
 
 The example is the PII demonstration.
 
@@ -672,8 +674,11 @@ Two choices shape an index more than any other: **how much each component counts
 **how components combine** (aggregation: can a strength compensate for a weakness?). This
 tutorial derives weights from the data and from experts, stores them as named weight sets, scores
 with them, and then compares aggregation methods beyond the weighted mean, always by what they do
-to the ranks. The formulas are in the method reference and in `docs/weighting.md`,
-`docs/expert_weights.md`, `docs/aggregation.md`, `docs/benefit_of_doubt.md` and `docs/ratio.md`.
+to the ranks. The formulas are in the method reference ([weighting](../methods/weighting.md),
+[aggregation](../methods/aggregation.md)) and in the full pages on [weights from
+data](../weighting.md), [weights from experts](../expert_weights.md),
+[aggregation](../aggregation.md), [Benefit of the Doubt](../benefit_of_doubt.md) and
+[ratio nodes](../ratio.md).
 
 The example is the PII framework (two sub-indices, seven pillars, 52 indicators).
 
