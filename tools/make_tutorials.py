@@ -164,6 +164,9 @@ run = subprocess.run([sys.executable, "-m", "compindex", "score", "--framework",
                       "--out", "bad_scores.csv"], capture_output=True, text=True, cwd=work)
 print("exit status", run.returncode)
 print(run.stderr)"""),
+    ("code", """import shutil
+
+shutil.rmtree(work)   # tidy up the temporary files"""),
     ("md", """## Where next
 
 - [The province workflow](02_province_workflow.ipynb): profiles, strengths and weaknesses, what
@@ -277,6 +280,9 @@ out = Path(tempfile.mkdtemp()) / "can_tho_report.html"
 path = report.write(out)
 print(f"wrote {path.name}: {path.stat().st_size:,} bytes")
 print(report.text()[:2500])"""),
+    ("code", """import shutil
+
+shutil.rmtree(out.parent)   # tidy up (open the page in a browser first if you keep it)"""),
 ]
 
 # ------------------------------------------------------------------------------------------------
@@ -649,7 +655,8 @@ if output is not None:
     rows = {line.split()[0]: [float(x) for x in re.findall(r"(-?[0-9.]+) \\(", line)] for line in output.strip().splitlines()[1:]}
     cpp = pd.DataFrame.from_dict(rows, orient="index", columns=nodes)
     assert (cpp - res.scores[nodes]).abs().max().max() < 0.005
-    print("C++ and Python agree")"""),
+    print("C++ and Python agree")
+shutil.rmtree(work)   # tidy up the project, its build and the temporary prefix"""),
     ("md", """## Notes
 
 - The header-only target needs no library at all: replace `compindex::compindex` with
