@@ -11,3 +11,18 @@ globals().update({n: getattr(_m, n) for n in __all__})
 owa_weights = _m.owa_weights
 owa_orness = _m.owa_orness
 __all__ += ["owa_weights", "owa_orness"]
+
+
+def has_lp_solver() -> bool:
+    """Whether this build of compindex has an LP solver (COIN-OR CLP), which Benefit of the Doubt
+    (``benefit_of_doubt``) needs.
+
+    Returns
+    -------
+    bool
+        True when ``aggregation="benefit_of_doubt"`` can be used.
+    """
+    return bool(_m.has_lp_solver())
+
+
+__all__ += ["has_lp_solver"]

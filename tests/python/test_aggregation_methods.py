@@ -287,3 +287,10 @@ def test_objects_pickle_and_compare():
     assert _methods.aggregation("mpi(penalty=+1)") == ci.aggregation.Mpi(penalty="positive")
     assert _methods.aggregation("mpi") != ci.aggregation.Mpi(penalty=1)
     assert repr(ci.aggregation.Owa(weights=[0.5, 0.5])) == "Owa(weights=[0.5, 0.5])"
+
+
+def test_has_lp_solver_is_public_and_matches_the_build() -> None:
+    from compindex import aggregation
+
+    assert "has_lp_solver" in aggregation.__all__
+    assert aggregation.has_lp_solver() is bool(ci._core.aggregation.has_lp_solver())
