@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import functools
 import re
 import types
 from typing import Any
@@ -110,7 +111,8 @@ def class_members(cls: type) -> list[tuple[str, Any]]:
             continue
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
-        if isinstance(value, property) or is_function(value) or type(value).__name__ == "instancemethod":
+        if isinstance(value, (property, functools.cached_property)) or is_function(value) \
+                or type(value).__name__ == "instancemethod":
             out.append((name, value))
     return out
 
@@ -121,7 +123,7 @@ def problems_of(modname: str, name: str, obj: Any) -> list[str]:
         out = [] if documented_text(obj) else [f"{label}: no docstring"]
         for member, value in class_members(obj):
             mlabel = f"{label}.{member}"
-            if isinstance(value, property):
+            if isinstance(value, (property, functools.cached_property)):
                 if not (value.__doc__ or "").strip():
                     out.append(f"{mlabel}: no docstring")
             else:
