@@ -48,7 +48,7 @@ def load_pii_framework() -> Framework:
     """The PII framework: 77 nodes (index ``PII``, sub-indices ``IN`` and ``OUT``, 7 pillars, 15
     sub-pillars, 52 indicators), every weight 1, only ``4.1.2`` inverse.
 
-    The metadata (:attr:`Framework.meta`) keeps the extra columns ``level_name``, ``name_vi``,
+    The metadata (``Framework.meta``) keeps the extra columns ``level_name``, ``name_vi``,
     ``unit``, ``lead_agency`` (the Can Tho department in charge, from the annex of Can Tho's 2025
     plan), ``documented`` (``no`` for the 9 placeholders) and ``source``.
     """

@@ -229,7 +229,7 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
 
 @dataclass(frozen=True)
 class NodeDetails:
-    """What an aggregation method reported about one node (see :meth:`Result.details`)."""
+    """What an aggregation method reported about one node (see :meth:`Result.details <compindex.Result.details>`)."""
 
     node: str
     method: str

@@ -89,7 +89,7 @@ def score_years(framework: Framework, data: pd.DataFrame, *, year: str = "year",
     ``"<unit>@<year>"``), scored once with the same spec, and split back into years. Every stage
     (imputation, treatment, normalization bounds) sees all years together, so a score means the
     same in every year and score changes are comparable; ranks are recomputed within each year.
-    Each year's :class:`Result` keeps the pooled treatment report and diagnostics.
+    Each year's :class:`~compindex.Result` keeps the pooled treatment report and diagnostics.
 
     ``groups`` (indexed by unit), ``ignore``, ``source`` (the data's name in messages) and
     ``**spec`` are as in :func:`compindex.score`.

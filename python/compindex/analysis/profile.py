@@ -80,7 +80,7 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
         The unit code.
     by
         A metadata column of the framework (e.g. ``"lead_agency"``): adds it to the tables and
-        summarizes the indicators by its values (:attr:`UnitProfile.grouped`).
+        summarizes the indicators by its values (``UnitProfile.grouped``).
     group
         A unit-group column (e.g. ``"region"``): adds ranks within the unit's group.
     top

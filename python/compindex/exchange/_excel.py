@@ -265,7 +265,7 @@ def write_results(result: Result, path: str | os.PathLike[str], *, unit: str | N
                   by: str | None = None, names: Mapping[str, str] | None = None, top: int = 10) -> str:
     """Write a scored index to an ``.xlsx`` workbook and return the path.
 
-    Sheets: ``ranking`` (:meth:`Result.ranking`, with the units' ``names`` when given),
+    Sheets: ``ranking`` (:meth:`Result.ranking <compindex.Result.ranking>`, with the units' ``names`` when given),
     ``scores`` and ``ranks`` (units x nodes: row 1 the node codes, row 2 their names when the
     framework has names), ``nodes`` (the framework: level, parent, weight, effective weight and
     every metadata column) and ``method`` (the keywords of the run). With ``unit``: ``profile``
@@ -354,7 +354,7 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike[str], sheet: str) -
 def write_workbook(framework: Framework, data: pd.DataFrame, path: str | os.PathLike[str], *,
                    meta_sheet: str = "meta", data_sheet: str = "data") -> str:
     """Write a framework and its data as one workbook that :func:`read_workbook` reads back:
-    ``meta_sheet`` holds :meth:`Framework.to_frame` (without the derived ``level`` and
+    ``meta_sheet`` holds :meth:`Framework.to_frame <compindex.Framework.to_frame>` (without the derived ``level`` and
     ``effective_weight`` columns), ``data_sheet`` the data with a ``unit`` column first."""
     from .._convert import unit_index
 

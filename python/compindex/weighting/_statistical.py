@@ -108,7 +108,7 @@ def _from_result(result: Any, method: str, nodes: Any, label: str, **params: Any
 
 def equal(framework: Any, nodes: str | Iterable[str] | None = None) -> WeightResult:
     """Equal weights (1/number of children) for the children of ``nodes`` (default: every
-    aggregate). ``framework`` is a :class:`Framework` or a :class:`Result` (its framework)."""
+    aggregate). ``framework`` is a :class:`~compindex.Framework` or a :class:`~compindex.Result` (its framework)."""
     from ..pipeline import Result
 
     fw = framework.framework if isinstance(framework, Result) else framework
@@ -123,7 +123,7 @@ def pca(result: Any, nodes: str | Iterable[str] | None = None, *, rule: str = "l
     complete units): the loadings signed to sum positive, normalized to sum 1.
 
     ``rule``: ``"loadings"`` (default; COINr's ``get_PCA`` weights, normalized and signed; a
-    child with a negative loading is a :class:`DataError`), ``"absolute"`` (|loading|) or
+    child with a negative loading is a :class:`~compindex.DataError`), ``"absolute"`` (|loading|) or
     ``"squared"`` (loading²); the last two warn about negative loadings.
     Diagnostics: explained variance, eigenvalues, loadings, units dropped for missing values.
     """
