@@ -52,11 +52,31 @@ class UnitProfile:
         return t.sort_values(["rank", "score"], ascending=[False, True], na_position="last")
 
     def weakest(self, n: int = 5) -> pd.DataFrame:
-        """The ``n`` worst ranked indicators."""
+        """The ``n`` worst ranked indicators.
+
+        Parameters
+        ----------
+        n : int
+            How many indicators.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.indicators().dropna(subset=["rank"]).head(n)
 
     def to_text(self, names: Mapping[str, str] | None = None) -> str:
-        """A plain-text summary (root, its children, strengths, weaknesses)."""
+        """A plain-text summary (root, its children, strengths, weaknesses).
+
+        Parameters
+        ----------
+        names : mapping of str to str, optional
+            Node code to a display name (default: the framework's names).
+
+        Returns
+        -------
+        str
+        """
         t = self.table
         label = f"{names[self.unit]} ({self.unit})" if names and self.unit in names else self.unit
         root = t.index[0] if (t["level"] == t["level"].max()).sum() == 1 else t["level"].idxmax()
