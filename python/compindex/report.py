@@ -542,7 +542,17 @@ class UnitReport:
 
     # -- HTML ----------------------------------------------------------------------------------
     def html(self, *, plots: bool = True) -> str:
-        """The report as one self-contained HTML page (charts as inline SVG)."""
+        """The report as one self-contained HTML page (charts as inline SVG).
+
+        Parameters
+        ----------
+        plots : bool
+            Include the charts.
+
+        Returns
+        -------
+        str
+        """
         from . import __version__
 
         e = html.escape
@@ -715,7 +725,19 @@ class UnitReport:
         return "".join(out)
 
     def write(self, path: str | os.PathLike[str], *, plots: bool = True) -> Path:
-        """Write the HTML page; returns its path."""
+        """Write the HTML page; returns its path.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The HTML file to write.
+        plots : bool
+            Include the charts.
+
+        Returns
+        -------
+        pathlib.Path
+        """
         p = Path(path)
         p.write_text(self.html(plots=plots), encoding="utf-8")
         return p
@@ -799,13 +821,23 @@ def unit_report(result: Result, unit: str, *, group: str | None = None, by: str 
 
     Parameters
     ----------
+    result : Result
+        A scored index.
+    unit : str
+        The unit's code.
     group, by
         A unit-group column (``region``) and a metadata column grouping the indicators and the
         actions (``lead_agency``).
     names, group_names
         Display names of units and of group labels (in the report's language).
+    title : str, optional
+        The report's title (default: one naming the unit and the index).
+    simulated : bool
+        Label the printout, the page and every chart as SIMULATED data.
     targets
         How many ranks above the unit's own "what would lift it" aims at (1-3 is sensible).
+    top : int
+        How many strengths and weaknesses are listed.
     panel, years
         A :func:`compindex.analysis.score_years` panel and ``(previous, current)``: the change
         since the previous year, in the opening sentence and its own section.
@@ -820,7 +852,9 @@ def unit_report(result: Result, unit: str, *, group: str | None = None, by: str 
         The metadata column marking placeholder indicators (``documented`` = no): marked as such
         and kept out of the strengths, weaknesses and actions.
 
-    ``simulated=True`` labels the printout, the page and every chart as SIMULATED data.
+    Returns
+    -------
+    UnitReport
     """
     t0 = time.perf_counter()
     lang = i18n.check_lang(lang)
