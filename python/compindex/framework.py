@@ -193,7 +193,7 @@ class Framework:
         ``direction`` (1 or -1, default 1), ``name``, and optional per-node methods
         ``aggregation``, ``normalization``, ``transform``, ``lower``/``upper`` (goalposts in raw
         units), ``target``, ``denominator`` (with ``scale``) and ``coverage``. Unknown columns are
-        kept as metadata (:attr:`meta`). A column ``weight_<NAME>`` is the named weight set NAME
+        kept as metadata (``meta``). A column ``weight_<NAME>`` is the named weight set NAME
         (score with ``weights="NAME"``); an empty cell there is the node's nominal weight.
 
         A ratio node (the GII's Innovation Efficiency Ratio) has the ``aggregation`` cell
@@ -201,6 +201,17 @@ class Framework:
         the numerator node's score over the denominator node's, per unit. It has no children, is
         ranked like any node, and is left out of every aggregate: its ``parent`` (empty, or the
         aggregate it is shown under) and its ``weight`` do not enter any score.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The metadata table.
+        source : str
+            What to call the table in error messages (e.g. its file name).
+
+        Returns
+        -------
+        Framework
 
         Raises
         ------

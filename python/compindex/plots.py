@@ -374,7 +374,27 @@ def correlation_heatmap(result: Result, *, nodes: str | Sequence[str] | None = N
                         title: str | None = None, note: str | None = None, labels: Any = "code") -> Figure:
     """Correlations between the scores of ``nodes`` (default every indicator; an aggregate's code
     means its children), pairwise over units with both scores, as a heat map from −1 to 1.
-    ``labels="name"`` shows the nodes' names."""
+    ``labels="name"`` shows the nodes' names.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index.
+    nodes : str or sequence of str, optional
+        The nodes (an aggregate's code: its children; default: every indicator).
+    method : str
+        ``"pearson"`` or ``"spearman"``.
+    title : str, optional
+        The chart's title.
+    note : str, optional
+        A note printed under the chart.
+    labels : str
+        ``"code"`` or ``"name"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from . import _core
 
     fw = result.framework

@@ -567,6 +567,7 @@ class LeaveOneOutResult:
 
     @property
     def ranks(self) -> pd.DataFrame:
+        """Removed node x units: the index ranks with that node left out."""
         return pd.DataFrame(np.asarray(self._core.ranks), index=self.removed, columns=self.units)
 
     @property

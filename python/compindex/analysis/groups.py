@@ -40,7 +40,17 @@ class GroupComparison:
     leaders: pd.DataFrame
 
     def members(self, label: str) -> pd.DataFrame:
-        """The :attr:`units` rows of one group."""
+        """The ``units`` rows of one group.
+
+        Parameters
+        ----------
+        label : str
+            A group label (a value of the group column).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         if label not in self.leaders.index:
             raise SpecError(f"no {self.group!r} group {label!r} (groups: {', '.join(self.leaders.index)})")
         return self.units[self.units["group"] == label]

@@ -87,7 +87,18 @@ class CoinrIndex:
         return score(self.framework, self.table(), groups=self.groups, source="iData", **spec)
 
     def write(self, out: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> tuple[Path, Path]:
-        """Write the index back as iMeta and iData CSVs (see :func:`write_coinr`)."""
+        """Write the index back as iMeta and iData CSVs (see :func:`write_coinr`).
+
+        Parameters
+        ----------
+        out : str or os.PathLike or pair of them
+            A directory, or the (iMeta, iData) paths.
+
+        Returns
+        -------
+        tuple of (pathlib.Path, pathlib.Path)
+            The iMeta and iData paths.
+        """
         return write_coinr(self.framework, self.data, out, groups=self.groups, denominators=self.denominators,
                            other=self.other, names=self.names, time=self.time, columns=self.columns)
 
