@@ -68,6 +68,10 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(pd|pandas|np|numpy|matplotlib|os|pathlib|collections|typing|pybind11_builtins|datetime|io)(\..*)?"),
     (r"py:.*", r"(compindex\.)?_core(\..*)?"),
     (r"py:.*", r"(Path|PathLike|DataFrame|Series|Index|ndarray|Figure|Axes|Sequence|Mapping|Iterable|Callable|Any)"),
+    # numpydoc's plain-word types ("mapping of str to float, optional", "array_like", "pair of them").
+    (r"py:class", r"[a-z][a-z_ ]*( to [A-Za-z_ ]+)?"),
+    # The report's table objects (internal, not in compindex.report.__all__).
+    (r"py:class", r"compindex\.report\.(Table|Cell)"),
 ]
 
 

@@ -68,7 +68,10 @@ def load_pii_demo(year: int | None = None) -> pd.DataFrame:
         ``2023`` or ``2024``: that year's 63 rows, one column per indicator. ``None`` (default):
         both years, 126 rows, with a ``year`` column first (the index then repeats each unit).
 
-    The returned frame carries ``attrs["simulated"] = True`` and ``attrs["note"]``.
+    Returns
+    -------
+    pandas.DataFrame
+        The data; the frame carries ``attrs["simulated"] = True`` and ``attrs["note"]``.
     """
     df = pd.read_csv(_path("demo_data.csv"), dtype={"unit": str}, keep_default_na=False, na_values=[""])
     df = df.set_index("unit")

@@ -247,7 +247,7 @@ def indicator_statistics(result: Result, *, skew_threshold: float = 2.25, kurtos
 
     Columns: ``name``, ``count`` and ``share`` (availability), ``min``, ``max``, ``mean``,
     ``median``, ``sd`` (n − 1), ``skew`` and ``kurtosis`` (Excel's SKEW and KURT: sample skewness
-    and excess kurtosis), ``outlier`` (|skew| > 2.25 and kurtosis > 3.5, the GII rule), the
+    and excess kurtosis), ``outlier`` (absolute skew > 2.25 and kurtosis > 3.5, the GII rule), the
     treatment's ``treatment`` (``off`` when the run had none), ``winsorized`` (points),
     ``skew_after``, ``kurtosis_after``, and ``note`` (too few values for a statistic).
 

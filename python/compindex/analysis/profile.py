@@ -47,7 +47,7 @@ class UnitProfile:
     group: str | None = None
 
     def indicators(self) -> pd.DataFrame:
-        """The indicator rows of :attr:`table`, worst rank first (missing ones last)."""
+        """The indicator rows of ``table``, worst rank first (missing ones last)."""
         t = self.table[self.table["kind"] == "indicator"]
         return t.sort_values(["rank", "score"], ascending=[False, True], na_position="last")
 
@@ -111,6 +111,12 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
         placeholders are left out of the strengths and weaknesses. The table also has
         ``level_name`` (see :func:`level_names`).
 
+    Returns
+    -------
+    UnitProfile
+
+    Notes
+    -----
     Strengths are the ``top`` nodes below the root where the unit ranks best, weaknesses where it
     ranks worst (ties: lower level, then framework order, first). Ranks compare units on one node
     (1 = best, ties share the best place).
