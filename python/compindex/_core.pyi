@@ -709,7 +709,9 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class GeometricMean:
         """
@@ -736,7 +738,9 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class HarmonicMean:
         """
@@ -763,7 +767,9 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Copeland:
         """
@@ -790,7 +796,9 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class GeneralizedMean:
         """
@@ -815,11 +823,15 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def p(self) -> float:
-            ...
+            """
+        The exponent p (1: arithmetic, 0: geometric, -1: harmonic mean).
+        """
 
         @p.setter
         def p(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -848,11 +860,15 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def orness(self) -> float:
-            ...
+            """
+        The orness (0: the minimum, 0.5: the mean, 1: the maximum).
+        """
 
         @orness.setter
         def orness(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -860,7 +876,9 @@ class aggregation:
 
         @property
         def weights(self) -> list[float]:
-            ...
+            """
+        Explicit ordered weights, best value first (empty: derived from the orness).
+        """
 
         @weights.setter
         def weights(self, arg0: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], /) -> None:
@@ -889,7 +907,9 @@ class aggregation:
 
         @property
         def alpha(self) -> float:
-            ...
+            """
+        The penalty weight alpha (0: the mean, 1: close to the minimum).
+        """
 
         @alpha.setter
         def alpha(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -897,7 +917,9 @@ class aggregation:
 
         @property
         def beta(self) -> float:
-            ...
+            """
+        The smoothing constant beta.
+        """
 
         @beta.setter
         def beta(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -905,7 +927,9 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Mpi:
         """
@@ -930,15 +954,21 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def penalty(self) -> str:
-            ...
+            """
+        The sign of the penalty: ``'negative'`` (lower is better when unbalanced) or ``'positive'``.
+        """
 
         @property
         def sd(self) -> str:
-            ...
+            """
+        The standard deviation used: ``'population'`` or ``'sample'``.
+        """
 
     class Ampi:
         """
@@ -963,15 +993,21 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def penalty(self) -> str:
-            ...
+            """
+        The sign of the penalty: ``'negative'`` (lower is better when unbalanced) or ``'positive'``.
+        """
 
         @property
         def range(self) -> float:
-            ...
+            """
+        The half-width of the goalposts around the reference (NaN: half each child's range).
+        """
 
         @range.setter
         def range(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -979,7 +1015,9 @@ class aggregation:
 
         @property
         def reference(self) -> float:
-            ...
+            """
+        The reference value of the goalposts (NaN: each child's mean).
+        """
 
         @reference.setter
         def reference(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -987,7 +1025,9 @@ class aggregation:
 
         @property
         def sd(self) -> str:
-            ...
+            """
+        The standard deviation used: ``'population'`` or ``'sample'``.
+        """
 
     class Topsis:
         """
@@ -1012,7 +1052,9 @@ class aggregation:
 
         @property
         def lower(self) -> float:
-            ...
+            """
+        The lower end of the output range (or the lower goalpost, in raw units; NaN: the indicator's own).
+        """
 
         @lower.setter
         def lower(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1020,15 +1062,21 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def normalize(self) -> str:
-            ...
+            """
+        How the children are normalized first: ``'none'`` (as compindex normalized them) or ``'vector'`` (the textbook's vector normalization).
+        """
 
         @property
         def upper(self) -> float:
-            ...
+            """
+        The upper end of the output range (or the upper goalpost, in raw units; NaN: the indicator's own).
+        """
 
         @upper.setter
         def upper(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1057,7 +1105,9 @@ class aggregation:
 
         @property
         def lower(self) -> float:
-            ...
+            """
+        The lower end of the output range (or the lower goalpost, in raw units; NaN: the indicator's own).
+        """
 
         @lower.setter
         def lower(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1065,15 +1115,21 @@ class aggregation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def sd(self) -> str:
-            ...
+            """
+        The standard deviation used for d0: ``'population'`` or ``'sample'``.
+        """
 
         @property
         def upper(self) -> float:
-            ...
+            """
+        The upper end of the output range (or the upper goalpost, in raw units; NaN: the indicator's own).
+        """
 
         @upper.setter
         def upper(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1102,27 +1158,39 @@ class aggregation:
 
         @property
         def hi(self) -> float:
-            ...
+            """
+        The score of an efficient unit (the efficiency 1 is mapped onto it).
+        """
 
         @property
         def lo(self) -> float:
-            ...
+            """
+        The score of the worst possible unit (the efficiency 0 is mapped onto it).
+        """
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def nominal_spread(self) -> typing.Any:
-            ...
+            """
+        How far each weight may move from its nominal weight, as a fraction of it (None: no bound).
+        """
 
         @property
         def share_lower(self) -> list[float]:
-            ...
+            """
+        The least share of the score each child may carry (None: no bound).
+        """
 
         @property
         def share_upper(self) -> list[float]:
-            ...
+            """
+        The largest share of the score each child may carry (None: no bound).
+        """
 
     @staticmethod
     def from_name(name: str, p: typing.SupportsFloat | typing.SupportsIndex=1.0) -> ArithmeticMean | GeometricMean | HarmonicMean | GeneralizedMean | Copeland | Owa | MeanMin | Mpi | Ampi | Topsis | Wroclaw | typing.Any:
@@ -1329,7 +1397,9 @@ class imputation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Mean:
         """
@@ -1356,7 +1426,9 @@ class imputation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Median:
         """
@@ -1383,14 +1455,15 @@ class imputation:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class GroupMean:
         """
     the mean within the unit's group
     """
         __hash__: typing.ClassVar[None] = None
-        group: str
 
         def __eq__(self, arg0: GroupMean, /) -> bool:
             ...
@@ -1408,15 +1481,26 @@ class imputation:
             ...
 
         @property
-        def name(self) -> str:
+        def group(self) -> str:
+            """
+        The data column holding each unit's group.
+        """
+
+        @group.setter
+        def group(self, arg0: str, /) -> None:
             ...
+
+        @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class GroupMedian:
         """
     the median within the unit's group
     """
         __hash__: typing.ClassVar[None] = None
-        group: str
 
         def __eq__(self, arg0: GroupMedian, /) -> bool:
             ...
@@ -1434,8 +1518,20 @@ class imputation:
             ...
 
         @property
-        def name(self) -> str:
+        def group(self) -> str:
+            """
+        The data column holding each unit's group.
+        """
+
+        @group.setter
+        def group(self, arg0: str, /) -> None:
             ...
+
+        @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
 class normalization:
     """Normalization methods (the submodule compindex._core.normalization).
@@ -1466,7 +1562,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class DistanceToMax:
         """
@@ -1493,7 +1591,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class FractionOfMax:
         """
@@ -1520,7 +1620,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Rank:
         """
@@ -1547,7 +1649,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class PercentileRank:
         """
@@ -1574,7 +1678,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Borda:
         """
@@ -1601,7 +1707,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class NoNormalization:
         """
@@ -1628,7 +1736,9 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class ZScore:
         """
@@ -1653,7 +1763,9 @@ class normalization:
 
         @property
         def mean(self) -> float:
-            ...
+            """
+        The mean of the normalized values.
+        """
 
         @mean.setter
         def mean(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1661,11 +1773,15 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def sd(self) -> float:
-            ...
+            """
+        The standard deviation of the normalized values.
+        """
 
         @sd.setter
         def sd(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1676,7 +1792,6 @@ class normalization:
     (x - lower)/(upper - lower), clamped; goalposts in raw units (NaN: the indicator's own)
     """
         __hash__: typing.ClassVar[None] = None
-        clamp: bool
 
         def __eq__(self, arg0: Goalposts, /) -> bool:
             ...
@@ -1694,8 +1809,20 @@ class normalization:
             ...
 
         @property
-        def lower(self) -> float:
+        def clamp(self) -> bool:
+            """
+        Whether values beyond the goalposts are clamped onto them.
+        """
+
+        @clamp.setter
+        def clamp(self, arg0: bool, /) -> None:
             ...
+
+        @property
+        def lower(self) -> float:
+            """
+        The lower end of the output range (or the lower goalpost, in raw units; NaN: the indicator's own).
+        """
 
         @lower.setter
         def lower(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1703,11 +1830,15 @@ class normalization:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def upper(self) -> float:
-            ...
+            """
+        The upper end of the output range (or the upper goalpost, in raw units; NaN: the indicator's own).
+        """
 
         @upper.setter
         def upper(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1718,8 +1849,6 @@ class normalization:
     (x - min)/(x_ref - min), the distance to a reference unit
     """
         __hash__: typing.ClassVar[None] = None
-        cap: bool
-        unit: str
 
         def __eq__(self, arg0: DistanceToReference, /) -> bool:
             ...
@@ -1737,7 +1866,29 @@ class normalization:
             ...
 
         @property
+        def cap(self) -> bool:
+            """
+        Whether scores are capped at 1 (the reference or target reached).
+        """
+
+        @cap.setter
+        def cap(self, arg0: bool, /) -> None:
+            ...
+
+        @property
         def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
+
+        @property
+        def unit(self) -> str:
+            """
+        The code of the reference unit.
+        """
+
+        @unit.setter
+        def unit(self, arg0: str, /) -> None:
             ...
 
     class DistanceToTarget:
@@ -1745,7 +1896,6 @@ class normalization:
     (x - min)/(target - min), capped; target in raw units (NaN: the indicator's own)
     """
         __hash__: typing.ClassVar[None] = None
-        cap: bool
 
         def __eq__(self, arg0: DistanceToTarget, /) -> bool:
             ...
@@ -1763,12 +1913,26 @@ class normalization:
             ...
 
         @property
-        def name(self) -> str:
+        def cap(self) -> bool:
+            """
+        Whether scores are capped at 1 (the reference or target reached).
+        """
+
+        @cap.setter
+        def cap(self, arg0: bool, /) -> None:
             ...
 
         @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
+
+        @property
         def target(self) -> float:
-            ...
+            """
+        The target in raw units (NaN: the indicator's own ``target`` in the metadata).
+        """
 
         @target.setter
         def target(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1807,7 +1971,9 @@ class transform:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Log:
         """
@@ -1834,7 +2000,9 @@ class transform:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Log10:
         """
@@ -1861,7 +2029,9 @@ class transform:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Log1p:
         """
@@ -1888,7 +2058,9 @@ class transform:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Sqrt:
         """
@@ -1915,7 +2087,9 @@ class transform:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class BoxCox:
         """
@@ -1940,7 +2114,9 @@ class transform:
 
         @property
         def lmbda(self) -> float:
-            ...
+            """
+        The Box-Cox exponent lambda (0: the natural logarithm).
+        """
 
         @lmbda.setter
         def lmbda(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1948,7 +2124,9 @@ class transform:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
 class treatment:
     """Outlier treatment (the submodule compindex._core.treatment).
@@ -2012,7 +2190,9 @@ class treatment:
 
         @property
         def value(self) -> int:
-            ...
+            """
+        The member's integer value.
+        """
 
     class NoTreatment:
         """
@@ -2039,14 +2219,15 @@ class treatment:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
     class Gii:
         """
     the JRC/GII rule: winsorize up to max_winsorized points, else log
     """
         __hash__: typing.ClassVar[None] = None
-        fallback: LogKind
 
         def __eq__(self, arg0: Gii, /) -> bool:
             ...
@@ -2064,8 +2245,20 @@ class treatment:
             ...
 
         @property
-        def kurtosis_threshold(self) -> float:
+        def fallback(self) -> LogKind:
+            """
+        The log transform used when winsorizing is not enough (:class:`LogKind`).
+        """
+
+        @fallback.setter
+        def fallback(self, arg0: LogKind, /) -> None:
             ...
+
+        @property
+        def kurtosis_threshold(self) -> float:
+            """
+        The kurtosis an indicator must exceed to be treated.
+        """
 
         @kurtosis_threshold.setter
         def kurtosis_threshold(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -2073,7 +2266,9 @@ class treatment:
 
         @property
         def max_winsorized(self) -> int:
-            ...
+            """
+        The largest number of points winsorized before the log fallback is used.
+        """
 
         @max_winsorized.setter
         def max_winsorized(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -2081,11 +2276,15 @@ class treatment:
 
         @property
         def name(self) -> str:
-            ...
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
 
         @property
         def skew_threshold(self) -> float:
-            ...
+            """
+        An indicator is treated when its absolute skewness exceeds this threshold (and its kurtosis exceeds ``kurtosis_threshold``).
+        """
 
         @skew_threshold.setter
         def skew_threshold(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
