@@ -21,9 +21,9 @@ if ! "$PYTHON" -c "import sphinx, furo, myst_nb, sphinxarg" >/dev/null 2>&1; the
   echo "== installing the documentation tools (the docs extra of pyproject.toml)"
   # The extra's list, without installing compindex itself.
   mapfile -t reqs < <("$PYTHON" - <<'PY'
-import re, tomllib
-with open("pyproject.toml", "rb") as f:
-    print("\n".join(tomllib.load(f)["project"]["optional-dependencies"]["docs"]))
+import ast, re
+text = open("pyproject.toml", encoding="utf-8").read()
+print("\n".join(ast.literal_eval(re.search(r"^docs = (\[.*?\])", text, re.M | re.S).group(1))))
 PY
 )
   "$PYTHON" -m pip install --quiet --disable-pip-version-check "${reqs[@]}"
