@@ -7,7 +7,7 @@
 #   PYTHONPATH=build/dev/python bash scripts/docs.sh   # the build-tree package (development)
 #
 # Sphinx runs with -W --keep-going -n: any warning fails the build (a broken page fails CI).
-# Doxygen's own warnings (undocumented members) are written to build/docs/doxygen_warnings.txt and
+# Doxygen's own warnings (e.g. undocumented parameters) are written to build/docs/doxygen_warnings.txt and
 # do not fail it. Installs the `docs` extra's tools (Sphinx, furo, myst-nb, sphinx-argparse) when
 # missing, and Doxygen from Debian (scripts/setup.sh, COMPINDEX_DOCS_TOOLS=1).
 # Set COMPINDEX_NB_EXECUTION=force to run every notebook again (default: cached by content in
