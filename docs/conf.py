@@ -53,6 +53,8 @@ nb_merge_streams = True
 # -- API reference ----------------------------------------------------------------------------------
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
+# The class docstring and the constructor's (pybind11 writes the constructor's signature there).
+autoclass_content = "both"
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
 autodoc_preserve_defaults = True

@@ -52,5 +52,5 @@ fi
 echo "== Sphinx (warnings are errors)"
 start=$(date +%s)
 COMPINDEX_DOXYGEN_HTML=$doxygen_html "$PYTHON" -m sphinx -b html -W --keep-going -n -q \
-  -d "$out/doctrees" docs "$out/html"
+  -E -d "$out/doctrees" docs "$out/html"
 echo "== site built in $(( $(date +%s) - start )) s: $out/html/index.html"
