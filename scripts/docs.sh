@@ -13,6 +13,12 @@
 # Set COMPINDEX_NB_EXECUTION=force to run every notebook again (default: cached by content in
 # build/docs/jupyter_cache).
 set -euo pipefail
+# PYTHONPATH made absolute (relative to where the command was run), so the notebooks' kernels,
+# which run in docs/tutorials/, import the same compindex as Sphinx.
+if [ -n "${PYTHONPATH:-}" ]; then
+  PYTHONPATH=$("${PYTHON:-python3}" -c 'import os, sys; print(os.pathsep.join(os.path.abspath(p) for p in sys.argv[1].split(os.pathsep) if p))' "$PYTHONPATH")
+  export PYTHONPATH
+fi
 cd "$(dirname "$0")/.."
 root=$(pwd)
 COMPINDEX_TEST_TOOLS=${COMPINDEX_TEST_TOOLS:-0} COMPINDEX_DOCS_TOOLS=1 source scripts/setup.sh
@@ -28,7 +34,7 @@ PY
 )
   "$PYTHON" -m pip install --quiet --disable-pip-version-check "${reqs[@]}"
 fi
-"$PYTHON" -c "import compindex" || {
+"$PYTHON" -c "import compindex; print('== documenting compindex', compindex.__version__, 'from', compindex.__path__[0])" || {
   echo "compindex is not importable: pip install . (or PYTHONPATH=build/dev/python for the build tree)" >&2
   exit 1
 }
@@ -50,6 +56,7 @@ else
 fi
 
 echo "== Sphinx (warnings are errors)"
+rm -rf "$out/html" "$out/doctrees"  # no page of a removed source survives (the notebook cache does)
 start=$(date +%s)
 COMPINDEX_DOXYGEN_HTML=$doxygen_html "$PYTHON" -m sphinx -b html -W --keep-going -n -q \
   -E -d "$out/doctrees" docs "$out/html"
