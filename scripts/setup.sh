@@ -6,6 +6,8 @@
 #   COMPINDEX_TEST_TOOLS=0   skip the test toolchain (Boost.Test; clang and its sanitizer and
 #                            libFuzzer runtimes for test.sh's sanitizer and fuzzing build).
 #                            Default 1: test.sh (and CI) get everything; demo.sh sets 0.
+#   COMPINDEX_DOCS_TOOLS=1   Doxygen, for the C++ API pages of the documentation site (docs.sh;
+#                            test.sh gets it with the test toolchain).
 #   COMPINDEX_VENV=1         the Python must be able to create a virtual environment (demo.sh):
 #                            install Debian's python3-venv when `python3 -m venv` cannot.
 # A busy package manager (another apt-get, unattended upgrades) is waited for, up to 10 minutes.
@@ -26,6 +28,9 @@ if [ "${COMPINDEX_TEST_TOOLS:-1}" != 0 ]; then
   # clang with its sanitizer and libFuzzer runtimes: test.sh's sanitizer and fuzzing build.
   command -v clang++ >/dev/null 2>&1 || need+=(clang)
   compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null || need+=(libclang-rt-14-dev)
+fi
+if [ "${COMPINDEX_TEST_TOOLS:-1}" != 0 ] || [ "${COMPINDEX_DOCS_TOOLS:-0}" = 1 ]; then
+  command -v doxygen >/dev/null 2>&1 || need+=(doxygen)  # the C++ API pages of scripts/docs.sh
 fi
 if [ "${COMPINDEX_VENV:-0}" = 1 ]; then
   # Debian's Python leaves ensurepip (which venv needs) to the python3-venv package.

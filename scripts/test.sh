@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs compindex and runs every test: the C++ suites (Boost.Test, ODR and header checks,
 # CMake consumer projects) through ctest, the C++ suites again under ASan+UBSan with a short libFuzzer
-# run of the CSV reader (clang), then the Python suite (pytest) against the installed
+# run of the CSV reader (clang), the documentation site (scripts/docs.sh: Sphinx with warnings as
+# errors, the tutorial notebooks executed), then the Python suite (pytest) against the installed
 # package.   bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ source scripts/setup.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
 echo "== installing compindex with its test dependencies"
-"$PYTHON" -m pip install --quiet --disable-pip-version-check ".[test,distributed]"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check ".[test,distributed,docs]"
 
 echo "== C++ tests"
 cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Release -DCOMPINDEX_WERROR=ON -DCOMPINDEX_BUILD_EXAMPLES=ON >/dev/null
@@ -28,6 +29,11 @@ cmake -S . -B build/sanitize -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Deb
 cmake --build build/sanitize -j"$jobs" --target sanitize_checks  # compindex_tests and fuzz_csv
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -R '^(cpp|fuzz)\.' -E '^cpp\.header_only_odr$'
+
+echo "== documentation site (build/docs/html; a Sphinx warning or a failing notebook fails the run)"
+bash scripts/docs.sh
+# tests/python/test_docs_browser.py renders its pages in headless Chromium.
+export COMPINDEX_DOCS_HTML="$root/build/docs/html"
 
 echo "== Python tests"
 # Run from outside the source tree so `import compindex` is the installed package.

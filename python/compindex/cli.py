@@ -328,7 +328,29 @@ _register("convert", "convert an index between COINr's iMeta/iData tables and co
           "(CSV files or one .xlsx workbook)", _add_convert, cmd_convert)
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Help that shows every option's default: ``(default: X)`` after the help text of an option
+    whose default is a value (not for required options, flags, options without a default, or help
+    texts that already name their default)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if ("default" in text.lower() or not action.option_strings or action.required or default is None
+                or default is False or default is argparse.SUPPRESS or isinstance(action, argparse._VersionAction)):
+            return action.help
+        shown = " ".join(str(v) for v in default) if isinstance(default, (tuple, list)) else str(default)
+        return f"{text} (default: {shown.replace('%', '%%')})"
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``compindex`` command's argument parser, with every registered subcommand.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser; each subcommand's namespace carries ``run``, the function that runs it.
+    """
     from . import __version__
 
     _load_commands()
@@ -337,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (help_text, add, run) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=HelpFormatter)
         add(p)
         p.set_defaults(run=run)
     return parser

@@ -48,7 +48,7 @@ def load_pii_framework() -> Framework:
     """The PII framework: 77 nodes (index ``PII``, sub-indices ``IN`` and ``OUT``, 7 pillars, 15
     sub-pillars, 52 indicators), every weight 1, only ``4.1.2`` inverse.
 
-    The metadata (:attr:`Framework.meta`) keeps the extra columns ``level_name``, ``name_vi``,
+    The metadata (``Framework.meta``) keeps the extra columns ``level_name``, ``name_vi``,
     ``unit``, ``lead_agency`` (the Can Tho department in charge, from the annex of Can Tho's 2025
     plan), ``documented`` (``no`` for the 9 placeholders) and ``source``.
     """
@@ -68,7 +68,10 @@ def load_pii_demo(year: int | None = None) -> pd.DataFrame:
         ``2023`` or ``2024``: that year's 63 rows, one column per indicator. ``None`` (default):
         both years, 126 rows, with a ``year`` column first (the index then repeats each unit).
 
-    The returned frame carries ``attrs["simulated"] = True`` and ``attrs["note"]``.
+    Returns
+    -------
+    pandas.DataFrame
+        The data; the frame carries ``attrs["simulated"] = True`` and ``attrs["note"]``.
     """
     df = pd.read_csv(_path("demo_data.csv"), dtype={"unit": str}, keep_default_na=False, na_values=[""])
     df = df.set_index("unit")

@@ -193,7 +193,7 @@ class Framework:
         ``direction`` (1 or -1, default 1), ``name``, and optional per-node methods
         ``aggregation``, ``normalization``, ``transform``, ``lower``/``upper`` (goalposts in raw
         units), ``target``, ``denominator`` (with ``scale``) and ``coverage``. Unknown columns are
-        kept as metadata (:attr:`meta`). A column ``weight_<NAME>`` is the named weight set NAME
+        kept as metadata (``meta``). A column ``weight_<NAME>`` is the named weight set NAME
         (score with ``weights="NAME"``); an empty cell there is the node's nominal weight.
 
         A ratio node (the GII's Innovation Efficiency Ratio) has the ``aggregation`` cell
@@ -201,6 +201,17 @@ class Framework:
         the numerator node's score over the denominator node's, per unit. It has no children, is
         ranked like any node, and is left out of every aggregate: its ``parent`` (empty, or the
         aggregate it is shown under) and its ``weight`` do not enter any score.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The metadata table.
+        source : str
+            What to call the table in error messages (e.g. its file name).
+
+        Returns
+        -------
+        Framework
 
         Raises
         ------
@@ -316,7 +327,26 @@ class Framework:
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str], **read_csv_kwargs: Any) -> Framework:
-        """A framework from a metadata CSV file (see :meth:`from_frame` for the columns)."""
+        """A framework from a metadata CSV file (see :meth:`from_frame` for the columns).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The metadata CSV file: one row per node.
+        **read_csv_kwargs
+            Passed to :func:`pandas.read_csv` (e.g. ``sep=";"``).
+
+        Returns
+        -------
+        Framework
+
+        Raises
+        ------
+        DataError
+            The file is missing or unreadable, or a cell is invalid (the message names the row and column).
+        SpecError
+            The tree is invalid (an unknown parent, a cycle, ...).
+        """
         path = os.fspath(path)
         try:
             df = pd.read_csv(path, dtype=str, keep_default_na=False, **read_csv_kwargs)
@@ -330,7 +360,17 @@ class Framework:
 
     @classmethod
     def from_nodes(cls, nodes: Iterable[Mapping[str, Any]]) -> Framework:
-        """A framework from a list of dicts with the metadata columns as keys."""
+        """A framework from a list of dicts with the metadata columns as keys.
+
+        Parameters
+        ----------
+        nodes : iterable of mapping
+            One mapping per node, e.g. ``{"code": "P1", "parent": "Index", "weight": 2}``.
+
+        Returns
+        -------
+        Framework
+        """
         return cls.from_frame(pd.DataFrame(list(nodes)), source="nodes")
 
     def _check_method_columns(self, source: str, row0: int) -> None:
@@ -384,11 +424,22 @@ class Framework:
         return {c: (num[pos[c]], den[pos[c]]) for c in self._core.ratio_codes}
 
     def is_ratio(self, code: str) -> bool:
-        """Whether a node is a ratio node (its score is numerator / denominator)."""
+        """Whether a node is a ratio node (its score is numerator / denominator).
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        bool
+        """
         return bool(self._core.is_ratio(code))
 
     @property
     def root(self) -> str:
+        """The code of the root node (the index)."""
         return str(self._core.root)
 
     @property
@@ -423,15 +474,47 @@ class Framework:
         return pd.Series([of(c) for c in self.codes], index=self.codes, name="depth", dtype="int64")
 
     def depth_of(self, code: str) -> int:
-        """A node's depth, counted from the root (0 = root); see :attr:`depths`."""
+        """A node's depth, counted from the root (0 = root); see :attr:`depths`.
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        SpecError
+            The code is not a node of the framework.
+        """
         depths = self.depths
         if code not in depths.index:
             self._known(code)
         return int(depths[code])
 
     def nodes_at(self, level: int | None = None, *, depth: int | None = None) -> list[str]:
-        """The nodes at ``level`` (counted from the leaves, 1 = indicators) or at ``depth``
-        (counted from the root, 0 = the root), in table order; give exactly one."""
+        """The nodes at ``level`` or at ``depth``, in table order; give exactly one.
+
+        Parameters
+        ----------
+        level : int, optional
+            A level, counted from the leaves (1 = indicators); see :attr:`levels`.
+        depth : int, optional
+            A depth, counted from the root (0 = the root); see :attr:`depths`.
+
+        Returns
+        -------
+        list of str
+            The nodes' codes.
+
+        Raises
+        ------
+        SpecError
+            Both or neither of ``level`` and ``depth`` are given.
+        """
         if (level is None) == (depth is None):
             raise SpecError("nodes_at: give either level (from the leaves, 1 = indicators) or depth (from the root, 0 = root)")
         if level is not None:
@@ -446,6 +529,7 @@ class Framework:
 
     @property
     def parents(self) -> pd.Series:
+        """Each node's parent code (empty for the root), indexed by code."""
         return pd.Series(self._core.parents, index=self.codes, name="parent")
 
     @property
@@ -455,22 +539,65 @@ class Framework:
 
     @property
     def directions(self) -> pd.Series:
+        """Each node's direction (1: higher is better, -1: lower is better), indexed by code."""
         return pd.Series(self._core.directions, index=self.codes, name="direction")
 
     def is_indicator(self, code: str) -> bool:
+        """Whether a node is an indicator (a leaf of the tree).
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        bool
+        """
         return bool(self._core.is_indicator(code))
 
     def children(self, code: str) -> list[str]:
-        """The nodes aggregated into ``code`` (never a ratio node; a ratio node has none)."""
+        """The nodes aggregated into ``code`` (never a ratio node; a ratio node has none).
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        list of str
+            The children's codes, in table order (empty for an indicator).
+        """
         return list(self._core.children(code))
 
     def ancestors(self, code: str) -> list[str]:
-        """The ancestors of a node, nearest first, the root last."""
+        """The ancestors of a node, nearest first, the root last.
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        list of str
+        """
         return list(self._core.ancestors(code))
 
     def descendant_indicators(self, code: str) -> list[str]:
         """The indicators below a node (the node itself if it is an indicator), in table order.
-        For a ratio node: the indicators its numerator and denominator depend on."""
+        For a ratio node: the indicators its numerator and denominator depend on.
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        list of str
+        """
         if self.is_indicator(code):
             return [code]
         if self.is_ratio(code):
@@ -480,7 +607,22 @@ class Framework:
         return [i for i in self.indicators if code in self._core.ancestors(i)]
 
     def level_of(self, code: str) -> int:
-        """A node's level, counted from the leaves (1 = indicators); see :attr:`levels`."""
+        """A node's level, counted from the leaves (1 = indicators); see :attr:`levels`.
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        SpecError
+            The code is not a node of the framework.
+        """
         levels = self.levels
         if code not in levels.index:
             self._known(code)
@@ -493,10 +635,35 @@ class Framework:
         return pd.Series(np.asarray(self._core.nominal_weights), index=self.codes, name="weight")
 
     def add_weight_set(self, name: str, weights: Mapping[str, float]) -> None:
-        """Register a named alternative weight set: the nominal weights with ``weights`` overriding."""
+        """Register a named alternative weight set: the nominal weights with ``weights`` overriding.
+
+        Parameters
+        ----------
+        name : str
+            The set's name (``score(..., weights=name)`` uses it).
+        weights : mapping of str to float
+            Node code to weight, for the nodes whose weight differs from the nominal one.
+        """
         self._core.add_weight_set(name, {str(k): float(v) for k, v in weights.items()})
 
     def weight_set(self, name: str) -> pd.Series:
+        """The weights of a named weight set (the empty name: the nominal weights).
+
+        Parameters
+        ----------
+        name : str
+            A name from :attr:`weight_sets`.
+
+        Returns
+        -------
+        pandas.Series
+            Each node's weight, indexed by code.
+
+        Raises
+        ------
+        SpecError
+            No weight set has that name (the message suggests the nearest).
+        """
         if name and name not in self.weight_sets:
             from ._methods import did_you_mean
 
@@ -506,17 +673,45 @@ class Framework:
 
     @property
     def weight_sets(self) -> list[str]:
+        """The names of the framework's weight sets (metadata columns ``weight_<name>`` and
+        :meth:`add_weight_set`)."""
         return list(self._core.weight_set_names)
 
     def effective_weights(self, weights: str | Mapping[str, float] | pd.Series | None = None) -> pd.Series:
         """Each node's final weight in the index (the product of renormalized weights down its path).
 
-        ``weights`` is a weight set name, or per-node overrides of the nominal weights.
+        Parameters
+        ----------
+        weights : str or mapping or pandas.Series, optional
+            A weight set name, or per-node overrides of the nominal weights (None: the nominal weights).
+
+        Returns
+        -------
+        pandas.Series
+            Each node's effective weight, indexed by code.
         """
         w = self.resolve_weights(weights)
         return pd.Series(np.asarray(self._core.effective_weights(w.to_numpy())), index=self.codes, name="effective_weight")
 
     def resolve_weights(self, weights: str | Mapping[str, float] | pd.Series | None) -> pd.Series:
+        """Every node's weight for a weight choice: the nominal weights, a named set, or the
+        nominal weights with per-node overrides.
+
+        Parameters
+        ----------
+        weights : str or mapping or pandas.Series or None
+            None (the nominal weights), a weight set name, or node code to weight overrides.
+
+        Returns
+        -------
+        pandas.Series
+            Each node's weight, indexed by code.
+
+        Raises
+        ------
+        SpecError
+            An unknown weight set or node.
+        """
         if weights is None:
             return self.weights
         if isinstance(weights, str):
@@ -532,14 +727,40 @@ class Framework:
 
     # -- metadata -----------------------------------------------------------------------------
     def column(self, name: str) -> pd.Series:
-        """A metadata column (known or extra), indexed by code; empty strings where absent."""
+        """A metadata column (known or extra), indexed by code; empty strings where absent.
+
+        Parameters
+        ----------
+        name : str
+            The column's name.
+
+        Returns
+        -------
+        pandas.Series
+
+        Raises
+        ------
+        SpecError
+            The metadata has no such column.
+        """
         if name not in self.meta.columns:
             raise SpecError(f"the metadata has no column {name!r} (columns: {', '.join(self.meta.columns)})")
         return self.meta[name]
 
     def method_cells(self, column: str) -> dict[str, str]:
         """Non-empty cells of a per-node method column (``aggregation``: not the ratio nodes'
-        declarations, see :attr:`ratios`)."""
+        declarations, see :attr:`ratios`).
+
+        Parameters
+        ----------
+        column : str
+            A method column: ``aggregation``, ``normalization``, ``transform``, ...
+
+        Returns
+        -------
+        dict of str to str
+            Node code to the cell's text (empty when the column is absent).
+        """
         if column not in self.meta.columns:
             return {}
         return {code: _text(v) for code, v in self.meta[column].items()

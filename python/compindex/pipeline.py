@@ -92,7 +92,42 @@ def make_spec(
     coverage_by_node: Mapping[str, float] | None = None,
 ) -> _core.PipelineSpec:
     """The spec of a run: global choices, then the metadata's per-node columns, then explicit
-    per-node keywords (each overriding the one before)."""
+    per-node keywords (each overriding the one before).
+
+    Parameters
+    ----------
+    fw : Framework
+        The index tree; its per-node method columns are read.
+    normalization, aggregation, treatment, imputation, transform
+        The global methods: a name (with parameters, e.g. ``"z_score(mean=100, sd=10)"``), a
+        method object of the namespaces :mod:`compindex.normalization` etc., or None (off).
+    range : tuple of float
+        The normalization output range (low, high).
+    coverage : float
+        The least share of a node's weighted children a unit needs to get a score (0..1).
+    weights : str or mapping, optional
+        A weight set name, or node code to weight overrides.
+    denominators : mapping, optional
+        Indicator code to its denominator column, or to (denominator, scale).
+    normalization_by_indicator, treatment_by_indicator, imputation_by_indicator, transform_by_indicator : mapping, optional
+        Indicator code to its own method.
+    aggregation_by_node : mapping, optional
+        Aggregate code to its own aggregation method.
+    range_by_indicator : mapping, optional
+        Indicator code to its own output range.
+    coverage_by_node : mapping, optional
+        Aggregate code to its own coverage threshold.
+
+    Returns
+    -------
+    compindex._core.PipelineSpec
+        The spec :func:`score` runs.
+
+    Raises
+    ------
+    SpecError
+        An unknown method, node, weight set or parameter (with a "did you mean" suggestion).
+    """
     given = locals()
     for keyword, kind in _BY_CODE_KEYWORDS.items():
         _check_codes(fw, given[keyword], keyword, kind)
@@ -194,7 +229,7 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
 
 @dataclass(frozen=True)
 class NodeDetails:
-    """What an aggregation method reported about one node (see :meth:`Result.details`)."""
+    """What an aggregation method reported about one node (see :meth:`Result.details <compindex.Result.details>`)."""
 
     node: str
     method: str
@@ -254,8 +289,23 @@ class Result:
         return pd.Series(np.asarray(self._core.aggregated)[:, col], index=self.units, name=self.framework.root)
 
     def data(self, stage: str) -> pd.DataFrame:
-        """An intermediate data set: one of ``raw``, ``denominated``, ``imputed``, ``treated``,
-        ``normalized`` (units x indicators) or ``aggregated`` (units x aggregates)."""
+        """An intermediate data set of the pipeline.
+
+        Parameters
+        ----------
+        stage : str
+            One of ``raw``, ``denominated``, ``imputed``, ``treated``, ``normalized`` (units x
+            indicators) or ``aggregated`` (units x aggregates).
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Raises
+        ------
+        SpecError
+            An unknown stage (with a "did you mean" suggestion).
+        """
         if stage == "aggregated":
             return pd.DataFrame(np.asarray(self._core.aggregated), index=self.units, columns=self.framework.aggregates)
         if stage not in STAGES:
@@ -263,7 +313,17 @@ class Result:
         return pd.DataFrame(np.array(getattr(self._core, stage)), index=self.units, columns=self.framework.indicators)
 
     def stage_changed(self, stage: str) -> bool:
-        """Whether a stage changed the data (False when it was off or did nothing)."""
+        """Whether a stage changed the data (False when it was off or did nothing).
+
+        Parameters
+        ----------
+        stage : str
+            One of ``denominated``, ``imputed``, ``treated``, ``normalized``.
+
+        Returns
+        -------
+        bool
+        """
         order = STAGES[:5]
         if stage not in order[1:]:
             raise SpecError(f"stage_changed: expected one of {', '.join(order[1:])}, got {stage!r}"
@@ -272,7 +332,18 @@ class Result:
         return not self._core.stage_shared(prev, stage)
 
     def group_ranks(self, group: str) -> pd.DataFrame:
-        """Ranks within each group of a unit-group column (e.g. region), at every node."""
+        """Ranks within each group of a unit-group column (e.g. region), at every node.
+
+        Parameters
+        ----------
+        group : str
+            A unit-group column of the data (or of ``groups=``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Units x every node, ``Int32`` ranks (1 = best in the unit's group).
+        """
         if group not in self.groups.columns:
             raise SpecError(f"unknown unit group {group!r}{_methods.did_you_mean(group, self.groups.columns)} (groups: {', '.join(map(str, self.groups.columns)) or 'none'})")
         ids = self._dataset.group_ids(group)
@@ -313,7 +384,22 @@ class Result:
         """What the aggregation methods reported beyond the scores (Benefit of the Doubt's own
         weights and peers, MPI penalties, OWA orness, TOPSIS distances, ...): the
         :class:`NodeDetails` of one node, or, without ``node``, a dict of every node that has
-        some. The power means and Copeland's rule report none."""
+        some. The power means and Copeland's rule report none.
+
+        Parameters
+        ----------
+        node : str, optional
+            An aggregate's code; None for every node that has details.
+
+        Returns
+        -------
+        NodeDetails or dict of str to NodeDetails
+
+        Raises
+        ------
+        SpecError
+            An unknown node, or a node whose method reports no details.
+        """
         found = self._details
         if node is None:
             return dict(found)
@@ -357,6 +443,7 @@ class Result:
 
     @property
     def weights(self) -> pd.Series:
+        """The weight of every node used in this run (relative to its siblings)."""
         return pd.Series(np.asarray(self._core.weights), index=self.framework.codes, name="weight")
 
     @property
@@ -367,9 +454,22 @@ class Result:
     def ranking(self, level: int | None = None, *, depth: int | None = None) -> pd.DataFrame:
         """The ranking table: units sorted by the root's rank, with the root's score and rank,
         unit groups, and the scores of the nodes at ``level`` (counted from the leaves, 1 =
-        indicators; :attr:`Framework.levels`) or at ``depth`` (counted from the root, 0 = the
-        root; :attr:`Framework.depths`). Default: the root's children and the ratio nodes shown
-        under the root or under no node."""
+        indicators; :attr:`Framework.levels <compindex.Framework.levels>`) or at ``depth``
+        (counted from the root, 0 = the root; :attr:`Framework.depths <compindex.Framework.depths>`).
+        Default: the root's children and the ratio nodes shown under the root or under no node.
+
+        Parameters
+        ----------
+        level : int, optional
+            Show the nodes at this level (from the leaves).
+        depth : int, optional
+            Show the nodes at this depth (from the root); not with ``level``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per unit, best first.
+        """
         root = self.framework.root
         if level is not None and depth is not None:
             raise SpecError("ranking: give level (from the leaves) or depth (from the root), not both")

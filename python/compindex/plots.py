@@ -166,7 +166,33 @@ def ranking_chart(result: Result, *, node: str | None = None, group: str | None 
                   title: str | None = None, note: str | None = None, labels: Any = "code") -> Figure:
     """Horizontal bars of the scores at ``node`` (default the root), best first, one bar per
     ranked unit (or the ``top`` best), coloured by the unit-group column ``group`` (legend right
-    of the bars); the units in ``highlight`` get a thick black edge."""
+    of the bars); the units in ``highlight`` get a thick black edge.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index.
+    node : str, optional
+        The node whose scores are shown (default: the root).
+    group : str, optional
+        A unit-group column coloring the bars.
+    top : int, optional
+        Show the best ``top`` units only.
+    highlight : str or sequence of str, optional
+        Units drawn with a thick black edge.
+    names : mapping of str to str, optional
+        Unit code to display name (default: the data's ``name`` column).
+    title : str, optional
+        The chart's title (default: one naming what is shown).
+    note : str, optional
+        A note printed under the chart (e.g. a data source or the SIMULATED label).
+    labels : str
+        ``"code"`` (code and name) or ``"name"`` (names only).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fw = result.framework
     node = _check_node(fw, node)
     label_of = _unit_labeler(result, labels, names, "ranking_chart")
@@ -212,7 +238,31 @@ def profile_chart(result: Result, unit: str, *, group: str | None = None, nodes:
     (``group`` given) or of all units: grouped bars, three per pillar (unit, mean, leader). The
     leader is the unit ranked first on the root; when that is the unit itself, the national leader
     (or, for the national leader, the runner-up) is shown instead. ``labels="name"`` names the
-    units and shows the pillars by name only (default: code and name)."""
+    units and shows the pillars by name only (default: code and name).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index.
+    unit : str
+        The unit's code.
+    group : str, optional
+        A unit-group column: compare with the unit's group instead of all units.
+    nodes : sequence of str, optional
+        The nodes shown (default: the pillars, :func:`compindex.analysis.pillars`).
+    names : mapping of str to str, optional
+        Unit code to display name (default: the data's ``name`` column).
+    title : str, optional
+        The chart's title (default: one naming what is shown).
+    note : str, optional
+        A note printed under the chart (e.g. a data source or the SIMULATED label).
+    labels : str
+        ``"code"`` (code and name) or ``"name"`` (names only).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fw = result.framework
     unit = _check_unit(result, unit)
     label_of = _unit_labeler(result, labels, names, "profile_chart")
@@ -266,7 +316,29 @@ def rank_heatmap(result: Result, *, units: Sequence[str] | None = None, indicato
                  note: str | None = None, labels: Any = "code") -> Figure:
     """Ranks as a heat map: one row per unit (default all, by overall rank), one column per
     indicator (default all, framework order); darker is better, amber cells have no rank.
-    ``labels="name"`` names both the units and the indicators."""
+    ``labels="name"`` names both the units and the indicators.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index.
+    units : sequence of str, optional
+        The rows (default: every unit, by overall rank).
+    indicators : sequence of str, optional
+        The columns (default: every indicator).
+    names : mapping of str to str, optional
+        Unit code to display name (default: the data's ``name`` column).
+    title : str, optional
+        The chart's title (default: one naming what is shown).
+    note : str, optional
+        A note printed under the chart (e.g. a data source or the SIMULATED label).
+    labels : str
+        ``"code"`` (code and name) or ``"name"`` (names only).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fw = result.framework
     label_of = _unit_labeler(result, labels, names, "rank_heatmap")
     node_of = _node_labeler(fw, labels)
@@ -303,7 +375,27 @@ def correlation_heatmap(result: Result, *, nodes: str | Sequence[str] | None = N
                         title: str | None = None, note: str | None = None, labels: Any = "code") -> Figure:
     """Correlations between the scores of ``nodes`` (default every indicator; an aggregate's code
     means its children), pairwise over units with both scores, as a heat map from −1 to 1.
-    ``labels="name"`` shows the nodes' names."""
+    ``labels="name"`` shows the nodes' names.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index.
+    nodes : str or sequence of str, optional
+        The nodes (an aggregate's code: its children; default: every indicator).
+    method : str
+        ``"pearson"`` or ``"spearman"``.
+    title : str, optional
+        The chart's title.
+    note : str, optional
+        A note printed under the chart.
+    labels : str
+        ``"code"`` or ``"name"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     from . import _core
 
     fw = result.framework
@@ -358,7 +450,19 @@ def _factor_text(f: Any, fw: Any) -> str:
 
 def describe_factors(factors: Sequence[Any], framework: Any = None) -> str:
     """What varied, in words, for a chart title: e.g. ``weights ±25 %, normalization: min_max /
-    percentile_rank, aggregation: arithmetic_mean / geometric_mean``."""
+    percentile_rank, aggregation: arithmetic_mean / geometric_mean``.
+
+    Parameters
+    ----------
+    factors : sequence
+        The factors of an uncertainty or sensitivity analysis (:mod:`compindex.uncertainty`).
+    framework : Framework, optional
+        The index tree, for node names.
+
+    Returns
+    -------
+    str
+    """
     return ", ".join(_factor_text(f, framework) for f in factors)
 
 
@@ -369,7 +473,33 @@ def rank_interval_chart(ua: Any, *, top: int | None = None, units: Sequence[str]
     """Rank intervals of an :class:`~compindex.uncertainty.UncertaintyResult`: per unit (by nominal
     rank; the ``top`` first or the chosen ``units``) a bar from the 5th to the 95th percentile rank,
     the median (dot) and the nominal rank (cross). The title says what varied, over how many
-    replications and how many of them failed. ``ax`` draws into an existing axes (no resizing)."""
+    replications and how many of them failed. ``ax`` draws into an existing axes (no resizing).
+
+    Parameters
+    ----------
+    ua : UncertaintyResult
+        An uncertainty analysis (:func:`compindex.uncertainty_analysis`).
+    top : int, optional
+        Show the best ``top`` units by nominal rank.
+    units : sequence of str, optional
+        Show these units (instead of ``top``).
+    highlight : str or sequence of str, optional
+        Units drawn in a highlight color.
+    names : mapping of str to str, optional
+        Unit code to display name (default: the data's ``name`` column).
+    labels : str
+        ``"code"`` (code and name) or ``"name"`` (names only).
+    title : str, optional
+        The chart's title (default: one naming what is shown).
+    note : str, optional
+        A note printed under the chart (e.g. a data source or the SIMULATED label).
+    ax : matplotlib.axes.Axes, optional
+        Draw into these axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     _check_labels(labels, "rank_interval_chart")
     if isinstance(labels, Mapping):
         label_of = lambda u: str(labels.get(u, u))  # noqa: E731
@@ -434,7 +564,27 @@ def sensitivity_chart(sa: Any, *, names: Mapping[str, str] | None = None, title:
     standard deviation is below ``threshold`` ranks the chart says so in red ("ranks barely move"),
     so that large indices that split a tiny variance are not read as alarming. ``names`` maps the
     analysed unit's code to its name (default: the data's ``name`` column). ``ax`` draws the indices into an existing axes (no second
-    panel: the output's spread becomes the title's last line)."""
+    panel: the output's spread becomes the title's last line).
+
+    Parameters
+    ----------
+    sa : SensitivityResult
+        A sensitivity analysis (:func:`compindex.sensitivity_analysis`).
+    names : mapping of str to str, optional
+        Unit code to display name (default: the data's ``name`` column).
+    title : str, optional
+        The chart's title (default: one naming what is shown).
+    note : str, optional
+        A note printed under the chart (e.g. a data source or the SIMULATED label).
+    threshold : float
+        The standard deviation, in ranks, below which the chart says the output barely moves.
+    ax : matplotlib.axes.Axes, optional
+        Draw the indices into these axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     df = sa.indices
     y = np.asarray(sa.y, dtype=float)
     y = y[np.isfinite(y)]
@@ -501,7 +651,19 @@ def sensitivity_chart(sa: Any, *, names: Mapping[str, str] | None = None, title:
 
 
 def figure_png(fig: Figure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    dpi : int
+        Dots per inch.
+
+    Returns
+    -------
+    bytes
+    """
     import io
 
     buf = io.BytesIO()

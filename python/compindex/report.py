@@ -153,35 +153,115 @@ class UnitReport:
 
     # -- small helpers -------------------------------------------------------------------------
     def t(self, key: str, **kw: Any) -> str:
+        """A label of the report in its language.
+
+        Parameters
+        ----------
+        key : str
+            The label's key (compindex._i18n).
+        **kw
+            Values filled into the label.
+
+        Returns
+        -------
+        str
+        """
         return i18n.tr(key, self.lang, **kw)
 
     def num(self, x: Any, digits: int = 2, sign: bool = False) -> str:
+        """A number as the report's language writes it (``49.37``, or ``49,37`` in Vietnamese).
+
+        Parameters
+        ----------
+        x : float
+            The number (missing: a dash).
+        digits : int
+            Decimal places.
+        sign : bool
+            Always write the sign (``+1.20``).
+
+        Returns
+        -------
+        str
+        """
         return i18n.num(x, self.lang, digits, sign=sign)
 
     def label(self, unit: str | None = None) -> str:
+        """A unit as the report names it: ``"Name (code)"``, or the code without a name.
+
+        Parameters
+        ----------
+        unit : str, optional
+            A unit's code (default: the report's unit).
+
+        Returns
+        -------
+        str
+        """
         u = self.unit if unit is None else unit
         return f"{self.names[u]} ({u})" if u in self.names else str(u)
 
     def uname(self, unit: str) -> str:
+        """A unit's display name (its code without one).
+
+        Parameters
+        ----------
+        unit : str
+            A unit's code.
+
+        Returns
+        -------
+        str
+        """
         return str(self.names.get(unit, unit))
 
     @property
     def root(self) -> str:
+        """The code of the index (the framework's root).
+        """
         return self.result.framework.root
 
     @property
     def group_label(self) -> str:
+        """The unit's label in the group column (empty without a group).
+        """
         return str(self.result.groups.at[self.unit, self.group]) if self.group else ""
 
     @property
     def group_display(self) -> str:
+        """The unit's group as the report shows it (its display name when given).
+        """
         g = self.group_label
         return str(self.group_names.get(g, g))
 
     def level(self, code: str) -> str:
+        """A node's level name in the report's language (pillar, sub-pillar, indicator, ...).
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+
+        Returns
+        -------
+        str
+        """
         return i18n.level_term(self.level_names[code], self.lang)
 
     def rank_text(self, code: str, col: str = "rank_text") -> str:
+        """A node's rank as the report writes it (``"12/63"``; "n/a" without a rank).
+
+        Parameters
+        ----------
+        code : str
+            A node's code.
+        col : str
+            The profile column read: ``rank_text`` or ``group_rank_text``.
+
+        Returns
+        -------
+        str
+        """
         v = self.profile.table.at[code, col]
         return "n/a" if v == "n/a" and self.lang == "en" else ("không có" if v == "n/a" else str(v))
 
@@ -216,6 +296,9 @@ class UnitReport:
         return self.change_years[0], float(r["score_change"]), int(r["rank_change"])
 
     def robustness_sentence(self) -> str:
+        """The robustness section's sentence: the unit's nominal rank and its 5th-95th percentile
+        ranks over the replications (or why there are none).
+        """
         rb = self.robustness
         if pd.isna(self.profile.table.at[self.root, "rank"]):
             return self.t("robust_unranked", unit=self.label())
@@ -226,6 +309,9 @@ class UnitReport:
         return self.t("robust_sentence", rank=rb["rank"], lo=rb["p05"], hi=rb["p95"])
 
     def robustness_how(self) -> str:
+        """How the robustness analysis was run: replications, seed, successful runs and what varied
+        (empty when it did not run).
+        """
         rb = self.robustness
         if rb is None or "error" in rb:
             return ""
@@ -248,6 +334,8 @@ class UnitReport:
         return Cell(name)
 
     def ranking_table(self) -> Table:
+        """The national top 10 on the index, plus the unit's row when it is not among them.
+        """
         rk = self.result.ranking()
         head = rk.head(10)
         if self.unit not in head.index:
@@ -264,6 +352,8 @@ class UnitReport:
         return Table(headers, rows, hl, self.t("national_top", unit=self.label()))
 
     def group_table(self) -> Table | None:
+        """The units of the unit's group with their national and group ranks (None without a group).
+        """
         if not self.group:
             return None
         gt = an.group_table(self.result, self.group)
@@ -279,6 +369,8 @@ class UnitReport:
         return Table(headers, rows, hl, self.t("group_members", group=self.group_display, n=len(members)))
 
     def pillar_rows(self) -> list[str]:
+        """The nodes of the profile: the root, its children, then the pillars not among them.
+        """
         fw = self.result.framework
         return [self.root] + fw.children(self.root) + [p for p in an.pillars(fw) if p not in fw.children(self.root)]
 
@@ -296,6 +388,9 @@ class UnitReport:
                              "leader": sc.loc[leader, codes]}).assign(leader_code=leader)
 
     def profile_table(self) -> Table:
+        """Every profile node's score and rank (and group rank), with the group's (or the nation's)
+        mean and the leader's score.
+        """
         t = self.profile.table
         cmp = self.comparison()
         mean_h = self.t("col_group_mean", group=self.group_display) if self.group else self.t("col_national_mean")
@@ -321,12 +416,27 @@ class UnitReport:
         return Table(headers, rows, caption=caption)
 
     def strengths_table(self) -> Table:
+        """The unit's strengths: the nodes where it ranks best.
+        """
         return self._node_table(self.profile.strengths, self.t("strengths"))
 
     def weaknesses_table(self) -> Table:
+        """The unit's weaknesses: the nodes where it ranks worst.
+        """
         return self._node_table(self.profile.weaknesses, self.t("weaknesses"))
 
     def weakest_table(self, n: int = 8) -> Table:
+        """The unit's worst ranked indicators, grouped by the ``by`` column when it is given.
+
+        Parameters
+        ----------
+        n : int
+            How many indicators, without ``by``.
+
+        Returns
+        -------
+        Table
+        """
         w = self.profile.weakest(len(self.profile.table))
         w = w[w["actionable"]].head(n)
         headers = [self.t("col_code"), self.t("col_name"), self.t("col_value"), self.t("col_score"), self.t("col_rank")]
@@ -366,6 +476,8 @@ class UnitReport:
         return out
 
     def change_table(self) -> Table | None:
+        """The change since the previous year at every profile node (None without a panel).
+        """
         if self.change is None or not self.change_years:
             return None
         y0, y1 = self.change_years
@@ -383,6 +495,9 @@ class UnitReport:
         return Table(headers, rows, {0}, self.t("change_intro", y0=y0, y1=y1))
 
     def robustness_table(self) -> Table | None:
+        """The robustness interval of the unit and of its neighbours in the ranking (None when the
+        analysis did not run).
+        """
         rb = self.robustness
         if rb is None or "error" in rb:
             return None
@@ -398,6 +513,8 @@ class UnitReport:
         return Table(headers, rows, hl)
 
     def alpha_table(self) -> Table:
+        """Cronbach's alpha of every aggregate's children (:func:`compindex.analysis.cronbach_alpha`).
+        """
         alpha = an.cronbach_alpha(self.result)
         headers = [self.t("col_code"), self.t("col_name"), self.t("col_level"), self.t("col_children"), self.t("col_alpha")]
         rows = [[Cell(c, nowrap=True), self._name_cell(c), Cell(self.level(c), nowrap=True), Cell(i18n.integer(r["n_children"], self.lang), True),
@@ -405,6 +522,8 @@ class UnitReport:
         return Table(headers, rows, caption=self.t("alpha_head"))
 
     def weak_correlation_table(self) -> Table:
+        """The nodes whose correlation with their parent is flagged (:func:`compindex.analysis.correlations`).
+        """
         corr = an.correlations(self.result)
         flagged = corr[corr["flag"] != ""]
         headers = [self.t("col_code"), self.t("col_name"), self.t("col_level"), self.t("col_corr"), self.t("col_note")]
@@ -422,6 +541,8 @@ class UnitReport:
         return flag
 
     def method_notes(self) -> list[str]:
+        """The method section's notes: the pipeline's choices, the data and their caveats.
+        """
         res, fw, sp, L = self.result, self.result.framework, self.result.spec, self.lang
         counts = self.level_names.value_counts()
         order = list(dict.fromkeys(self.level_names[c] for c in sorted(fw.codes, key=lambda c: -int(fw.levels[c]))))
@@ -542,7 +663,17 @@ class UnitReport:
 
     # -- HTML ----------------------------------------------------------------------------------
     def html(self, *, plots: bool = True) -> str:
-        """The report as one self-contained HTML page (charts as inline SVG)."""
+        """The report as one self-contained HTML page (charts as inline SVG).
+
+        Parameters
+        ----------
+        plots : bool
+            Include the charts.
+
+        Returns
+        -------
+        str
+        """
         from . import __version__
 
         e = html.escape
@@ -715,7 +846,19 @@ class UnitReport:
         return "".join(out)
 
     def write(self, path: str | os.PathLike[str], *, plots: bool = True) -> Path:
-        """Write the HTML page; returns its path."""
+        """Write the HTML page; returns its path.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The HTML file to write.
+        plots : bool
+            Include the charts.
+
+        Returns
+        -------
+        pathlib.Path
+        """
         p = Path(path)
         p.write_text(self.html(plots=plots), encoding="utf-8")
         return p
@@ -799,13 +942,23 @@ def unit_report(result: Result, unit: str, *, group: str | None = None, by: str 
 
     Parameters
     ----------
+    result : Result
+        A scored index.
+    unit : str
+        The unit's code.
     group, by
         A unit-group column (``region``) and a metadata column grouping the indicators and the
         actions (``lead_agency``).
     names, group_names
         Display names of units and of group labels (in the report's language).
+    title : str, optional
+        The report's title (default: one naming the unit and the index).
+    simulated : bool
+        Label the printout, the page and every chart as SIMULATED data.
     targets
         How many ranks above the unit's own "what would lift it" aims at (1-3 is sensible).
+    top : int
+        How many strengths and weaknesses are listed.
     panel, years
         A :func:`compindex.analysis.score_years` panel and ``(previous, current)``: the change
         since the previous year, in the opening sentence and its own section.
@@ -820,7 +973,9 @@ def unit_report(result: Result, unit: str, *, group: str | None = None, by: str 
         The metadata column marking placeholder indicators (``documented`` = no): marked as such
         and kept out of the strengths, weaknesses and actions.
 
-    ``simulated=True`` labels the printout, the page and every chart as SIMULATED data.
+    Returns
+    -------
+    UnitReport
     """
     t0 = time.perf_counter()
     lang = i18n.check_lang(lang)

@@ -57,8 +57,8 @@ class Weights:
     """Weights vary: uniformly within ``w0 (1 +/- spread)``, or (``distribution="dirichlet"``,
     uncertainty analysis only) jointly among siblings around the nominal shares, tighter for a
     larger ``concentration``. ``nodes`` (or ``level``, counted from the leaves with 1 =
-    indicators as :attr:`Framework.levels`, or ``depth``, counted from the root with 0 = the
-    root as :attr:`Framework.depths`) chooses whose weights vary; default every node but the root."""
+    indicators as :attr:`Framework.levels <compindex.Framework.levels>`, or ``depth``, counted from the root with 0 = the
+    root as :attr:`Framework.depths <compindex.Framework.depths>`) chooses whose weights vary; default every node but the root."""
 
     spread: float = 0.25
     nodes: Sequence[str] = ()
@@ -97,8 +97,8 @@ class Normalization:
 @dataclass(frozen=True)
 class Aggregation:
     """The aggregation of the chosen aggregates (``nodes``, or those of ``level``, counted from
-    the leaves with 1 = indicators as :attr:`Framework.levels`, or of ``depth``, counted from the
-    root with 0 = the root as :attr:`Framework.depths`; default all) is one of ``alternatives``."""
+    the leaves with 1 = indicators as :attr:`Framework.levels <compindex.Framework.levels>`, or of ``depth``, counted from the
+    root with 0 = the root as :attr:`Framework.depths <compindex.Framework.depths>`; default all) is one of ``alternatives``."""
 
     alternatives: Sequence[Any]
     nodes: Sequence[str] = ()
@@ -156,7 +156,7 @@ class Exclusion:
 @dataclass(frozen=True)
 class WeightSets:
     """The weights are one of ``sets``: ``"nominal"`` (or ``""``) is the nominal run's weights, any
-    other name a named weight set of the framework (:meth:`Framework.add_weight_set`,
+    other name a named weight set of the framework (:meth:`Framework.add_weight_set <compindex.Framework.add_weight_set>`,
     :meth:`compindex.weighting.WeightResult.apply` with a name, or ``weight_<NAME>`` metadata
     columns). Each replication takes set ``floor(u L)`` of the L sets. A :class:`Weights` factor in
     the same analysis then varies the chosen set's weights."""
@@ -276,6 +276,7 @@ class UncertaintyResult:
 
     @property
     def scores(self) -> pd.DataFrame:
+        """Replications x units: the index score of every unit in every replication."""
         return pd.DataFrame(np.asarray(self._core.runs.scores), index=self.replication, columns=self.units)
 
     @property
@@ -320,12 +321,27 @@ class UncertaintyResult:
 
     @property
     def n_successful(self) -> int:
+        """How many replications ran (the others failed; see ``failures``)."""
         return int(self._core.n_successful)
 
     def plot(self, *, top: int | None = None, ax: Any = None, **kwargs: Any) -> Any:
         """Rank intervals per unit: 5th-95th percentile bars, median and nominal rank, titled with
         what varied, the replications and the failures (:func:`compindex.plots.rank_interval_chart`;
-        ``units=``, ``highlight=``, ``names=``, ``labels=``, ``title=``, ``note=``)."""
+        ``units=``, ``highlight=``, ``names=``, ``labels=``, ``title=``, ``note=``).
+
+        Parameters
+        ----------
+        top : int, optional
+            Show the best ``top`` units only.
+        ax : matplotlib.axes.Axes, optional
+            Draw into these axes (default: a new figure).
+        **kwargs
+            Passed to :func:`compindex.plots.rank_interval_chart`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         from .plots import rank_interval_chart
 
         return rank_interval_chart(self, top=top, ax=ax, **kwargs)
@@ -343,9 +359,15 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
 
     Parameters
     ----------
+    framework : Framework
+        The index tree.
+    data : pandas.DataFrame
+        The data, as for :func:`compindex.score`.
     factors
-        What is uncertain: :class:`Weights`, :class:`Normalization`, :class:`Aggregation`,
-        :class:`Imputation`, :class:`Treatment`, :class:`Exclusion`, :class:`WeightSets`.
+        What is uncertain: :class:`~compindex.uncertainty.Weights`,
+        :class:`~compindex.uncertainty.Normalization`, :class:`~compindex.uncertainty.Aggregation`,
+        :class:`~compindex.uncertainty.Imputation`, :class:`~compindex.uncertainty.Treatment`,
+        :class:`~compindex.uncertainty.Exclusion`, :class:`~compindex.uncertainty.WeightSets`.
     n
         Replications.
     seed
@@ -356,8 +378,21 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
         ``"sobol"`` (quasi-random, default) or ``"monte_carlo"``.
     client, chunks
         A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces.
+    groups : DataFrame or dict, optional
+        Extra unit-group labels, as for :func:`compindex.score`.
+    ignore : sequence of str
+        Columns of ``data`` to leave out.
     **spec
         The nominal pipeline, as in :func:`compindex.score`.
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Raises
+    ------
+    SpecError
+        A bad factor or spec, or ``n`` not positive.
     """
     if int(n) <= 0:
         raise SpecError(f"uncertainty analysis: n must be positive, got {n}")
@@ -396,6 +431,7 @@ class SensitivityResult:
 
     @property
     def indices(self) -> pd.DataFrame:
+        """One row per factor: first- and total-order indices with their confidence bounds."""
         i = self._indices
         return pd.DataFrame({
             "first_order": np.asarray(i.first_order), "first_low": np.asarray(i.first_low), "first_high": np.asarray(i.first_high),
@@ -410,18 +446,33 @@ class SensitivityResult:
 
     @property
     def convergence(self) -> dict[str, float]:
+        """The convergence check: the largest change of an index between n/2 and n, the largest
+        bootstrap half-width, and n."""
         i = self._indices
         return {"max_change": float(i.max_change), "max_half_width": float(i.max_half_width), "n": int(i.n)}
 
     @property
     def variance(self) -> float:
+        """The variance of the output over the design."""
         return float(self._indices.variance)
 
     def plot(self, ax: Any = None, **kwargs: Any) -> Any:
         """Bars of first- and total-order indices with their confidence intervals, above the
         output's spread in ranks (:func:`compindex.plots.sensitivity_chart`; ``names=``,
         ``title=``, ``note=``, ``threshold=``). With ``ax`` only the indices are drawn there, and
-        the output's spread goes into the title."""
+        the output's spread goes into the title.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Draw the indices into these axes (default: a new figure).
+        **kwargs
+            Passed to :func:`compindex.plots.sensitivity_chart`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
         from .plots import sensitivity_chart
 
         return sensitivity_chart(self, ax=ax, **kwargs)
@@ -438,10 +489,50 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     """Variance-based sensitivity of ranks: Sobol first-order (Saltelli 2010) and total-order
     (Jansen 1999) indices, each factor a group, on a Saltelli design of ``n (k + 2)`` replications
     from a digitally shifted Sobol sequence, with bootstrap confidence intervals and a convergence
-    check (see :attr:`SensitivityResult.converged`).
+    check (see :attr:`SensitivityResult.converged <compindex.uncertainty.SensitivityResult.converged>`).
 
-    ``output`` is ``"mean_abs_rank_shift"`` (mean absolute rank shift against the nominal ranking)
-    or a unit code (that unit's rank).
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    data : pandas.DataFrame
+        The data, as for :func:`compindex.score`.
+    factors
+        What is uncertain, as for :func:`uncertainty_analysis` (uniform weights only).
+    output : str
+        ``"mean_abs_rank_shift"`` (mean absolute rank shift against the nominal ranking) or a
+        unit code (that unit's rank).
+    n : int
+        The base sample size: the design has ``n (k + 2)`` replications for ``k`` factors.
+    seed : int
+        Results are a function of the seed only (not of threads or chunks).
+    threads : int, optional
+        C++ threads (default: all cores).
+    n_bootstrap : int
+        Bootstrap resamples of the confidence intervals.
+    confidence : float
+        The confidence level of the intervals.
+    tolerance : float
+        The convergence tolerance of the indices.
+    client, chunks
+        A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces.
+    groups : DataFrame or dict, optional
+        Extra unit-group labels, as for :func:`compindex.score`.
+    ignore : sequence of str
+        Columns of ``data`` to leave out.
+    **spec
+        The nominal pipeline, as in :func:`compindex.score`.
+
+    Returns
+    -------
+    SensitivityResult
+
+    Raises
+    ------
+    SpecError
+        A bad factor or spec, ``n`` below 2, or Dirichlet weights.
+    ComputationError
+        A replication failed.
     """
     if int(n) < 2:
         raise SpecError(f"sensitivity analysis: n must be at least 2, got {n}")
@@ -476,6 +567,7 @@ class LeaveOneOutResult:
 
     @property
     def ranks(self) -> pd.DataFrame:
+        """Removed node x units: the index ranks with that node left out."""
         return pd.DataFrame(np.asarray(self._core.ranks), index=self.removed, columns=self.units)
 
     @property
@@ -485,13 +577,34 @@ class LeaveOneOutResult:
 
     @property
     def mean_abs_change(self) -> pd.Series:
+        """Per removed node: the mean absolute change of the units' index ranks."""
         return pd.Series(np.asarray(self._core.mean_abs_change), index=self.removed, name="mean_abs_rank_change")
 
 
 def leave_one_out(framework: Framework, data: pd.DataFrame, nodes: Sequence[str] | None = None, *, groups: Any = None,
                   ignore: Sequence[str] = (), **spec: Any) -> LeaveOneOutResult:
     """Leave each node of ``nodes`` (default: every indicator) out in turn (weight 0; its siblings
-    share its weight) and report the rank changes of the index."""
+    share its weight) and report the rank changes of the index.
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    data : pandas.DataFrame
+        The data, as for :func:`compindex.score`.
+    nodes : sequence of str, optional
+        The nodes to leave out in turn (default: every indicator).
+    groups : DataFrame or dict, optional
+        Extra unit-group labels, as for :func:`compindex.score`.
+    ignore : sequence of str
+        Columns of ``data`` to leave out.
+    **spec
+        The pipeline, as in :func:`compindex.score`.
+
+    Returns
+    -------
+    LeaveOneOutResult
+    """
     core_spec = make_spec(framework, **spec)
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
     ds, _, _ = to_dataset(framework, data, denominators=dens, groups=groups, ignore=ignore)

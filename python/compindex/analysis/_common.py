@@ -13,7 +13,19 @@ from ..pipeline import Result
 
 
 def rank_text(rank: Any, n: Any) -> str:
-    """A rank as the PII plans write it, ``"60/63"``; ``"n/a"`` for a unit without a rank."""
+    """A rank as the PII plans write it, ``"60/63"``; ``"n/a"`` for a unit without a rank.
+
+    Parameters
+    ----------
+    rank : int or None
+        A rank (missing: ``"n/a"``).
+    n : int
+        How many units are ranked.
+
+    Returns
+    -------
+    str
+    """
     if rank is None or rank is pd.NA or (isinstance(rank, float) and math.isnan(rank)):
         return "n/a"
     return f"{int(rank)}/{int(n)}"
@@ -61,7 +73,17 @@ def _group_labels(result: Result, group: str) -> pd.Series:
 
 def pillars(framework: Framework) -> list[str]:
     """The nodes a profile shows as "pillars": those whose metadata ``level_name`` is ``pillar``
-    when the framework has that column (as the PII does), otherwise the root's children."""
+    when the framework has that column (as the PII does), otherwise the root's children.
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+
+    Returns
+    -------
+    list of str
+    """
     if "level_name" in framework.meta.columns:
         col = framework.meta["level_name"].astype(str).str.strip().str.lower()
         found = [c for c in framework.codes if col.get(c, "") == "pillar"]
@@ -82,7 +104,20 @@ def level_names(framework: Framework, column: str = "level_name") -> pd.Series:
     """Each node's level by name: the metadata ``column`` (``level_name``) where it is filled;
     otherwise ``indicator`` for an indicator, ``index`` for the root, and for the aggregates in
     between, by their level counted from the leaves: 3 levels are index, pillar, indicator; 4 add
-    a sub-index above the pillars; 5 a sub-pillar below them; deeper trees say ``level k``."""
+    a sub-index above the pillars; 5 a sub-pillar below them; deeper trees say ``level k``.
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    column : str
+        The metadata column holding level names.
+
+    Returns
+    -------
+    pandas.Series
+        Each node's level name, indexed by code.
+    """
     fw = framework
     depth = int(fw.levels[fw.root])
     generic = _GENERIC_LEVELS.get(depth)
@@ -105,7 +140,19 @@ def level_names(framework: Framework, column: str = "level_name") -> pd.Series:
 def unactionable(framework: Framework, column: str | None = "documented") -> list[str]:
     """The indicators nobody can act on: those whose metadata ``column`` (default ``documented``)
     says ``no`` (or ``false``, ``0``, ``placeholder``, ``undocumented``, ``unactionable``; any
-    case). Empty when the column is absent or ``None``."""
+    case). Empty when the column is absent or ``None``.
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    column : str, optional
+        The metadata column to read (None: no indicator is unactionable).
+
+    Returns
+    -------
+    list of str
+    """
     if column is None or column not in framework.meta.columns:
         return []
     col = framework.meta[column]

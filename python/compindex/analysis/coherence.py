@@ -27,6 +27,20 @@ def correlations(result: Result, method: str = "pearson", *, weak: float = 0.3) 
     its parent's level than with its parent), ``undefined`` (fewer than 2 common units or a
     constant score). Columns: ``name``, ``level`` (from the leaves), ``parent``, ``r``, ``n``, ``max_other``,
     ``max_other_node``, ``flag``.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    method : str
+        ``"pearson"`` or ``"spearman"``.
+    weak : float
+        Correlations below this are flagged ``weak``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per node but the root.
     """
     if method not in ("pearson", "spearman"):
         raise SpecError(f"correlations: method must be 'pearson' or 'spearman', got {method!r}")
@@ -88,6 +102,20 @@ def cronbach_alpha(result: Result, *, threshold: float = 0.7, missing: str = "co
     equals ``n_complete`` when no value is missing), ``missing`` (the option used), ``alpha``,
     ``flag`` (``below 0.7``, or why alpha is undefined: one child, fewer than 2 complete rows
     (or, pairwise, 2 common units for some pair), constant total).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    threshold : float
+        Alphas below this are flagged.
+    missing : str
+        ``"complete"`` or ``"pairwise"`` (see above).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per aggregate.
     """
     if missing not in ("complete", "pairwise"):
         from .._methods import did_you_mean
@@ -165,7 +193,17 @@ def pca(result: Result) -> PCA:
     SelfAdjointEigenSolver in compindex._core). One dominant component (explaining most of the
     variance, the others with eigenvalue < 1) supports aggregating the children into one score.
     Aggregates with one child, fewer than 3 complete rows, or a constant child get a ``note``
-    and no numbers."""
+    and no numbers.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+
+    Returns
+    -------
+    PCA
+    """
     fw = result.framework
     summ, eig, load = [], [], []
     for a in fw.aggregates:
@@ -209,9 +247,20 @@ def indicator_statistics(result: Result, *, skew_threshold: float = 2.25, kurtos
 
     Columns: ``name``, ``count`` and ``share`` (availability), ``min``, ``max``, ``mean``,
     ``median``, ``sd`` (n − 1), ``skew`` and ``kurtosis`` (Excel's SKEW and KURT: sample skewness
-    and excess kurtosis), ``outlier`` (|skew| > 2.25 and kurtosis > 3.5, the GII rule), the
+    and excess kurtosis), ``outlier`` (absolute skew > 2.25 and kurtosis > 3.5, the GII rule), the
     treatment's ``treatment`` (``off`` when the run had none), ``winsorized`` (points),
     ``skew_after``, ``kurtosis_after``, and ``note`` (too few values for a statistic).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    skew_threshold, kurtosis_threshold : float
+        The outlier rule's thresholds.
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     fw = result.framework
     x = result.data("denominated")

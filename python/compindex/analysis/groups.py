@@ -40,7 +40,17 @@ class GroupComparison:
     leaders: pd.DataFrame
 
     def members(self, label: str) -> pd.DataFrame:
-        """The :attr:`units` rows of one group."""
+        """The ``units`` rows of one group.
+
+        Parameters
+        ----------
+        label : str
+            A group label (a value of the group column).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         if label not in self.leaders.index:
             raise SpecError(f"no {self.group!r} group {label!r} (groups: {', '.join(self.leaders.index)})")
         return self.units[self.units["group"] == label]
@@ -50,6 +60,17 @@ def group_table(result: Result, group: str = "region") -> GroupComparison:
     """Ranks within groups, group means per node, and each group's leader.
 
     Units without a label in ``group`` are left out. See :class:`GroupComparison`.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    group : str
+        A unit-group column of the result.
+
+    Returns
+    -------
+    GroupComparison
     """
     fw = result.framework
     root = fw.root
@@ -98,6 +119,20 @@ def gap_to_leader(result: Result, unit: str, *, group: str | None = None) -> pd.
     ``gap_to_national_leader``, ``national_best``, ``gap_to_national_best``, and with ``group``
     the same for the group (plus ``group_rank``), then ``note`` (why a gap is missing). The
     leaders' codes are also in ``attrs["national_leader"]`` and ``attrs["group_leader"]``.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    unit : str
+        The unit's code.
+    group : str, optional
+        A unit-group column (e.g. ``region``) for the group leader's columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per node.
     """
     fw = result.framework
     unit = _check_unit(result, unit)

@@ -90,6 +90,26 @@ def improvement_potential(result: Result, unit: str, *, node: str | None = None,
     ``rank_after_unit``, ``change_10pct``, ``gain_10pct``, ``rank_after_10pct``, optionally the
     ``by`` column, and ``note`` (why a gain is missing, or that the changed value lies beyond the
     best observed value). ``attrs`` holds the base ``score`` and ``rank``.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    unit : str
+        The unit's code.
+    node : str, optional
+        The node whose score gain is reported (default: the root).
+    step : float
+        The improvement in raw units.
+    share : float
+        The relative improvement (0.1: 10 % of the absolute value).
+    by : str, optional
+        A metadata column copied into the table (e.g. ``lead_agency``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator.
     """
     fw = result.framework
     unit = _check_unit(result, unit)
@@ -160,19 +180,34 @@ def improvement_to_rank(result: Result, unit: str, target_rank: int | Sequence[i
 
     Parameters
     ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    unit : str
+        The unit's code.
     target_rank
         A rank better than the current one, or several (one table for all, indexed by
         (target_rank, indicator)).
+    node : str, optional
+        The node whose rank is targeted (default: the root).
+    best : mapping of str to float, optional
+        Indicator code to its best plausible raw value (default: the best observed value).
+    grid : int
+        Equal steps of the scan along the path before bisection.
+    tol : float
+        Bisection stops when the bracket is narrower than ``tol`` times the path.
+    by : str, optional
+        A metadata column copied into the table (e.g. ``lead_agency``).
 
     Returns
     -------
-    DataFrame indexed by indicator (or (target_rank, indicator)): ``name``, ``direction``,
-    ``current``, ``best_value``, ``value`` (needed), ``change``, ``change_pct`` (of the current
-    value), ``share_of_range`` (|change| / (max − min observed)), ``rank_at_value``,
-    ``score_at_value``, ``rank_at_best``, optionally ``by``, and ``status``: ``reached``,
-    ``already at or above the target``, ``not reachable by this indicator alone``, ``already the
-    best value``, ``no value for this unit``. Numbers that do not apply are NaN with that status.
-    ``attrs`` holds the base ``rank`` and ``score``, and ``evaluations`` (re-scorings run).
+    pandas.DataFrame
+        Indexed by indicator (or (target_rank, indicator)): ``name``, ``direction``,
+        ``current``, ``best_value``, ``value`` (needed), ``change``, ``change_pct`` (of the current
+        value), ``share_of_range`` (the absolute change / (max − min observed)), ``rank_at_value``,
+        ``score_at_value``, ``rank_at_best``, optionally ``by``, and ``status``: ``reached``,
+        ``already at or above the target``, ``not reachable by this indicator alone``, ``already the
+        best value``, ``no value for this unit``. Numbers that do not apply are NaN with that status.
+        ``attrs`` holds the base ``rank`` and ``score``, and ``evaluations`` (re-scorings run).
     """
     fw = result.framework
     unit = _check_unit(result, unit)
@@ -280,6 +315,25 @@ def lift_actions(result: Result, unit: str, targets: int | Sequence[int] = 3, *,
     target (nearest first), group (groups with the most actions first, ``""`` last) and share of
     the observed range. ``attrs``: ``unit``, ``rank``, ``targets`` (the ranks tried),
     ``unreachable`` (targets no single indicator reaches), ``excluded`` (placeholders left out).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`).
+    unit : str
+        The unit's code.
+    targets : int or sequence of int
+        How many ranks above the unit's own, or the target ranks.
+    by : str, optional
+        A metadata column to group the actions by (e.g. ``lead_agency``).
+    documented : str, optional
+        The metadata column that marks placeholder indicators (None: keep every indicator).
+    node : str, optional
+        The node whose rank is targeted (default: the root).
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     fw = result.framework
     unit = _check_unit(result, unit)

@@ -42,15 +42,36 @@ class Panel(dict):
 
     @property
     def years(self) -> list[int]:
+        """The years scored, in order."""
         return sorted(self)
 
     def scores(self, node: str | None = None) -> pd.DataFrame:
-        """Units x years: the scores at a node (default the root)."""
+        """Units x years: the scores at a node (default the root).
+
+        Parameters
+        ----------
+        node : str, optional
+            A node's code (default: the root).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         node = _check_node(self.framework, node)
         return pd.DataFrame({y: self[y].scores[node] for y in self.years})
 
     def ranks(self, node: str | None = None) -> pd.DataFrame:
-        """Units x years: the ranks at a node (default the root), within each year."""
+        """Units x years: the ranks at a node (default the root), within each year.
+
+        Parameters
+        ----------
+        node : str, optional
+            A node's code (default: the root).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         node = _check_node(self.framework, node)
         return pd.DataFrame({y: self[y].ranks[node] for y in self.years}).astype("Int64")
 
@@ -89,10 +110,33 @@ def score_years(framework: Framework, data: pd.DataFrame, *, year: str = "year",
     ``"<unit>@<year>"``), scored once with the same spec, and split back into years. Every stage
     (imputation, treatment, normalization bounds) sees all years together, so a score means the
     same in every year and score changes are comparable; ranks are recomputed within each year.
-    Each year's :class:`Result` keeps the pooled treatment report and diagnostics.
+    Each year's :class:`~compindex.Result` keeps the pooled treatment report and diagnostics.
 
     ``groups`` (indexed by unit), ``ignore``, ``source`` (the data's name in messages) and
     ``**spec`` are as in :func:`compindex.score`.
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    data : pandas.DataFrame
+        The data of every year, with a ``year`` column.
+    year : str
+        The name of the year column.
+    pooled : bool
+        Score the years together (True) or each on its own (False).
+    groups : DataFrame or mapping, optional
+        Extra unit-group labels.
+    ignore : sequence of str
+        Columns of ``data`` to leave out.
+    source : str
+        What to call the data in error messages.
+    **spec
+        The pipeline, as in :func:`compindex.score`.
+
+    Returns
+    -------
+    Panel
     """
     if not isinstance(framework, Framework):
         raise SpecError(f"score_years: expected a compindex.Framework, got {type(framework).__name__}")
@@ -151,6 +195,19 @@ def changes(results: Mapping[int, Result], from_year: int, to_year: int, *, node
     year only, or ``no score in <year>``. ``attrs["comparable_scores"]`` is True for a pooled
     :class:`Panel`; otherwise score changes mix real change with each year's own normalization
     bounds (ranks are always within each year).
+
+    Parameters
+    ----------
+    results : mapping of int to Result
+        Year to its result: a :class:`Panel`, or a dict of :func:`compindex.score` results.
+    from_year, to_year : int
+        The two years compared.
+    nodes : iterable of str, optional
+        The nodes reported (default: every node).
+
+    Returns
+    -------
+    pandas.DataFrame
     """
     for y in (from_year, to_year):
         if y not in results:
@@ -243,11 +300,20 @@ def merge_units(data: pd.DataFrame, mapping: Mapping[str, str] | pd.Series, how:
     mapping
         Old unit -> new unit, e.g. ``load_pii_provinces()["unit_2025"]``; every unit of ``data``
         must be in it (units that do not merge map to themselves).
+    how : str
+        ``"mean"``, ``"weighted"`` or ``"sum"`` (see above).
+    weights : mapping or pandas.Series, optional
+        Old unit to weight, for ``how="weighted"``.
+    year : str
+        The name of the year column, when the data have one.
+    how_by_indicator : mapping of str to str, optional
+        Column to its own method (overriding ``how``).
 
     Returns
     -------
-    DataFrame indexed by new unit (order of first appearance), with ``attrs["members"]`` (new unit
-    -> list of old units) and ``attrs["merge"]`` (the method per column).
+    pandas.DataFrame
+        Indexed by new unit (order of first appearance), with ``attrs["members"]`` (new unit
+        -> list of old units) and ``attrs["merge"]`` (the method per column).
     """
     if how not in _MERGE_HOW:
         raise SpecError(f"merge_units: how must be one of {', '.join(_MERGE_HOW)}, got {how!r}")

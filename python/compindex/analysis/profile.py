@@ -47,16 +47,36 @@ class UnitProfile:
     group: str | None = None
 
     def indicators(self) -> pd.DataFrame:
-        """The indicator rows of :attr:`table`, worst rank first (missing ones last)."""
+        """The indicator rows of ``table``, worst rank first (missing ones last)."""
         t = self.table[self.table["kind"] == "indicator"]
         return t.sort_values(["rank", "score"], ascending=[False, True], na_position="last")
 
     def weakest(self, n: int = 5) -> pd.DataFrame:
-        """The ``n`` worst ranked indicators."""
+        """The ``n`` worst ranked indicators.
+
+        Parameters
+        ----------
+        n : int
+            How many indicators.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.indicators().dropna(subset=["rank"]).head(n)
 
     def to_text(self, names: Mapping[str, str] | None = None) -> str:
-        """A plain-text summary (root, its children, strengths, weaknesses)."""
+        """A plain-text summary (root, its children, strengths, weaknesses).
+
+        Parameters
+        ----------
+        names : mapping of str to str, optional
+            Node code to a display name (default: the framework's names).
+
+        Returns
+        -------
+        str
+        """
         t = self.table
         label = f"{names[self.unit]} ({self.unit})" if names and self.unit in names else self.unit
         root = t.index[0] if (t["level"] == t["level"].max()).sum() == 1 else t["level"].idxmax()
@@ -80,7 +100,7 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
         The unit code.
     by
         A metadata column of the framework (e.g. ``"lead_agency"``): adds it to the tables and
-        summarizes the indicators by its values (:attr:`UnitProfile.grouped`).
+        summarizes the indicators by its values (``UnitProfile.grouped``).
     group
         A unit-group column (e.g. ``"region"``): adds ranks within the unit's group.
     top
@@ -91,6 +111,12 @@ def unit_profile(result: Result, unit: str, *, by: str | None = None, group: str
         placeholders are left out of the strengths and weaknesses. The table also has
         ``level_name`` (see :func:`level_names`).
 
+    Returns
+    -------
+    UnitProfile
+
+    Notes
+    -----
     Strengths are the ``top`` nodes below the root where the unit ranks best, weaknesses where it
     ranks worst (ties: lower level, then framework order, first). Ranks compare units on one node
     (1 = best, ties share the best place).

@@ -87,7 +87,18 @@ class CoinrIndex:
         return score(self.framework, self.table(), groups=self.groups, source="iData", **spec)
 
     def write(self, out: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> tuple[Path, Path]:
-        """Write the index back as iMeta and iData CSVs (see :func:`write_coinr`)."""
+        """Write the index back as iMeta and iData CSVs (see :func:`write_coinr`).
+
+        Parameters
+        ----------
+        out : str or os.PathLike or pair of them
+            A directory, or the (iMeta, iData) paths.
+
+        Returns
+        -------
+        tuple of (pathlib.Path, pathlib.Path)
+            The iMeta and iData paths.
+        """
         return write_coinr(self.framework, self.data, out, groups=self.groups, denominators=self.denominators,
                            other=self.other, names=self.names, time=self.time, columns=self.columns)
 
@@ -307,6 +318,33 @@ def write_coinr(framework: Framework, data: pd.DataFrame, out: str | os.PathLike
     COINr needs every indicator at level 1 and every parent one level above its children; a tree
     of mixed depth (an indicator directly under a pillar's parent) is a SpecError naming the node.
     Missing values are written ``NA`` (R's ``read.csv`` reads them as missing).
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    data : pandas.DataFrame
+        The data, as above.
+    out : str or os.PathLike or pair of them
+        A directory, or the (iMeta, iData) paths.
+    groups, denominators, other : pandas.DataFrame, optional
+        Columns written as Group, Denominator and Other columns, indexed by unit.
+    names : pandas.Series or mapping, optional
+        Unit code to name (the uName column).
+    time : optional
+        A value written in a Time column.
+    columns : pandas.DataFrame, optional
+        iMeta rows of the extra columns (from :class:`CoinrIndex`).
+
+    Returns
+    -------
+    tuple of (pathlib.Path, pathlib.Path)
+        The iMeta and iData paths.
+
+    Raises
+    ------
+    SpecError
+        A tree COINr cannot represent (indicators not all at level 1).
     """
     from .._convert import unit_index
 

@@ -46,12 +46,32 @@ def _openpyxl() -> Any:
 
 
 def is_workbook(path: str | os.PathLike[str]) -> bool:
-    """Whether a path (possibly ``book.xlsx:SHEET``) names an .xlsx workbook."""
+    """Whether a path (possibly ``book.xlsx:SHEET``) names an .xlsx workbook.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file path, possibly with a ``:SHEET`` suffix.
+
+    Returns
+    -------
+    bool
+    """
     return split_sheet(path)[0].lower().endswith((".xlsx", ".xlsm", ".xls"))
 
 
 def split_sheet(path: str | os.PathLike[str]) -> tuple[str, str | None]:
-    """``book.xlsx:SHEET`` -> (``book.xlsx``, ``SHEET``); any other path -> (path, None)."""
+    """``book.xlsx:SHEET`` -> (``book.xlsx``, ``SHEET``); any other path -> (path, None).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file path, possibly with a ``:SHEET`` suffix.
+
+    Returns
+    -------
+    tuple of (str, str or None)
+    """
     text = os.fspath(path)
     m = re.fullmatch(r"(.+\.xls[xm]?):([^:/\\]+)", text, re.IGNORECASE)
     if m and not os.path.exists(text):
@@ -141,7 +161,19 @@ def _letter(j: int) -> str:
 def read_meta_sheet(path: str | os.PathLike[str], sheet: str = "meta") -> Framework:
     """A framework from a workbook's metadata sheet (the columns of a metadata CSV, see
     :meth:`compindex.Framework.from_frame`). Errors name the workbook, the sheet, the row (as
-    Excel numbers it) and the column."""
+    Excel numbers it) and the column.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook (``.xlsx``).
+    sheet : str
+        The sheet's name.
+
+    Returns
+    -------
+    Framework
+    """
     path = os.fspath(path)
     header, body, source = _load_sheet(path, sheet)
     df = pd.DataFrame([[_cell_text(v) for v in r] for r in body], columns=header, dtype=object)
@@ -154,7 +186,19 @@ def read_data_sheet(path: str | os.PathLike[str], sheet: str = "data") -> pd.Dat
 
     Numbers stay numbers; text stays text (a non-numeric column is a unit group, a text cell in an
     indicator column is reported by :func:`compindex.score` with its row and column); empty cells
-    are missing. The returned table has a ``unit`` column, like the CSV reader's."""
+    are missing. The returned table has a ``unit`` column, like the CSV reader's.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook (``.xlsx``).
+    sheet : str
+        The sheet's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     path = os.fspath(path)
     header, body, source = _load_sheet(path, sheet)
     if "unit" not in header:
@@ -176,7 +220,19 @@ def read_data_sheet(path: str | os.PathLike[str], sheet: str = "data") -> pd.Dat
 def read_workbook(path: str | os.PathLike[str], meta_sheet: str = "meta", data_sheet: str = "data") -> tuple[Framework, pd.DataFrame]:
     """The framework and the data from one workbook: ``meta_sheet`` holds the metadata (one row
     per node, the columns of a metadata CSV), ``data_sheet`` the data (a ``unit`` column and one
-    column per indicator). Score them with ``compindex.score(fw, data, source=...)``."""
+    column per indicator). Score them with ``compindex.score(fw, data, source=...)``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook (``.xlsx``).
+    meta_sheet, data_sheet : str
+        The sheets' names.
+
+    Returns
+    -------
+    tuple of (Framework, pandas.DataFrame)
+    """
     return read_meta_sheet(path, meta_sheet), read_data_sheet(path, data_sheet)
 
 
@@ -265,7 +321,7 @@ def write_results(result: Result, path: str | os.PathLike[str], *, unit: str | N
                   by: str | None = None, names: Mapping[str, str] | None = None, top: int = 10) -> str:
     """Write a scored index to an ``.xlsx`` workbook and return the path.
 
-    Sheets: ``ranking`` (:meth:`Result.ranking`, with the units' ``names`` when given),
+    Sheets: ``ranking`` (:meth:`Result.ranking <compindex.Result.ranking>`, with the units' ``names`` when given),
     ``scores`` and ``ranks`` (units x nodes: row 1 the node codes, row 2 their names when the
     framework has names), ``nodes`` (the framework: level, parent, weight, effective weight and
     every metadata column) and ``method`` (the keywords of the run). With ``unit``: ``profile``
@@ -277,6 +333,28 @@ def write_results(result: Result, path: str | os.PathLike[str], *, unit: str | N
 
     Every text cell is written as text, never as a formula (a unit named ``=HYPERLINK(...)``
     stays that text).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index.
+    path : str or os.PathLike
+        The workbook to write.
+    unit : str, optional
+        A unit whose profile sheets are added.
+    group : str, optional
+        A unit-group column, for the profile's rank within the group.
+    by : str, optional
+        A metadata column grouping the unit's weakest indicators.
+    names : mapping of str to str, optional
+        Unit code to display name.
+    top : int
+        How many weakest indicators, without ``by``.
+
+    Returns
+    -------
+    str
+        The path written.
     """
     from .. import analysis as an
 
@@ -335,7 +413,22 @@ def write_results(result: Result, path: str | os.PathLike[str], *, unit: str | N
 
 
 def write_table(table: pd.DataFrame, path: str | os.PathLike[str], sheet: str) -> str:
-    """One table (its index as the first column) as a one-sheet workbook."""
+    """One table (its index as the first column) as a one-sheet workbook.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table.
+    path : str or os.PathLike
+        The workbook to write.
+    sheet : str
+        The sheet's name.
+
+    Returns
+    -------
+    str
+        The path written.
+    """
     openpyxl = _openpyxl()
     import openpyxl.styles  # noqa: F401
     import openpyxl.utils  # noqa: F401
@@ -354,8 +447,25 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike[str], sheet: str) -
 def write_workbook(framework: Framework, data: pd.DataFrame, path: str | os.PathLike[str], *,
                    meta_sheet: str = "meta", data_sheet: str = "data") -> str:
     """Write a framework and its data as one workbook that :func:`read_workbook` reads back:
-    ``meta_sheet`` holds :meth:`Framework.to_frame` (without the derived ``level`` and
-    ``effective_weight`` columns), ``data_sheet`` the data with a ``unit`` column first."""
+    ``meta_sheet`` holds :meth:`Framework.to_frame <compindex.Framework.to_frame>` (without the derived ``level`` and
+    ``effective_weight`` columns), ``data_sheet`` the data with a ``unit`` column first.
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    data : pandas.DataFrame
+        The data, indexed by unit (or with a ``unit`` column).
+    path : str or os.PathLike
+        The workbook to write.
+    meta_sheet, data_sheet : str
+        The sheets' names.
+
+    Returns
+    -------
+    str
+        The path written.
+    """
     from .._convert import unit_index
 
     openpyxl = _openpyxl()

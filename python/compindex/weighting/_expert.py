@@ -74,6 +74,10 @@ def ahp(framework: Framework, judgements: pd.DataFrame, method: str = "eigenvect
 
     Parameters
     ----------
+    framework : Framework
+        The index tree (the judged nodes and their children).
+    judgements : pandas.DataFrame
+        The judgements, as above.
     method
         ``"eigenvector"`` (the principal eigenvector, Saaty) or ``"geometric"`` (row geometric means).
     random_index
@@ -126,7 +130,24 @@ def ahp_matrix(comparisons: Any, method: str = "eigenvector", random_index: str 
                cr_threshold: float = 0.1) -> pd.Series:
     """The weights and consistency of one complete positive reciprocal matrix (a DataFrame with the
     elements as index and columns, or an array): a Series of weights with ``lambda_max``, ``ci``,
-    ``ri``, ``cr``, ``gci`` and ``consistent`` in its ``attrs``."""
+    ``ri``, ``cr``, ``gci`` and ``consistent`` in its ``attrs``.
+
+    Parameters
+    ----------
+    comparisons : pandas.DataFrame or array_like
+        The square reciprocal matrix: element ``[a, b]`` is how many times ``a`` is as important as ``b``.
+    method : str
+        ``"eigenvector"`` or ``"geometric"``, as in :func:`ahp`.
+    random_index : str
+        ``"saaty"`` or ``"saaty2005"``, as in :func:`ahp`.
+    cr_threshold : float
+        A consistency ratio above it warns (:class:`~compindex.CompindexWarning`).
+
+    Returns
+    -------
+    pandas.Series
+        The weights, summing to 1.
+    """
     labels = list(comparisons.index) if isinstance(comparisons, pd.DataFrame) else None
     a = np.asarray(comparisons, dtype=float)
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.size == 0:
@@ -140,7 +161,19 @@ def ahp_matrix(comparisons: Any, method: str = "eigenvector", random_index: str 
 
 def random_index(n: int, table: str = "saaty") -> float:
     """The random index RI(n) of Saaty's 1980 table (``"saaty"``) or of his 2005 table
-    (``"saaty2005"``), n = 1..15."""
+    (``"saaty2005"``), n = 1..15.
+
+    Parameters
+    ----------
+    n : int
+        The matrix order, 1..15.
+    table : str
+        ``"saaty"`` or ``"saaty2005"``.
+
+    Returns
+    -------
+    float
+    """
     return float(_E.random_index(int(n), str(table)))
 
 
@@ -155,11 +188,22 @@ def budget(framework: Framework, allocations: pd.DataFrame, statistic: str = "me
     sum 1). ``expert_weights`` (expert name -> relative weight; mean only) weights the experts in the
     mean; the spread stays unweighted.
 
+    Parameters
+    ----------
+    framework : Framework
+        The index tree (the allocated nodes and their children).
+    allocations : pandas.DataFrame
+        The points, as above.
+    statistic : str
+        ``"mean"`` or ``"median"`` of the experts' shares.
+    expert_weights : mapping of str to float, optional
+        Expert name to relative weight (mean only; default: experts count equally).
+
     Returns
     -------
     WeightResult
         ``weights`` for the children of every allocated node; ``diagnostics`` one row per node and
-        expert (``total`` points, ``max_deviation``: the largest |share - weight| over the node's
+        expert (``total`` points, ``max_deviation``: the largest absolute difference share - weight over the node's
         children); ``tables``: ``"shares"`` (node, expert, child, share) and ``"spread"`` (node,
         child, weight, sd, min, max, n_experts; sd is the sample standard deviation, NaN for one
         expert).

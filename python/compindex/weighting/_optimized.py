@@ -61,6 +61,23 @@ def optimized(result: Any, node: str, target: Mapping[str, float] | Sequence[flo
 
     Diagnostics: the objective at the start and at the end, iterations, convergence; the
     ``children`` table gives the weights, targets and correlations before and after.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`): the children's normalized scores or aggregate scores are used.
+    node : str
+        The aggregate whose children are weighted.
+    target : mapping of str to float or sequence of float, optional
+        Each child's target share of the correlations (default: equal shares).
+    max_iterations : int
+        The most Nelder–Mead iterations per start.
+    tolerance : float
+        The convergence tolerance of the objective.
+
+    Returns
+    -------
+    WeightResult
     """
     from ..pipeline import Result, make_spec
 

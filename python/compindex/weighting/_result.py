@@ -36,7 +36,19 @@ class WeightResult:
     def apply(self, framework: Framework, name: str | None = None) -> Framework:
         """A copy of ``framework`` with these weights: as a named weight set ``name`` (scored with
         ``weights=name``), or, without a name, as the nominal weights. The framework's existing
-        named sets are kept."""
+        named sets are kept.
+
+        Parameters
+        ----------
+        framework : Framework
+            The framework the weights were derived for.
+        name : str, optional
+            The weight set's name (None: replace the nominal weights).
+
+        Returns
+        -------
+        Framework
+        """
         meta = framework.meta.reset_index()
         if name is None:
             meta["weight"] = [float(self.weights.get(c, w)) for c, w in zip(meta["code"], meta["weight"])]

@@ -108,7 +108,19 @@ def _from_result(result: Any, method: str, nodes: Any, label: str, **params: Any
 
 def equal(framework: Any, nodes: str | Iterable[str] | None = None) -> WeightResult:
     """Equal weights (1/number of children) for the children of ``nodes`` (default: every
-    aggregate). ``framework`` is a :class:`Framework` or a :class:`Result` (its framework)."""
+    aggregate). ``framework`` is a :class:`~compindex.Framework` or a :class:`~compindex.Result` (its framework).
+
+    Parameters
+    ----------
+    framework : Framework or Result
+        The index tree (or a result, for its framework).
+    nodes : str or iterable of str, optional
+        The aggregates whose children are weighted (default: every aggregate).
+
+    Returns
+    -------
+    WeightResult
+    """
     from ..pipeline import Result
 
     fw = framework.framework if isinstance(framework, Result) else framework
@@ -123,9 +135,22 @@ def pca(result: Any, nodes: str | Iterable[str] | None = None, *, rule: str = "l
     complete units): the loadings signed to sum positive, normalized to sum 1.
 
     ``rule``: ``"loadings"`` (default; COINr's ``get_PCA`` weights, normalized and signed; a
-    child with a negative loading is a :class:`DataError`), ``"absolute"`` (|loading|) or
+    child with a negative loading is a :class:`~compindex.DataError`), ``"absolute"`` (absolute loadings) or
     ``"squared"`` (loading²); the last two warn about negative loadings.
     Diagnostics: explained variance, eigenvalues, loadings, units dropped for missing values.
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`): the children's normalized scores or aggregate scores are used.
+    nodes : str or iterable of str, optional
+        The aggregates whose children are weighted (default: every aggregate).
+    rule : str
+        ``"loadings"``, ``"absolute"`` or ``"squared"`` (see above).
+
+    Returns
+    -------
+    WeightResult
     """
     return _from_result(result, "pca", nodes, _label("pca", {"rule": rule}, {"rule": "loadings"}), rule=str(rule))
 
@@ -135,7 +160,23 @@ def factor_analysis(result: Any, nodes: str | Iterable[str] | None = None, *, mi
     """OECD/JRC Handbook (2008) factor-analysis weights: components with eigenvalue >
     ``min_eigenvalue`` (more while they explain less than ``min_cumulative``), varimax rotation,
     squared rotated loadings scaled to unity sum, each child on the factor where it loads most,
-    factors weighted by their share of the explained variance (Nicoletti et al. 2000)."""
+    factors weighted by their share of the explained variance (Nicoletti et al. 2000).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`): the children's normalized scores or aggregate scores are used.
+    nodes : str or iterable of str, optional
+        The aggregates whose children are weighted (default: every aggregate).
+    min_eigenvalue : float
+        Components with a larger eigenvalue are kept.
+    min_cumulative : float
+        More components are kept while they explain less than this share of the variance.
+
+    Returns
+    -------
+    WeightResult
+    """
     params = {"min_eigenvalue": float(min_eigenvalue), "min_cumulative": float(min_cumulative)}
     label = _label("factor_analysis", params, {"min_eigenvalue": 1.0, "min_cumulative": 0.6})
     return _from_result(result, "factor_analysis", nodes, label, **params)
@@ -143,20 +184,58 @@ def factor_analysis(result: Any, nodes: str | Iterable[str] | None = None, *, mi
 
 def entropy(result: Any, nodes: str | Iterable[str] | None = None) -> WeightResult:
     """Shannon-entropy weights: w_j proportional to 1 - e_j, e_j the normalized entropy of child j's
-    shares over its available units. Values must be non-negative (normalize onto a range from 0)."""
+    shares over its available units. Values must be non-negative (normalize onto a range from 0).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`): the children's normalized scores or aggregate scores are used.
+    nodes : str or iterable of str, optional
+        The aggregates whose children are weighted (default: every aggregate).
+
+    Returns
+    -------
+    WeightResult
+    """
     return _from_result(result, "entropy", nodes, "entropy")
 
 
 def critic(result: Any, nodes: str | Iterable[str] | None = None) -> WeightResult:
     """CRITIC weights (Diakoulaki et al. 1995): w_j proportional to s_j sum_k (1 - r_jk), with s_j the
-    standard deviation of the min-max normalized child and r the Pearson correlations (complete units)."""
+    standard deviation of the min-max normalized child and r the Pearson correlations (complete units).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`): the children's normalized scores or aggregate scores are used.
+    nodes : str or iterable of str, optional
+        The aggregates whose children are weighted (default: every aggregate).
+
+    Returns
+    -------
+    WeightResult
+    """
     return _from_result(result, "critic", nodes, "critic")
 
 
 def derive(result: Any, method: str, nodes: str | Iterable[str] | None = None) -> WeightResult:
     """Weights by a method named in text, with its parameters: ``"equal"``, ``"pca"``,
     ``"pca(rule=absolute)"``, ``"factor_analysis(min_eigenvalue=1, min_cumulative=0.6)"``,
-    ``"entropy"``, ``"critic"``, ``"optimized"`` (one node: ``nodes`` must name exactly one)."""
+    ``"entropy"``, ``"critic"``, ``"optimized"`` (one node: ``nodes`` must name exactly one).
+
+    Parameters
+    ----------
+    result : Result
+        A scored index (:func:`compindex.score`): the children's normalized scores or aggregate scores are used.
+    method : str
+        The method's name, with parameters.
+    nodes : str or iterable of str, optional
+        The aggregates whose children are weighted (default: every aggregate).
+
+    Returns
+    -------
+    WeightResult
+    """
     if not isinstance(method, str):
         raise SpecError(f"weights: expected a method name, got {method!r}")
     name, params = _methods.parse_call(method, "weights")
