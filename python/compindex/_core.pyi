@@ -860,6 +860,19 @@ def subset_dataset(dataset: Dataset, rows: Sequence[_Int], units: Sequence[str] 
 def subset_result(result: Result, framework: Framework, rows: Sequence[_Int], units: Sequence[str] = ...) -> Result: ...
 def embedded_pii(name: str) -> bytes: ...
 
+# -- spatial (bindings/spatial.cpp) ----------------------------------------------------------------
+def spatial_weights_check(
+    n: _Int, offsets: Sequence[_Int], neighbours: Sequence[_Int], values: Sequence[float], units: Sequence[str] = ...
+) -> tuple[float, float, float]: ...
+def spatial_global(
+    statistic: str, y: ArrayLike, n: _Int, offsets: Sequence[_Int], neighbours: Sequence[_Int], values: Sequence[float],
+    units: Sequence[str] = ..., permutations: _Int = 999, seed: _Int = 0, threads: _Int = 1
+) -> dict[str, Any]: ...
+def spatial_local_moran(
+    y: ArrayLike, n: _Int, offsets: Sequence[_Int], neighbours: Sequence[_Int], values: Sequence[float],
+    units: Sequence[str] = ..., permutations: _Int = 999, seed: _Int = 0, threads: _Int = 1
+) -> dict[str, Any]: ...
+
 # -- weighting (bindings/weighting.cpp) ------------------------------------------------------------
 class NodeWeightDiagnostics(metaclass=_pybind11_type):
     """What a weighting method found at one node (compindex::weighting::node_diagnostics)."""

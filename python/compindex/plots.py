@@ -36,7 +36,8 @@ from .analysis._common import _check_node, _check_unit, _group_labels
 from .errors import SpecError
 from .pipeline import Result
 
-__all__ = ["correlation_heatmap", "describe_factors", "figure_png", "profile_chart", "rank_heatmap",
+__all__ = ["LISA_COLORS", "correlation_heatmap", "describe_factors", "dot_map", "figure_png", "moran_scatterplot",
+           "profile_chart", "rank_heatmap",
            "rank_interval_chart", "ranking_chart", "sensitivity_chart"]
 
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -506,3 +507,5 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+from ._plots_spatial import LISA_COLORS, dot_map, moran_scatterplot  # noqa: E402  (spatial charts)

@@ -19,23 +19,30 @@ from .groups import GroupComparison, gap_to_leader, group_table
 from .panel import Panel, changes, merge_units, score_years
 from .improvement import improvement_potential, improvement_to_rank, lift_actions
 from .coherence import PCA, correlations, cronbach_alpha, indicator_statistics, pca
+from .spatial import GearyResult, MoranResult, SpatialWeights, geary, local_moran, moran
 
 __all__ = [
     "GroupComparison",
     "PCA",
     "Panel",
     "UnitProfile",
+    "GearyResult",
+    "MoranResult",
+    "SpatialWeights",
     "changes",
     "correlations",
     "cronbach_alpha",
     "gap_to_leader",
+    "geary",
     "group_table",
     "improvement_potential",
     "improvement_to_rank",
     "indicator_statistics",
     "level_names",
     "lift_actions",
+    "local_moran",
     "merge_units",
+    "moran",
     "pca",
     "pillars",
     "rank_text",
