@@ -47,7 +47,7 @@ plots.moran_scatterplot(res_2024, w, lisa=lisa)"""),
     ("code", """lisa.loc[lisa["cluster"] != "ns", ["name", "value", "I", "p_sim", "cluster"]].sort_values("cluster")   # SIMULATED data"""),
     ("markdown", """A dot map places each province at its capital (longitude, latitude; no base map) and
 colours it by the index score, then by LISA class."""),
-    ("code", """plots.dot_map(coords, res_2024.index, title="PII (SIMULATED data) by provincial capital")"""),
+    ("code", """plots.dot_map(coords, res_2024.index, title="PII (SIMULATED data) by provincial capital", note=datasets.SIMULATED_NOTE)"""),
     ("code", """plots.dot_map(coords, classes=lisa["cluster"], labels=provinces["name"].to_dict(),
               title="LISA clusters of the PII score (SIMULATED data)")"""),
     ("markdown", """The same analysis runs on the 34 units of 2025: `load_pii_coordinates("2025")` gives

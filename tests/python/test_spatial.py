@@ -411,6 +411,7 @@ def test_dot_map_by_score_and_by_class(tmp_path):
     w = SpatialWeights.from_coordinates(c, "knn", k=4)
     lisa = local_moran(res, w, permutations=199)
     fig2 = plots.dot_map(c, classes=lisa["cluster"])
+    assert any("SIMULATED" in t.get_text() for t in fig2.texts)  # the note travels with the LISA table
     legend = fig2.axes[0].get_legend()
     texts = [t.get_text() for t in legend.get_texts()]
     assert sum(int(t.split("(")[1].rstrip(")")) for t in texts) == 63

@@ -656,5 +656,7 @@ def local_moran(values: Result | pd.Series, weights: SpatialWeights, node: str |
     out = pd.DataFrame({"value": y, "z": np.asarray(d["z"]), "lag": np.asarray(d["lag"]), "I": np.asarray(d["I"]),
                         "p_sim": p, "mean_sim": np.asarray(d["mean_sim"]), "sd_sim": np.asarray(d["sd_sim"]),
                         "quadrant": q, "quadrant_label": labels, "cluster": cluster}, index=weights.units)
+    src_attrs = getattr(values, "attrs", None) or {}
+    out.attrs.update({k: src_attrs[k] for k in ("note", "simulated") if k in src_attrs})  # e.g. the SIMULATED label
     out.attrs.update(alpha=float(alpha), permutations=int(permutations), seed=int(seed), node=node)
     return out
