@@ -75,8 +75,7 @@ def moran_scatterplot(values: Any, weights: Any, node: str | None = None, *, lis
     y, node = _values(values, weights, node)
     m = moran(values, weights, node, permutations=0)
     z = (y - y.mean()) / y.std()
-    dense = weights.to_dense().to_numpy()
-    lag = dense @ z
+    lag = weights.lag(z).to_numpy()
     slope = float(z @ lag / (z @ z))
     fig = p._figure(6.0, 5.0)
     ax = fig.add_subplot(111)

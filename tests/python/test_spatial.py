@@ -423,3 +423,33 @@ def test_dot_map_by_score_and_by_class(tmp_path):
         plots.dot_map(c)
     with pytest.raises(ci.DataError, match="without coordinates: XX"):
         plots.dot_map(c, pd.Series({"XX": 1.0, "01": 2.0}))
+
+
+def test_haversine_band_against_brute_force():
+    from sklearn.metrics.pairwise import haversine_distances
+
+    from compindex.analysis.spatial import EARTH_RADIUS_KM
+
+    c = coords63()
+    d = haversine_distances(np.radians(c[["latitude", "longitude"]].to_numpy())) * EARTH_RADIUS_KM
+    np.fill_diagonal(d, np.inf)
+    ids = list(c.index)
+    for thr in (60.0, 150.0, 400.0):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ci.CompindexWarning)  # small bands leave islands
+            w = SpatialWeights.from_coordinates(c, "distance_band", threshold=thr)
+        expect = {u: {ids[j] for j in np.flatnonzero(d[i] <= thr)} for i, u in enumerate(ids)}
+        assert _sets(w.neighbours) == expect
+    # default band: the largest nearest-neighbour distance
+    w = SpatialWeights.from_coordinates(c, "distance_band")
+    assert f"{d.min(axis=1).max():.6g} km" in w.description
+    # inverse distance on every pair, weights d^-2 before row standardization
+    wi = SpatialWeights.from_coordinates(c, "inverse_distance", power=2, row_standardize=False)
+    dense = wi.to_dense().to_numpy()
+    np.fill_diagonal(d, 1.0)
+    ref = d ** -2.0
+    np.fill_diagonal(ref, 0.0)
+    np.testing.assert_allclose(dense, ref, rtol=1e-9)
+    # the sparse lag equals the dense product
+    y = pii_index()
+    np.testing.assert_allclose(wi.lag(y).to_numpy(), dense @ y.reindex(wi.units).to_numpy(), rtol=1e-12)

@@ -81,6 +81,16 @@ def _unit_sphere(latlon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
+def _pair_distances(pts: np.ndarray, i: np.ndarray, j: np.ndarray, metric: str) -> np.ndarray:
+    """Distances of the pairs (i[k], j[k]): great-circle km (haversine) or euclidean."""
+    a, b = pts[i], pts[j]
+    if metric == "euclidean":
+        return np.sqrt(((a - b) ** 2).sum(axis=1))
+    la, lb = np.radians(a[:, 0]), np.radians(b[:, 0])
+    h = np.sin((lb - la) / 2) ** 2 + np.cos(la) * np.cos(lb) * np.sin(np.radians(b[:, 1] - a[:, 1]) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
 def _distances(pts: np.ndarray, metric: str) -> np.ndarray:
     """Dense n x n distances: great-circle km (haversine) or euclidean."""
     if metric == "euclidean":
@@ -227,23 +237,43 @@ class SpatialWeights:
             return cls(units, nb, None, row_standardize=row_standardize, description=desc)
         if method not in ("distance_band", "inverse_distance"):
             raise SpecError(f"method must be 'knn', 'distance_band' or 'inverse_distance', got {method!r}")
-        d = _distances(pts, metric)
-        np.fill_diagonal(d, np.inf)
-        if method == "distance_band" and threshold is None:
-            threshold = float(d.min(axis=1).max())
-        band = np.full_like(d, True, dtype=bool) if threshold is None else d <= threshold
-        np.fill_diagonal(band, False)
+        if method == "inverse_distance" and not (math.isfinite(power) and power > 0):
+            raise SpecError(f"power must be a finite number > 0, got {power!r}")
+        if threshold is None and method == "inverse_distance":
+            # every pair: dense n x n distances
+            ii, jj = np.nonzero(~np.eye(n, dtype=bool))
+            dist = _distances(pts, metric)[ii, jj]
+        else:
+            # a k-d tree finds the pairs within the band (on the unit sphere for haversine, with the
+            # chord of the band slightly enlarged); the exact distances then decide
+            from scipy.spatial import cKDTree
+
+            xyz = _unit_sphere(pts) if metric == "haversine" else pts
+            tree = cKDTree(xyz)
+            if threshold is None:
+                _, nn = tree.query(xyz, k=2)
+                first = np.where(nn[:, 0] == np.arange(n), nn[:, 1], nn[:, 0])
+                threshold = float(_pair_distances(pts, np.arange(n), first, metric).max())
+            radius = (2 * math.sin(min(threshold / (2 * EARTH_RADIUS_KM), math.pi / 2)) if metric == "haversine"
+                      else threshold) * (1 + 1e-9) + 1e-12
+            pairs = tree.query_pairs(radius, output_type="ndarray")
+            ii = np.concatenate([pairs[:, 0], pairs[:, 1]]) if len(pairs) else np.zeros(0, dtype=int)
+            jj = np.concatenate([pairs[:, 1], pairs[:, 0]]) if len(pairs) else np.zeros(0, dtype=int)
+            dist = _pair_distances(pts, ii, jj, metric)
+            keep = dist <= threshold
+            ii, jj, dist = ii[keep], jj[keep], dist[keep]
+        if method == "inverse_distance" and (dist == 0).any():
+            k0 = int(np.flatnonzero(dist == 0)[0])
+            raise DataError(f"units {units[ii[k0]]!r} and {units[jj[k0]]!r} have the same position: inverse distance "
+                            "is infinite")
+        order = np.lexsort((jj, ii))
+        ii, jj, dist = ii[order], jj[order], dist[order]
+        starts = np.searchsorted(ii, np.arange(n + 1))
         nb, wt = {}, {}
-        if method == "inverse_distance":
-            if not (math.isfinite(power) and power > 0):
-                raise SpecError(f"power must be a finite number > 0, got {power!r}")
-            if (d[band] == 0).any():
-                i, j = np.argwhere((d == 0) & band)[0]
-                raise DataError(f"units {units[i]!r} and {units[j]!r} have the same position: inverse distance is infinite")
         for i in range(n):
-            js = np.flatnonzero(band[i])
+            js, ds = jj[starts[i]:starts[i + 1]], dist[starts[i]:starts[i + 1]]
             nb[units[i]] = [units[j] for j in js]
-            wt[units[i]] = (d[i, js] ** -power).tolist() if method == "inverse_distance" else [1.0] * len(js)
+            wt[units[i]] = (ds ** -power).tolist() if method == "inverse_distance" else [1.0] * len(js)
         unit = "km" if metric == "haversine" else "units"
         band_txt = "all pairs" if threshold is None else f"within {threshold:.6g} {unit}"
         desc = (f"distance band {band_txt} ({metric})" if method == "distance_band"
@@ -336,6 +366,33 @@ class SpatialWeights:
             Indexed by unit.
         """
         return pd.Series([len(self.neighbours[u]) for u in self.units], index=self.units, name="neighbours")
+
+    def lag(self, values: Any) -> pd.Series:
+        """The spatial lag ``sum_j w_ij y_j`` of each unit (0 for an island).
+
+        Parameters
+        ----------
+        values
+            A Series indexed by the weights' units (or an array in the units' order).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by unit.
+
+        Raises
+        ------
+        DataError
+            Values missing for some units.
+        """
+        y = values.reindex(self.units) if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=float),
+                                                                                          index=self.units)
+        if y.isna().any():
+            raise DataError(f"spatial lag: no value for unit(s) {', '.join(y.index[y.isna()])}")
+        pos = {u: i for i, u in enumerate(self.units)}
+        v = y.to_numpy(dtype=float)
+        out = [sum(w * v[pos[j]] for j, w in zip(self.neighbours[u], self.weights[u])) for u in self.units]
+        return pd.Series(np.asarray(out, dtype=float), index=self.units, name="lag")
 
     def to_dense(self) -> pd.DataFrame:
         """The full n x n weights matrix.
