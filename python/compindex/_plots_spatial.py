@@ -172,7 +172,8 @@ def dot_map(coords: pd.DataFrame, values: pd.Series | None = None, *, classes: p
         raise DataError(f"dot_map: unit(s) without coordinates: {', '.join(bad)}")
     data = values if values is not None else classes
     series = pd.Series(list(data), index=[str(u) for u in data.index])
-    extra = [u for u in series.index if u not in set(units)]
+    known = set(units)
+    extra = [u for u in series.index if u not in known]
     if extra:
         raise DataError(f"dot_map: unit(s) without coordinates: {', '.join(extra)}")
     series = series.reindex(units)

@@ -308,6 +308,9 @@ def test_neighbour_list_naming_unknown_units():
         SpatialWeights.from_neighbours({"a": ["b", "zz"], "b": ["a"], "c": ["a"]}, units=["a", "b", "c"])
     with pytest.raises(ci.SpecError, match="own neighbour"):
         SpatialWeights.from_neighbours({"a": ["a"], "b": ["c"], "c": ["b"]})
+    bad = pd.DataFrame({"unit": ["a", "b", "c"], "neighbour": ["b", "c", "a"], "weight": [1.0, -1.0, 1.0]})
+    with pytest.raises(ci.SpecError, match="'b' -> 'c' must be finite and > 0"):
+        SpatialWeights.from_neighbours(bad)
     with pytest.raises(ci.SpecError, match="twice"):
         SpatialWeights.from_neighbours({"a": ["b", "b"], "b": ["c"], "c": ["b"]})
 

@@ -344,6 +344,8 @@ COMPINDEX_INLINE local_result local_moran(vector_cref y, const weights& w, const
       const index_t k = w.cardinality(i);
       if (k == 0) continue;
       const auto e0 = static_cast<std::size_t>(w.offsets[iu]);
+      bool equal = true;
+      for (index_t m = 1; m < k && equal; ++m) equal = w.values[e0 + static_cast<std::size_t>(m)] == w.values[e0];
       index_t larger = 0;
       for (index_t r = 0; r < R; ++r) {
         philox rng(opt.seed, static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(R) + static_cast<std::uint64_t>(r));
@@ -356,9 +358,10 @@ COMPINDEX_INLINE local_result local_moran(vector_cref y, const weights& w, const
           taken[static_cast<std::size_t>(t2)] = 1;
           pick.push_back(t2);
         }
-        for (index_t m = k - 1; m > 0; --m)
-          std::swap(pick[static_cast<std::size_t>(m)],
-                    pick[static_cast<std::size_t>(rng.below(static_cast<std::uint64_t>(m) + 1))]);
+        if (!equal)  // equal weights (e.g. row-standardized kNN): the order of the picks does not matter
+          for (index_t m = k - 1; m > 0; --m)
+            std::swap(pick[static_cast<std::size_t>(m)],
+                      pick[static_cast<std::size_t>(rng.below(static_cast<std::uint64_t>(m) + 1))]);
         double l = 0.0;
         for (index_t m = 0; m < k; ++m) {
           const index_t p = pick[static_cast<std::size_t>(m)];

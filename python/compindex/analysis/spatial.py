@@ -158,6 +158,9 @@ class SpatialWeights:
             w_u = [float(x) for x in wmap[u]] if u in wmap else [1.0] * len(n_u)
             if len(w_u) != len(n_u):
                 raise SpecError(f"spatial weights: unit {u!r} has {len(n_u)} neighbours but {len(w_u)} weights")
+            for j, x in zip(n_u, w_u):
+                if not (math.isfinite(x) and x > 0):
+                    raise SpecError(f"spatial weights: the weight of {u!r} -> {j!r} must be finite and > 0, got {x!r}")
             nb[u] = n_u
             wt[u] = w_u
         self._raw_weights = wt
@@ -546,11 +549,12 @@ def _values(values: Result | pd.Series, weights: SpatialWeights, node: str | Non
     s = pd.Series(pd.to_numeric(s, errors="coerce").to_numpy(dtype=float), index=[str(u) for u in s.index])
     if s.index.has_duplicates:
         raise SpecError(f"the values list a unit twice: {sorted(set(s.index[s.index.duplicated()]))}")
-    extra = [u for u in s.index if u not in set(weights.units)]
+    known, given = set(weights.units), set(s.index)
+    extra = [u for u in s.index if u not in known]
     if extra:
         raise DataError(f"unit(s) not in the spatial weights (no coordinates or neighbours): {', '.join(extra)}; "
                         "build the weights on the same units")
-    absent = [u for u in weights.units if u not in set(s.index)]
+    absent = [u for u in weights.units if u not in given]
     if absent:
         raise DataError(f"the spatial weights have unit(s) without a value: {', '.join(absent)}; "
                         "build the weights on the same units")
