@@ -7,7 +7,8 @@ silent NaN where a value is expected: a value that cannot be computed is NaN *an
 or indicator. The formulas and method decisions are in ``docs/analysis.md``.
 
 One module per concept: ``profile`` (one unit), ``groups`` (units within groups),
-``panel`` (years), ``improvement`` (what to improve), ``coherence`` (statistical coherence).
+``panel`` (years), ``improvement`` (what to improve), ``coherence`` (statistical coherence),
+``spatial`` (spatial weights, Moran's I, Geary's C, local Moran).
 Every public name is importable from ``compindex.analysis``.
 """
 
