@@ -20,3 +20,4 @@ void bind_uncertainty(py::module_& m);
 void bind_analysis(py::module_& m);
 void bind_weighting(py::module_& m);
 void bind_expert_weights(py::module_& m);
+void bind_spatial(py::module_& m);

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   bind_analysis(m);
   bind_weighting(m);
   bind_expert_weights(m);
+  bind_spatial(m);
 }

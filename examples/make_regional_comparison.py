@@ -6,7 +6,7 @@ The notebook compares the regions of the PII: how unequal the provinces are and 
 lies between the six regions, whether they converged from 2023 to 2024, how much they moved in
 the ranking, and which provinces have profiles like Can Tho's. It runs on the embedded
 demonstration data, which are SIMULATED. tests/python/test_notebook_regional.py executes it.
-A "Spatial patterns" section at the end is left for the spatial analysis.
+The last section, "Spatial patterns", maps the provinces and tests whether neighbours score alike.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 CELLS: list[tuple[str, str]] = [
-    ("md", """# Regional comparison of the PII: disparities, convergence and peer groups
+    ("md", """# Regional comparison of the PII: disparities, convergence, peer groups and spatial patterns
 
 This notebook uses **compindex** to compare the 63 provinces of the Provincial Innovation Index
 (PII) and its six socio-economic regions: how unequal the provinces are and how much of that lies
@@ -113,10 +113,51 @@ similar = an.most_similar(res, "92", n=5)
 similar.insert(0, "province", similar.index.map(names))
 similar   # gap <pillar> = peer minus Can Tho: positive where the peer is ahead (SIMULATED data)"""),
     ("code", """plots.dendrogram_chart(peers, names=names)"""),
-    ("md", """## Spatial patterns"""),
-    ("md", """The spatial part of the regional comparison (spatial weights between provinces, Moran's I,
-Geary's C, local indicators of spatial association and a map of the provinces) follows in this
-section."""),
+    ("md", """## 6. Spatial patterns"""),
+    ("md", """Do neighbouring provinces score alike? Each province is placed at its capital city
+(`datasets.load_pii_coordinates()`: latitude and longitude of the 63 capitals, each with its
+source), and each is linked to its 4 nearest provinces by great-circle distance (row-standardized
+weights). **Global Moran's I** measures whether high scores sit next to high scores (I above its
+expectation -1/(n-1)); **local Moran (LISA)** finds the provinces that form hot spots (HH: high
+among high), cold spots (LL), or outliers (HL, LH). P-values come from 999 random permutations
+with a fixed seed (reproducible for any number of threads). Formulas and conventions:
+`docs/spatial.md`.
+
+> **The scores are SIMULATED** (`load_pii_demo`): the patterns below say nothing about real
+> provinces. They show what the analysis produces."""),
+    ("code", """from compindex import analysis as an
+from compindex import datasets, plots
+import compindex as ci
+
+print(datasets.SIMULATED_NOTE)
+fw = datasets.load_pii_framework()
+provinces = datasets.load_pii_provinces()
+res_2024 = ci.score(fw, datasets.load_pii_demo(2024), groups=provinces[["region"]], treatment="gii")  # SIMULATED
+coords = datasets.load_pii_coordinates("2023")      # the 63 provincial capitals (2023-2024 units)
+w = an.SpatialWeights.from_coordinates(coords, "knn", k=4)
+w"""),
+    ("code", """mi = an.moran(res_2024, w, permutations=999, seed=1)
+gc = an.geary(res_2024, w, permutations=999, seed=1)
+print(f"Moran's I = {mi.I:.3f} (E[I] = {mi.expected:.3f}), z = {mi.z_rand:.2f}, "
+      f"p (randomization) = {mi.p_rand:.4f}, p (999 permutations) = {mi.p_sim:.3f}   # SIMULATED data")
+print(f"Geary's C = {gc.C:.3f} (E[C] = 1), p (999 permutations) = {gc.p_sim:.3f}   # SIMULATED data")"""),
+    ("md", """The Moran scatterplot shows each province's standardized score against the mean of its
+neighbours' (the spatial lag); the slope of the red line is Moran's I. Points are coloured by
+their LISA class at alpha = 0.05 (`ns`: not significant; local p-values are not corrected for
+testing 63 provinces at once, so read them as exploratory)."""),
+    ("code", """lisa = an.local_moran(res_2024, w, permutations=999, seed=1, alpha=0.05)
+lisa = lisa.join(provinces["name"])
+print(lisa["cluster"].value_counts().to_string())
+plots.moran_scatterplot(res_2024, w, lisa=lisa)"""),
+    ("code", """lisa.loc[lisa["cluster"] != "ns", ["name", "value", "I", "p_sim", "cluster"]].sort_values("cluster")   # SIMULATED data"""),
+    ("md", """A dot map places each province at its capital (longitude, latitude; no base map) and
+colours it by the index score, then by LISA class."""),
+    ("code", """plots.dot_map(coords, res_2024.index, title="PII (SIMULATED data) by provincial capital", note=datasets.SIMULATED_NOTE)"""),
+    ("code", """plots.dot_map(coords, classes=lisa["cluster"], labels=provinces["name"].to_dict(),
+              title="LISA clusters of the PII score (SIMULATED data)")"""),
+    ("md", """The same analysis runs on the 34 units of 2025: `load_pii_coordinates("2025")` gives
+the administrative centres of the merged units, and `analysis.merge_units` maps the 63 provinces'
+data onto them."""),
 ]
 
 

@@ -18,6 +18,7 @@
 #include "shared_matrix.hpp"
 #include "sobol_indices.hpp"
 #include "sobol_sequence.hpp"
+#include "spatial.hpp"
 #include "statistics.hpp"
 #include "transform.hpp"
 #include "treatment.hpp"

@@ -667,6 +667,21 @@ def run(plan: Plan, data: Dataset) -> Result:
 def skewness(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, 1]']) -> float:
     ...
 
+def spatial_global(statistic: str, y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, 1]'], n: typing.SupportsInt | typing.SupportsIndex, offsets: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], neighbours: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], values: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], units: collections.abc.Sequence[str]=[], permutations: typing.SupportsInt | typing.SupportsIndex=999, seed: typing.SupportsInt | typing.SupportsIndex=0, threads: typing.SupportsInt | typing.SupportsIndex=1) -> dict:
+    """
+    global Moran's I or Geary's C with analytic and permutation inference
+    """
+
+def spatial_local_moran(y: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, 1]'], n: typing.SupportsInt | typing.SupportsIndex, offsets: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], neighbours: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], values: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], units: collections.abc.Sequence[str]=[], permutations: typing.SupportsInt | typing.SupportsIndex=999, seed: typing.SupportsInt | typing.SupportsIndex=0, threads: typing.SupportsInt | typing.SupportsIndex=1) -> dict:
+    """
+    local Moran's I_i with conditional permutation p-values and quadrants (1 HH, 2 LH, 3 LL, 4 HL, 0 island)
+    """
+
+def spatial_weights_check(n: typing.SupportsInt | typing.SupportsIndex, offsets: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], neighbours: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], values: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], units: collections.abc.Sequence[str]=[]) -> tuple[float, float, float]:
+    """
+    checks compressed-row spatial weights; returns (S0, S1, S2)
+    """
+
 def subset_dataset(dataset: Dataset, rows: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], units: collections.abc.Sequence[str]=[]) -> Dataset:
     ...
 

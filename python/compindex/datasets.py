@@ -25,8 +25,8 @@ import pandas as pd
 from .errors import DataError
 from .framework import Framework
 
-__all__ = ["DATA_DIR", "SIMULATED_NOTE", "load_pii_demo", "load_pii_framework", "load_pii_provinces",
-           "load_pii_published"]
+__all__ = ["DATA_DIR", "SIMULATED_NOTE", "load_pii_coordinates", "load_pii_demo", "load_pii_framework",
+           "load_pii_provinces", "load_pii_published"]
 
 #: Where the PII files are: next to the package (the wheel installs data/ there; the build-tree
 #: package links it there).
@@ -112,4 +112,43 @@ def load_pii_published() -> pd.DataFrame:
     df["year"] = df["year"].astype(int)
     df["score"] = df["score"].astype(float)
     df["rank"] = df["rank"].astype("Int64")
+    return df
+
+
+def load_pii_coordinates(units: str = "2023") -> pd.DataFrame:
+    """Latitude and longitude of each unit's administrative centre (public facts, with a source).
+
+    Parameters
+    ----------
+    units
+        ``"2023"`` (also ``"2024"``): the 63 provinces of the 2023 and 2024 editions and their
+        capital cities (``data/pii/capitals.csv``); ``"2025"``: the 34 units after the July 2025
+        merger and their administrative centres (``data/pii/capitals_2025.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the two-digit code (text): ``name`` (province or unit), ``centre`` (the city),
+        ``latitude`` and ``longitude`` (degrees, WGS 84, rounded to 0.01), ``source``. Pass it to
+        :meth:`compindex.analysis.SpatialWeights.from_coordinates`.
+
+    Raises
+    ------
+    SpecError
+        An unknown ``units``.
+    """
+    from .errors import SpecError
+
+    key = str(units)
+    if key in ("2023", "2024"):
+        df = pd.read_csv(_path("capitals.csv"), dtype={"code": str}, keep_default_na=False)
+        df = df.rename(columns={"province": "name", "capital": "centre"})
+    elif key == "2025":
+        df = pd.read_csv(_path("capitals_2025.csv"), dtype={"code": str}, keep_default_na=False)
+        df = df.rename(columns={"unit": "name"})
+    else:
+        raise SpecError(f"load_pii_coordinates: units must be '2023', '2024' or '2025', got {units!r}")
+    df = df.set_index("code")[["name", "centre", "latitude", "longitude", "source"]]
+    df["latitude"] = df["latitude"].astype(float)
+    df["longitude"] = df["longitude"].astype(float)
     return df

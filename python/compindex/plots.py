@@ -36,7 +36,8 @@ from .analysis._common import _check_node, _check_unit, _group_labels
 from .errors import SpecError
 from .pipeline import Result
 
-__all__ = ["correlation_heatmap", "describe_factors", "figure_png", "profile_chart", "rank_heatmap",
+__all__ = ["LISA_COLORS", "correlation_heatmap", "describe_factors", "dot_map", "figure_png", "moran_scatterplot",
+           "profile_chart", "rank_heatmap",
            "rank_interval_chart", "ranking_chart", "sensitivity_chart"]
 __all__ += ["beta_convergence_chart", "dendrogram_chart", "dispersion_chart", "lorenz_chart"]  # regional comparison
 
@@ -672,3 +673,4 @@ def figure_png(fig: Figure, dpi: int = 100) -> bytes:
 
 
 from ._plots_regional import beta_convergence_chart, dendrogram_chart, dispersion_chart, lorenz_chart  # noqa: E402
+from ._plots_spatial import LISA_COLORS, dot_map, moran_scatterplot  # noqa: E402  (spatial charts)

@@ -23,9 +23,10 @@ def test_notebook_is_stored_without_outputs_and_matches_its_generator() -> None:
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
     assert "SIMULATED" in nb.cells[0].source
-    # the "Spatial patterns" section is last: a heading and one markdown cell
-    assert nb.cells[-2].cell_type == "markdown" and nb.cells[-2].source.strip() == "## Spatial patterns"
-    assert nb.cells[-1].cell_type == "markdown" and "follows" in nb.cells[-1].source
+    # the "Spatial patterns" section is last and ends with the 2025 units
+    headings = [c.source.strip() for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert headings[-1] == "## 6. Spatial patterns"
+    assert "load_pii_coordinates(\"2025\")" in nb.cells[-1].source
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_regional_comparison", EXAMPLES / "make_regional_comparison.py")
@@ -54,4 +55,6 @@ def test_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "SIMULATED" in printed
     assert "Can Tho is in cluster" in printed and "Shorrocks M =" in printed
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert images == 3
+    assert "Moran's I = " in printed and "Geary's C = " in printed
+    # lorenz, dispersion, beta scatter (disparities and convergence); Moran scatterplot and two dot maps (spatial)
+    assert images == 6

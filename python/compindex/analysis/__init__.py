@@ -9,7 +9,9 @@ or indicator. The formulas and method decisions are in ``docs/analysis.md``.
 One module per concept: ``profile`` (one unit), ``groups`` (units within groups),
 ``panel`` (years), ``improvement`` (what to improve), ``coherence`` (statistical coherence),
 ``disparities`` (inequality and its decompositions), ``convergence`` (sigma, beta, rank mobility),
-``peers`` (peer groups, most similar units).
+``peers`` (peer groups, most similar units), ``spatial`` (spatial weights, Moran's I, Geary's C,
+local Moran).
+
 Every public name is importable from ``compindex.analysis``.
 """
 
@@ -27,17 +29,21 @@ from .disparities import (Decomposition, coefficient_of_variation, decompose, di
 from .convergence import (BetaConvergence, OLSFit, RankMobility, SigmaConvergence, beta_convergence, ols, rank_mobility,
                           sigma_convergence)
 from .peers import PeerGroups, most_similar, peer_groups
+from .spatial import GearyResult, MoranResult, SpatialWeights, geary, local_moran, moran
 
 __all__ = [
     "BetaConvergence",
     "Decomposition",
+    "GearyResult",
     "GroupComparison",
+    "MoranResult",
     "OLSFit",
     "PCA",
     "Panel",
     "PeerGroups",
     "RankMobility",
     "SigmaConvergence",
+    "SpatialWeights",
     "UnitProfile",
     "beta_convergence",
     "changes",
@@ -47,6 +53,7 @@ __all__ = [
     "decompose",
     "disparities",
     "gap_to_leader",
+    "geary",
     "generalized_entropy",
     "gini",
     "group_table",
@@ -55,8 +62,10 @@ __all__ = [
     "indicator_statistics",
     "level_names",
     "lift_actions",
+    "local_moran",
     "lorenz",
     "merge_units",
+    "moran",
     "most_similar",
     "ols",
     "pca",

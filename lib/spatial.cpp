@@ -1,0 +1,3 @@
+// The compiled definitions of compindex/spatial.hpp.
+#include <compindex/spatial.hpp>
+#include <compindex/impl/spatial.ipp>
