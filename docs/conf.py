@@ -137,3 +137,24 @@ def _write_api_pages() -> None:
 
 
 _write_api_pages()
+
+
+# -- the example notebooks (examples/*.ipynb) ---------------------------------------------------------
+# Sphinx renders only files under docs/, so every build copies the notebooks of examples/ into
+# docs/examples/ (not committed); myst-nb executes them like the tutorials.
+def _copy_examples() -> None:
+    import shutil
+
+    dest = DOCS / "examples"
+    dest.mkdir(exist_ok=True)
+    sources = {p.name: p for p in sorted((DOCS.parent / "examples").glob("*.ipynb"))}
+    for stale in dest.glob("*.ipynb"):
+        if stale.name not in sources:
+            stale.unlink()
+    for name, src in sources.items():
+        target = dest / name
+        if not target.exists() or target.read_bytes() != src.read_bytes():
+            shutil.copyfile(src, target)
+
+
+_copy_examples()
