@@ -90,8 +90,25 @@ def comma_advice(text: str) -> str | None:
 def read_text_csv(path: str, **read_csv_kwargs: Any) -> pd.DataFrame:
     """A CSV file as text cells (``dtype=str``, empty cells as ``""`` unless the keywords say
     otherwise), with one-line DataErrors for a missing or unreadable file and a repeated column.
-    The encoding, separator and number format are detected or given as in
-    :func:`compindex.read_csv` (``encoding``, ``sep``, ``decimal``, ``thousands``)."""
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    **read_csv_kwargs
+        ``encoding``, ``sep``, ``decimal``, ``thousands`` (detected by default) and any
+        :func:`pandas.read_csv` keyword, as for :func:`compindex.read_csv`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`compindex.read_csv` returns it.
+
+    Raises
+    ------
+    DataError
+        As :func:`compindex.read_csv`.
+    """
     return _read_csv(path, **read_csv_kwargs)
 
 
