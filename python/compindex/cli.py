@@ -344,12 +344,26 @@ def cmd_convert(a: argparse.Namespace) -> int:
     out = a.out[0] if len(a.out) == 1 else a.out
     if len(a.out) > 2:
         raise DataError("--out: give iMeta.csv iData.csv, or one folder")
+    from ._convert import numeric_column
+    from ._reading import numbers_of, parse_number
+
+    numbers = numbers_of(data)  # the file's decimal mark and thousands separator
+    source = data_source(a.to_coinr[1])
     data = data.set_index("unit")
     names = data.pop("name") if "name" in data.columns else None
-    for col in data.columns:  # numbers written as text in a CSV are numbers
-        converted = pd.to_numeric(data[col].replace("", None), errors="coerce")
-        if col in fw.indicators or converted.notna().sum() == data[col].ne("").sum():
-            data[col] = converted
+
+    def numeric(cells: pd.Series) -> bool:
+        try:
+            for c in cells:
+                if str(c).strip() != "":
+                    parse_number(str(c), *numbers)
+        except ValueError:
+            return False
+        return True
+
+    for col in data.columns:  # numbers written as text in a CSV are numbers; a bad indicator cell is an error
+        if col in fw.indicators or numeric(data[col]):
+            data[col] = numeric_column(data[col], col, source, numbers)
     den_cols = set(fw.method_cells("denominator").values())
     dens = data[[c for c in data.columns if c in den_cols]]
     rest = data.drop(columns=list(dens.columns))

@@ -323,3 +323,24 @@ def test_cli_help_lists_the_reading_options() -> None:
     for option in ("--encoding CODEC", "--sep CHAR", "--decimal CHAR", "--thousands CHAR"):
         assert option in flat
     assert "default: UTF-8" in flat and "default: ',' for a ';'-separated file" in flat
+
+
+def test_convert_to_coinr_reads_decimal_commas_and_keeps_names(tmp_path: Path) -> None:
+    # cp1258, ';' and decimal commas into COINr's tables: the numbers are read with the file's
+    # format (before, "1,5" became NA silently) and every name is kept.
+    meta, data = write(tmp_path, "vi", bi.encode(semicolons(META), "cp1258"), bi.encode(semicolons(DATA), "cp1258"))
+    status, _, err = cli("convert", "--to-coinr", meta, data, "--out", tmp_path, "--encoding", "cp1258")
+    assert status == 0, err
+    idata = pd.read_csv(tmp_path / "iData.csv", dtype={"uCode": str})
+    assert idata["uCode"].tolist() == UNITS
+    assert idata["Đắk Lắk"].tolist() == [1.5, 2.5, 3.5, 4.5]
+    assert idata["i4"].tolist() == [2.0, 4.0, 8.0, 16.125]
+    assert "Cà phê Đắk Lắk" in (tmp_path / "iMeta.csv").read_text(encoding="utf-8")
+
+
+def test_convert_to_coinr_refuses_a_bad_indicator_cell(tmp_path: Path) -> None:
+    meta, data = write(tmp_path, "bad", META.encode(), DATA.replace("10.25", "ten").encode())
+    status, _, err = cli("convert", "--to-coinr", meta, data, "--out", tmp_path)
+    assert status == 2
+    assert err.strip() == (f"compindex: error: {data}, row 2, column 'i2' (unit 'Thành phố Hồ Chí Minh'): 'ten' is not "
+                           "a number (write a missing value as an empty cell, or NA)")
