@@ -59,6 +59,7 @@ def numeric_column(values: pd.Series, column: str, source: str,
         out = values.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         out = np.empty(len(values))
+        parse = float if numbers == DEFAULT_NUMBERS else (lambda t: parse_number(t, *numbers))
         for i, (unit, cell) in enumerate(values.items()):
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
                 out[i] = np.nan
@@ -68,10 +69,15 @@ def numeric_column(values: pd.Series, column: str, source: str,
                 out[i] = np.nan
                 continue
             try:
-                out[i] = parse_number(text, *numbers)
-            except ValueError as e:
+                out[i] = parse(text)
+            except ValueError:
+                try:  # the message: what to write, or which reading option to give
+                    parse_number(text, *numbers)
+                    advice = f"{text!r} is not a number{MISSING_HINT}"
+                except ValueError as e:
+                    advice = str(e) or f"{text!r} is not a number{MISSING_HINT}"
                 where = f"{source}, row {i + 2}, column {column!r} (unit {unit!r})"
-                raise DataError(f"{where}: {str(e) or f'{text!r} is not a number{MISSING_HINT}'}") from None
+                raise DataError(f"{where}: {advice}") from None
     check_finite(out, values.index, column, source)
     return out
 
