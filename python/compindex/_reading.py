@@ -109,7 +109,8 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> str:
     except LookupError:
         raise DataError(f"{path}: unknown encoding {encoding!r} (e.g. utf-8, cp1258, cp1252, utf-16)") from None
     except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1 if codec != "utf-16" else None
+        head = raw[:e.start]  # line ends: LF, CRLF or a lone CR
+        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1 if codec != "utf-16" else None
         where = f"byte {e.start}" + (f" (line {line})" if line is not None else "")
         bad = raw[e.start:e.start + 1].hex().upper()
         if codec in ("utf-8",):

@@ -99,10 +99,12 @@ BOOST_AUTO_TEST_CASE(files_as_people_make_them) {
 }
 
 BOOST_AUTO_TEST_CASE(encodings) {
-  // cp1258 "Hồ" is 'H', 0xF4 ('ô'), 0xCC (combining grave): byte 13 of line 2 is not UTF-8.
+  // cp1258 "Hồ" is 'H', 0xF4 ('ô'), 0xCC (combining grave): byte 9 (line 2) is not UTF-8.
   BOOST_TEST(data_error_with([] { parse("unit,i1\nH\xF4\xCC,1\n"); },
                              "test.csv: byte 9 (line 2) is not UTF-8 (0xF4): the file was probably saved with a Windows "
                              "code page (cp1258, cp1252); save it from Excel as 'CSV UTF-8'"));
+  // Lines end at LF, CRLF or a lone CR, as the parser counts them.
+  BOOST_TEST(data_error_with([] { parse("unit\ri1\r\n\nH\xF4\xCC,1\n"); }, "test.csv: byte 11 (line 4) is not UTF-8 (0xF4)"));
   BOOST_TEST(data_error_with([] { parse(std::string("\xFF\xFEu\0n\0", 6)); }, "test.csv: the file is UTF-16"));
   BOOST_TEST(data_error_with([] { parse(std::string("\xFE\xFF\0u\0n", 6)); }, "test.csv: the file is UTF-16"));
   BOOST_TEST(data_error_with([] { parse(std::string("u\0n\0i\0", 6)); },

@@ -344,3 +344,11 @@ def test_convert_to_coinr_refuses_a_bad_indicator_cell(tmp_path: Path) -> None:
     assert status == 2
     assert err.strip() == (f"compindex: error: {data}, row 2, column 'i2' (unit 'Thành phố Hồ Chí Minh'): 'ten' is not "
                            "a number (write a missing value as an empty cell, or NA)")
+
+
+def test_the_line_of_a_bad_byte_counts_every_kind_of_line_end(tmp_path: Path) -> None:
+    # LF, CRLF and a lone CR each end a line: '\xf4' is byte 11, on line 4 (the C++ reader says the same).
+    path = tmp_path / "d.csv"
+    path.write_bytes(b"unit\ri1\r\n\nH\xf4\xcc,1\n")
+    with pytest.raises(ci.DataError, match=r"d\.csv: byte 11 \(line 4\) is not UTF-8 \(0xF4\)"):
+        ci.read_csv(path)

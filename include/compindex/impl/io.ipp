@@ -119,7 +119,9 @@ inline void check_encoding(std::string& text, const std::string& source) {
   if (bad != std::string::npos) {
     static const char* const hex = "0123456789ABCDEF";
     const auto b = static_cast<unsigned char>(text[bad]);
-    const auto line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    std::size_t line = 1;  // line ends: LF, CRLF or a lone CR
+    for (std::size_t i = 0; i < bad; ++i)
+      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) ++line;
     throw_data(source + ": byte " + std::to_string(bad) + " (line " + std::to_string(line) + ") is not UTF-8 (0x" +
                hex[b >> 4] + hex[b & 15] + "): the file was probably saved with a Windows code page (cp1258, cp1252); " + utf8);
   }
