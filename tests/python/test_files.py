@@ -352,3 +352,16 @@ def test_the_line_of_a_bad_byte_counts_every_kind_of_line_end(tmp_path: Path) ->
     path.write_bytes(b"unit\ri1\r\n\nH\xf4\xcc,1\n")
     with pytest.raises(ci.DataError, match=r"d\.csv: byte 11 \(line 4\) is not UTF-8 \(0xF4\)"):
         ci.read_csv(path)
+
+
+def test_metadata_numbers_follow_the_metadata_file_format(tmp_path: Path) -> None:
+    # A ';' metadata file: weights, goalposts and coverage are read with decimal commas.
+    meta_text = bi.table("code;parent;weight;direction;lower;upper;coverage;normalization", [
+        "Index;;1;1;;;0,5;", "P1;Index;0,25;1;;;;", "P2;Index;0,75;1;;;;", "i1;P1;1;1;0;10,5;;goalposts",
+        "i2;P1;1;-1;;;;", "i3;P2;1;1;;;;", "i4;P2;1;1;;;;"])
+    meta, data = write(tmp_path, "meta", meta_text.encode(), bi.DATA.encode())
+    fw = ci.Framework.from_csv(meta)
+    assert fw.meta.loc["P1", "weight"] == 0.25 and fw.meta.loc["P2", "weight"] == 0.75
+    res = ci.score(fw, ci.read_csv(data))
+    # i1 on goalposts 0..10.5: u4's 4 -> 4 / 10.5 * 100 = 38.095...
+    assert res.data("normalized").loc["u4", "i1"] == pytest.approx(4 / 10.5 * 100)
