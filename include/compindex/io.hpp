@@ -26,10 +26,14 @@ struct table {
   std::ptrdiff_t column(const std::string& name) const;
 };
 
-/// Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF, a UTF-8 byte-order mark).
-/// Blank lines are skipped.
-/// @throws data_error on an unterminated quote, a row longer or shorter than the header, an empty
-///         or duplicate header name
+/// Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF, LF or a lone CR, a UTF-8
+/// byte-order mark). The text must be UTF-8. Blank lines are skipped. Header names lose
+/// surrounding spaces and no-break spaces (U+00A0, U+202F). Excel's leftovers are dropped: trailing
+/// rows with no value, trailing columns with no name and no value, trailing empty cells beyond
+/// the header. (Decimal commas are not read here: see parse_number; the Python reader reads them.)
+/// @throws data_error on UTF-16 (with or without its byte-order mark) or bytes that are not UTF-8
+///         (naming the byte offset and line, and what to do), an unterminated quote, a row longer
+///         or shorter than the header, an empty or duplicate header name
 table read_csv(std::istream& in, const std::string& source = "<input>", char delimiter = ',');
 /// @throws data_error if the file cannot be opened, and as read_csv
 table read_csv_file(const std::string& path, char delimiter = ',');

@@ -19,6 +19,7 @@ except ImportError as e:  # pragma: no cover - only without a build
 from . import aggregation, analysis, datasets, imputation, normalization, transform, treatment, uncertainty, weighting
 from . import exchange  # Excel workbooks, COINr tables
 from .errors import ComputationError, CompindexWarning, DataError, Error, SpecError
+from ._reading import read_csv
 from .framework import Framework
 from .pipeline import STAGES, NodeDetails, Result, make_spec, score
 from .uncertainty import leave_one_out, sensitivity_analysis, uncertainty_analysis
@@ -44,6 +45,7 @@ __all__ = [
     "leave_one_out",
     "make_spec",
     "normalization",
+    "read_csv",
     "score",
     "sensitivity_analysis",
     "transform",

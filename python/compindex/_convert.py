@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -10,7 +11,8 @@ import pandas as pd
 
 from . import _core
 from .errors import DataError, SpecError
-from .framework import Framework, comma_advice, delimiter_hint
+from ._reading import DEFAULT_NUMBERS, SOURCE_ATTR, nfc, numbers_of, parse_number
+from .framework import Framework, delimiter_hint
 
 UNIT_COLUMNS = ("unit", "uCode", "code")
 
@@ -47,14 +49,17 @@ def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
 MISSING_HINT = " (write a missing value as an empty cell, or NA)"
 
 
-def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
-    """A column as float64, with an error naming the unit and the cell for anything not a number."""
+def numeric_column(values: pd.Series, column: str, source: str,
+                   numbers: tuple[str, str | None] = DEFAULT_NUMBERS) -> np.ndarray:
+    """A column as float64, with an error naming the unit and the cell for anything not a number;
+    text cells are read with the number format ``numbers`` (decimal mark, thousands separator)."""
     if pd.api.types.is_bool_dtype(values):
         raise DataError(f"{source}, column {column!r}: true/false values are not numbers")
     if pd.api.types.is_numeric_dtype(values):
         out = values.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         out = np.empty(len(values))
+        parse = float if numbers == DEFAULT_NUMBERS else (lambda t: parse_number(t, *numbers))
         for i, (unit, cell) in enumerate(values.items()):
             if cell is None or (isinstance(cell, float) and math.isnan(cell)):
                 out[i] = np.nan
@@ -64,10 +69,15 @@ def numeric_column(values: pd.Series, column: str, source: str) -> np.ndarray:
                 out[i] = np.nan
                 continue
             try:
-                out[i] = float(text)
+                out[i] = parse(text)
             except ValueError:
+                try:  # the message: what to write, or which reading option to give
+                    parse_number(text, *numbers)
+                    advice = f"{text!r} is not a number{MISSING_HINT}"
+                except ValueError as e:
+                    advice = str(e) or f"{text!r} is not a number{MISSING_HINT}"
                 where = f"{source}, row {i + 2}, column {column!r} (unit {unit!r})"
-                raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number{MISSING_HINT}'}") from None
+                raise DataError(f"{where}: {advice}") from None
     check_finite(out, values.index, column, source)
     return out
 
@@ -88,8 +98,12 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
     Non-numeric columns that are not indicators are unit groups (e.g. a region); numeric columns
     that are neither indicators nor denominators are an error unless listed in ``ignore``.
     """
+    numbers = numbers_of(data)
+    if source == "data" and isinstance(getattr(data, "attrs", None), dict):
+        source = str(data.attrs.get(SOURCE_ATTR, source))  # a table compindex.read_csv read names its file
     data = unit_index(data, source)
     indicators = fw.indicators
+    data = match_columns(data, indicators, source)
     missing = [c for c in indicators if c not in data.columns]
     if missing:
         from ._methods import did_you_mean
@@ -106,16 +120,16 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
     for col in data.columns:
         if col in indicators or col in denominators or col in ignore:
             continue
-        if pd.api.types.is_numeric_dtype(data[col]) or _looks_numeric(data[col]):
+        if pd.api.types.is_numeric_dtype(data[col]) or _looks_numeric(data[col], numbers):
             raise DataError(f"{source}: column {col!r} is not an indicator of the framework "
                             "(pass it in ignore=[...] or make it a denominator)")
         group_cols.append(col)
     units = list(data.index)
-    ds = _core.Dataset(units, *_indicator_values(data, indicators, source))
+    ds = _core.Dataset(units, *_indicator_values(data, indicators, source, numbers))
     if denominators:
         dv = np.empty((len(data), len(denominators)), order="F")
         for j, code in enumerate(denominators):
-            dv[:, j] = numeric_column(data[code], code, source)
+            dv[:, j] = numeric_column(data[code], code, source, numbers)
         ds.set_denominators(denominators, dv)
     group_frame = data[group_cols].copy() if group_cols else pd.DataFrame(index=data.index)
     if groups is not None:
@@ -131,7 +145,8 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
     return ds, data, group_frame
 
 
-def _indicator_values(data: pd.DataFrame, indicators: list[str], source: str) -> tuple[np.ndarray, Any]:
+def _indicator_values(data: pd.DataFrame, indicators: list[str], source: str,
+                      numbers: tuple[str, str | None] = DEFAULT_NUMBERS) -> tuple[np.ndarray, Any]:
     """The indicator columns as a units x indicators float64 array, and an owner to keep with it.
 
     When every indicator column is already float64, the array is a view of the table's own memory
@@ -147,18 +162,53 @@ def _indicator_values(data: pd.DataFrame, indicators: list[str], source: str) ->
             return values, frame
     values = np.empty((len(data), len(indicators)), order="F")
     for j, code in enumerate(indicators):
-        values[:, j] = numeric_column(data[code], code, source)
+        values[:, j] = numeric_column(data[code], code, source, numbers)
     return values, None
 
 
-def _looks_numeric(col: pd.Series) -> bool:
+def match_columns(data: pd.DataFrame, codes: list[str], source: str) -> pd.DataFrame:
+    """The table with each column that names an indicator code once surrounding spaces are removed
+    and both are in Unicode NFC (``"Đắk Lắk"`` typed with combining marks, ``" i1 "``) renamed to
+    the code as the framework writes it. Columns that already match exactly are left alone.
+
+    Raises DataError when two columns match the same code."""
+    exact = set(codes)
+    wanted = {nfc(c): c for c in codes}
+    rename: dict[Any, str] = {}
+    taken: dict[str, Any] = {}
+    for col in data.columns:
+        if not isinstance(col, str):
+            continue
+        code = col if col in exact else wanted.get(nfc(col))
+        if code is None:
+            continue
+        if code in taken:
+            raise DataError(f"{source}: columns {_spelled(taken[code])} and {_spelled(col)} both name indicator {code!r} "
+                            "(once spaces around them are removed and their Unicode is normalized to NFC)")
+        taken[code] = col
+        if col != code:
+            rename[col] = code
+    return data.rename(columns=rename) if rename else data
+
+
+def _spelled(name: str) -> str:
+    # A column name, saying how it differs from its NFC, stripped form (the two may look alike).
+    notes = []
+    if not unicodedata.is_normalized("NFC", name):
+        notes.append("in NFD: letters and combining marks")
+    if name != name.strip():
+        notes.append("with spaces around it")
+    return repr(name) + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _looks_numeric(col: pd.Series, numbers: tuple[str, str | None] = DEFAULT_NUMBERS) -> bool:
     # Text columns whose cells all read as numbers (e.g. a year typed as text) count as numeric.
     cells = [str(v).strip() for v in col if not (v is None or (isinstance(v, float) and math.isnan(v)))]
     if not cells:
         return False
     try:
         for c in cells:
-            float(c)
+            parse_number(c, *numbers)
     except ValueError:
         return False
     return True

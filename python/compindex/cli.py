@@ -20,15 +20,16 @@ from .framework import Framework, delimiter_hint, read_text_csv
 __all__ = ["main"]
 
 
-def read_data_csv(path: str) -> pd.DataFrame:
+def read_data_csv(path: str, **reading: Any) -> pd.DataFrame:
     """A data CSV as text cells (compindex converts them, naming any bad cell); a workbook
-    (``book.xlsx`` or ``book.xlsx:SHEET``, default sheet ``data``) through compindex.exchange."""
+    (``book.xlsx`` or ``book.xlsx:SHEET``, default sheet ``data``) through compindex.exchange.
+    ``reading``: ``encoding``, ``sep``, ``decimal``, ``thousands`` (see :func:`reading_from_args`)."""
     from .exchange import _excel
 
     if _excel.is_workbook(path):
         book, sheet = _excel.split_sheet(path)
         return _excel.read_data_sheet(book, sheet or "data")
-    df = read_text_csv(path)
+    df = read_text_csv(path, **reading)
     if "unit" not in df.columns:
         raise DataError(f"{path}: no 'unit' column (the unit codes); columns are {', '.join(df.columns)}"
                         f"{delimiter_hint(df.columns)}")
@@ -45,15 +46,46 @@ def data_source(path: str) -> str:
     return path
 
 
-def read_framework(path: str) -> Framework:
+def read_framework(path: str, **reading: Any) -> Framework:
     """A metadata CSV, or a workbook's metadata sheet (``book.xlsx`` or ``book.xlsx:SHEET``,
-    default sheet ``meta``)."""
+    default sheet ``meta``). ``reading`` as for :func:`read_data_csv`."""
     from .exchange import _excel
 
     if _excel.is_workbook(path):
         book, sheet = _excel.split_sheet(path)
         return _excel.read_meta_sheet(book, sheet or "meta")
-    return Framework.from_csv(path)
+    return Framework.from_csv(path, **reading)
+
+
+def file_options(p: argparse.ArgumentParser) -> None:
+    """How CSV files are read (compindex.read_csv's keywords); every one is detected by default."""
+    g = p.add_argument_group("reading CSV files (Excel exports in any locale; see docs/robustness.md)")
+    g.add_argument("--encoding", metavar="CODEC", default=None,
+                   help="encoding of CSV files without a byte-order mark, e.g. cp1258 (Vietnamese Windows), cp1252 "
+                        "(Western European Windows), utf-16-le (default: UTF-8; a byte-order mark, UTF-8 or UTF-16, "
+                        "is always honored)")
+    g.add_argument("--sep", metavar="CHAR", default=None, type=_separator,
+                   help="cell separator: ',', ';' or 'tab' (default: detected from the header line: ';' if it has "
+                        "semicolons and no comma, a tab if it has tabs and neither, else ',')")
+    g.add_argument("--decimal", metavar="CHAR", default=None, choices=(".", ","),
+                   help="decimal mark of numbers, '.' or ',' (default: ',' for a ';'-separated file, else '.')")
+    g.add_argument("--thousands", metavar="CHAR", default=None, choices=(".", ",", " "),
+                   help="thousands separator accepted in numbers: '.', ',' or ' ' (a space, also matching no-break "
+                        "spaces) (default: none; a number with one is an error that says which option to give)")
+
+
+def _separator(text: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    sep = named.get(text.lower(), text)
+    if len(sep) != 1:
+        raise argparse.ArgumentTypeError(f"expected one character (or 'tab'), got {text!r}")
+    return sep
+
+
+def reading_from_args(a: argparse.Namespace) -> dict[str, Any]:
+    """The CSV-reading options of a parsed command line (``--encoding`` ...), as keywords of
+    :func:`compindex.read_csv`; empty for a command without them."""
+    return {k: getattr(a, k) for k in ("encoding", "sep", "decimal", "thousands") if getattr(a, k, None) is not None}
 
 
 def spec_options(p: argparse.ArgumentParser) -> None:
@@ -70,6 +102,7 @@ def spec_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--coverage", type=float, default=0.0, metavar="SHARE",
                    help="minimum share of a node's children a unit needs to get a score (0..1)")
     g.add_argument("--weights", metavar="SET", default=None, help="a named weight set of the framework")
+    file_options(p)
 
 
 def spec_from_args(a: argparse.Namespace) -> dict[str, Any]:
@@ -108,8 +141,8 @@ def write_csv(df: pd.DataFrame, path: str, *, precision: int | None = None) -> N
 def cmd_score(a: argparse.Namespace) -> int:
     from .pipeline import score
 
-    fw = read_framework(a.framework)
-    data = read_data_csv(a.data)
+    fw = read_framework(a.framework, **reading_from_args(a))
+    data = read_data_csv(a.data, **reading_from_args(a))
     res = score(fw, data, source=data_source(a.data), **spec_from_args(a))
     if a.out.lower().endswith(".xlsx"):  # the results workbook (compindex.exchange.write_results)
         return _score_workbook(a, res)
@@ -177,7 +210,7 @@ def _expert_hook(name: str, option: str, columns: str) -> None:
         if path is None:
             raise DataError(f"--method {name}: needs {option} FILE.csv ({columns})")
         table = read_text_csv(path, dtype={"node": str, "child": str, "child_a": str, "child_b": str, "expert": str},
-                              na_values=[""])
+                              na_values=[""], **reading_from_args(a))
         _, params = _methods.parse_call(a.method, "--method")
         try:
             return getattr(weighting, name)(fw, table, **params)
@@ -219,7 +252,7 @@ def cmd_weights(a: argparse.Namespace) -> int:
     from .pipeline import score
 
     name, _ = _methods.parse_call(a.method, "--method")
-    fw = read_framework(a.framework)
+    fw = read_framework(a.framework, **reading_from_args(a))
     if a.set is not None and not a.set.strip():
         raise DataError("--set: the weight-set name must not be empty")
     if name in WEIGHT_HOOKS:
@@ -233,7 +266,7 @@ def cmd_weights(a: argparse.Namespace) -> int:
         if name == "equal":
             result = weighting.equal(fw, a.nodes)
         else:
-            res = score(fw, read_data_csv(a.data), source=data_source(a.data), **spec_from_args(a))
+            res = score(fw, read_data_csv(a.data, **reading_from_args(a)), source=data_source(a.data), **spec_from_args(a))
             result = weighting.derive(res, a.method, a.nodes)
     out_fw = result.apply(fw, a.set.strip() if a.set else None)
     table = out_fw.to_frame().drop(columns=["level", "effective_weight"]).reset_index()
@@ -271,6 +304,7 @@ def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("--denominate", action="store_true",
                    help="--from-coinr: divide the indicators by iMeta's Denominator columns when scoring, as "
                         "COINr's Denominate() does (default: keep them as the metadata column coinr_denominator)")
+    file_options(p)
 
 
 def cmd_convert(a: argparse.Namespace) -> int:
@@ -305,17 +339,31 @@ def cmd_convert(a: argparse.Namespace) -> int:
             print(f"left out the denominator columns {', '.join(left)} (pass --denominate to divide by them as COINr's "
                   "Denominate() does)")
         return 0
-    fw = read_framework(a.to_coinr[0])
-    data = read_data_csv(a.to_coinr[1])
+    fw = read_framework(a.to_coinr[0], **reading_from_args(a))
+    data = read_data_csv(a.to_coinr[1], **reading_from_args(a))
     out = a.out[0] if len(a.out) == 1 else a.out
     if len(a.out) > 2:
         raise DataError("--out: give iMeta.csv iData.csv, or one folder")
+    from ._convert import numeric_column
+    from ._reading import numbers_of, parse_number
+
+    numbers = numbers_of(data)  # the file's decimal mark and thousands separator
+    source = data_source(a.to_coinr[1])
     data = data.set_index("unit")
     names = data.pop("name") if "name" in data.columns else None
-    for col in data.columns:  # numbers written as text in a CSV are numbers
-        converted = pd.to_numeric(data[col].replace("", None), errors="coerce")
-        if col in fw.indicators or converted.notna().sum() == data[col].ne("").sum():
-            data[col] = converted
+
+    def numeric(cells: pd.Series) -> bool:
+        try:
+            for c in cells:
+                if str(c).strip() != "":
+                    parse_number(str(c), *numbers)
+        except ValueError:
+            return False
+        return True
+
+    for col in data.columns:  # numbers written as text in a CSV are numbers; a bad indicator cell is an error
+        if col in fw.indicators or numeric(data[col]):
+            data[col] = numeric_column(data[col], col, source, numbers)
     den_cols = set(fw.method_cells("denominator").values())
     dens = data[[c for c in data.columns if c in den_cols]]
     rest = data.drop(columns=list(dens.columns))

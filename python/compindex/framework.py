@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import re
@@ -12,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._reading import DEFAULT_NUMBERS, NUMBERS_ATTR, nfc, numbers_of, parse_number
+from ._reading import read_csv as _read_csv
 from .errors import DataError, SpecError
 
 __all__ = ["Framework"]
@@ -33,9 +34,11 @@ def _where(source: str, row: int, column: str) -> str:
 _EMPTY_HINT = " (for no value, leave the cell empty)"
 
 
-def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: bool = True) -> float:
+def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: bool = True,
+            numbers: tuple[str, str | None] = DEFAULT_NUMBERS) -> float:
     """A metadata cell as a number: an empty cell gives ``default``; so does a written missing
-    marker (NA, NaN, n/a) unless ``missing_text`` is False (for weights, where it is an error)."""
+    marker (NA, NaN, n/a) unless ``missing_text`` is False (for weights, where it is an error).
+    ``numbers`` is the file's number format (decimal mark, thousands separator)."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return default
     if isinstance(cell, str):
@@ -47,9 +50,9 @@ def _number(cell: Any, where: str, default: float = math.nan, *, missing_text: b
                 return default
             raise DataError(f"{where}: {text!r} is not a number (leave the cell empty for the default)")
         try:
-            value = float(text)
-        except ValueError:
-            raise DataError(f"{where}: {comma_advice(text) or f'{text!r} is not a number{_EMPTY_HINT}'}") from None
+            value = parse_number(text, *numbers)
+        except ValueError as e:
+            raise DataError(f"{where}: {str(e) or f'{text!r} is not a number{_EMPTY_HINT}'}") from None
     else:
         try:
             value = float(cell)
@@ -86,34 +89,27 @@ def comma_advice(text: str) -> str | None:
 
 def read_text_csv(path: str, **read_csv_kwargs: Any) -> pd.DataFrame:
     """A CSV file as text cells (``dtype=str``, empty cells as ``""`` unless the keywords say
-    otherwise), with one-line DataErrors for a missing or unreadable file and a repeated column."""
-    kwargs: dict[str, Any] = {"dtype": str, "keep_default_na": False, **read_csv_kwargs}
-    try:
-        df = pd.read_csv(path, **kwargs)
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-        raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
-    check_header(path, df.columns)
-    return df
+    otherwise), with one-line DataErrors for a missing or unreadable file and a repeated column.
 
+    Parameters
+    ----------
+    path
+        The CSV file.
+    **read_csv_kwargs
+        ``encoding``, ``sep``, ``decimal``, ``thousands`` (detected by default) and any
+        :func:`pandas.read_csv` keyword, as for :func:`compindex.read_csv`.
 
-def check_header(path: str, columns: Iterable[Any], sep: Any = ",") -> None:
-    """Raise DataError if the CSV file's header names a column twice (pandas would silently rename
-    the second one ``name.1``)."""
-    names = [str(c) for c in columns]
-    if not any(re.fullmatch(r".+\.\d+", n) for n in names) or not (isinstance(sep, str) and len(sep) == 1):
-        return
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            header = next(csv.reader(f, delimiter=sep), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return
-    seen: set[str] = set()
-    for name in (h.strip() for h in header):
-        if name in seen:
-            raise DataError(f"{path}: duplicate column {name!r} in the header")
-        seen.add(name)
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`compindex.read_csv` returns it.
+
+    Raises
+    ------
+    DataError
+        As :func:`compindex.read_csv`.
+    """
+    return _read_csv(path, **read_csv_kwargs)
 
 
 def delimiter_hint(columns: Iterable[Any]) -> str:
@@ -122,7 +118,8 @@ def delimiter_hint(columns: Iterable[Any]) -> str:
     if len(names) == 1:
         for d in (";", "\t", "|"):
             if d in names[0]:
-                return f" (the file seems to separate cells with {d!r}; compindex reads comma-separated files)"
+                return (f" (the file seems to separate cells with {d!r}; give the separator: --sep {d!r} on the "
+                        f"command line, sep={d!r} in compindex.read_csv)")
     return ""
 
 
@@ -181,6 +178,7 @@ class Framework:
 
     def __init__(self, core: _core.Framework, meta: pd.DataFrame) -> None:
         self._core = core
+        self._numbers: tuple[str, str | None] = DEFAULT_NUMBERS  # the metadata file's number format
         self.meta = meta
         """The metadata table, indexed by code (every column, known or not)."""
 
@@ -222,6 +220,7 @@ class Framework:
         """
         if not isinstance(df, pd.DataFrame):
             raise SpecError(f"{source}: expected a DataFrame, got {type(df).__name__}")
+        numbers = numbers_of(df)
         df = df.copy()
         df.columns = [str(c).strip() for c in df.columns]
         if "code" not in df.columns:
@@ -247,11 +246,11 @@ class Framework:
             if is_ratio_cell(_text(rec.get("aggregation"))):
                 weights.append(0.0)  # a ratio node is in no aggregate: its weight cell is not read
             else:
-                w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False)
+                w = _number(rec.get("weight"), _where(source, row, "weight"), 1.0, missing_text=False, numbers=numbers)
                 if w < 0:
                     raise SpecError(f"{_where(source, row, 'weight')}: node {code!r}: weight must be a finite non-negative number, got {w:g}")
                 weights.append(w)
-            d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0, missing_text=False)
+            d = _number(rec.get("direction"), _where(source, row, "direction"), 1.0, missing_text=False, numbers=numbers)
             if d not in (1.0, -1.0):
                 raise SpecError(f"{_where(source, row, 'direction')}: direction must be 1 or -1, got {rec.get('direction')!r}")
             directions.append(int(d))
@@ -275,10 +274,13 @@ class Framework:
             numerators.append(num)
             denominators.append(den)
             kinds.append(kind)
-            lower.append(_number(rec.get("lower"), _where(source, row, "lower")))
-            upper.append(_number(rec.get("upper"), _where(source, row, "upper")))
-            target.append(_number(rec.get("target"), _where(source, row, "target")))
+            lower.append(_number(rec.get("lower"), _where(source, row, "lower"), numbers=numbers))
+            upper.append(_number(rec.get("upper"), _where(source, row, "upper"), numbers=numbers))
+            target.append(_number(rec.get("target"), _where(source, row, "target"), numbers=numbers))
+        by_nfc = {nfc(c): c for c in codes}  # a parent matches a code after NFC normalization
         for i, (code, parent) in enumerate(zip(codes, parents)):
+            if parent and parent not in first_row and nfc(parent) in by_nfc:
+                parents[i] = parent = by_nfc[nfc(parent)]
             if parent and parent not in first_row:
                 from ._methods import did_you_mean
 
@@ -298,6 +300,7 @@ class Framework:
         meta["name"] = names
         meta = meta.set_index("code", drop=True)
         fw = cls(core, meta)
+        fw._numbers = numbers
         fw._check_method_columns(source, row0)
         fw._read_weight_sets(df, codes, source, row0)
         return fw
@@ -314,7 +317,7 @@ class Framework:
             overrides: dict[str, float] = {}
             for i, (code, cell) in enumerate(zip(codes, df[col])):
                 where = _where(source, i + row0, col)
-                w = _number(cell, where, math.nan, missing_text=False)
+                w = _number(cell, where, math.nan, missing_text=False, numbers=self._numbers)
                 if math.isnan(w):
                     continue
                 if w < 0:
@@ -326,15 +329,22 @@ class Framework:
                 raise SpecError(f"{source}, column {col!r}: {e}") from None
 
     @classmethod
-    def from_csv(cls, path: str | os.PathLike[str], **read_csv_kwargs: Any) -> Framework:
+    def from_csv(cls, path: str | os.PathLike[str], *, encoding: str | None = None, sep: str | None = None,
+                 decimal: str | None = None, thousands: str | None = None, **read_csv_kwargs: Any) -> Framework:
         """A framework from a metadata CSV file (see :meth:`from_frame` for the columns).
+
+        The file is read by :func:`compindex.read_csv`: a byte-order mark (UTF-8, UTF-16) is
+        honored, otherwise the file must be UTF-8 unless ``encoding`` says otherwise; a header with
+        semicolons and no comma means a semicolon-separated file with decimal commas.
 
         Parameters
         ----------
         path : str or os.PathLike
             The metadata CSV file: one row per node.
+        encoding, sep, decimal, thousands
+            As for :func:`compindex.read_csv` (default: detected).
         **read_csv_kwargs
-            Passed to :func:`pandas.read_csv` (e.g. ``sep=";"``).
+            Passed on to :func:`pandas.read_csv`.
 
         Returns
         -------
@@ -343,19 +353,13 @@ class Framework:
         Raises
         ------
         DataError
-            The file is missing or unreadable, or a cell is invalid (the message names the row and column).
+            For a file that cannot be read (naming the encoding to choose), a column named twice,
+            or a cell that is not a number.
         SpecError
-            The tree is invalid (an unknown parent, a cycle, ...).
+            For a malformed tree (see :meth:`from_frame`).
         """
         path = os.fspath(path)
-        try:
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, **read_csv_kwargs)
-        except FileNotFoundError:
-            raise DataError(f"{path}: no such file") from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
-            raise DataError(f"{path}: cannot read it as CSV ({str(e).strip()})") from None
-        if not {"header", "names", "usecols"} & set(read_csv_kwargs):
-            check_header(path, df.columns, read_csv_kwargs.get("sep", read_csv_kwargs.get("delimiter", ",")))
+        df = _read_csv(path, encoding=encoding, sep=sep, decimal=decimal, thousands=thousands, **read_csv_kwargs)
         return cls.from_frame(df, source=path)
 
     @classmethod
@@ -397,7 +401,7 @@ class Framework:
                     raise SpecError(f"{_where(source, i + row0, 'denominator')}: {code!r} is not an indicator")
         if "coverage" in self.meta.columns:
             for i, cell in enumerate(self.meta["coverage"]):
-                _number(cell, _where(source, i + row0, "coverage"))
+                _number(cell, _where(source, i + row0, "coverage"), numbers=self._numbers)
 
     # -- the tree ---------------------------------------------------------------------------
     @property

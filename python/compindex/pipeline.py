@@ -156,14 +156,14 @@ def make_spec(
     s.treatment_by_indicator = _by_code(treatment_by_indicator, _methods.treatment, "treatment_by_indicator")
     s.imputation_by_indicator = _by_code(imputation_by_indicator, _methods.imputation, "imputation_by_indicator")
     s.range_by_indicator = {str(k): _range(v, f"range_by_indicator[{k!r}]") for k, v in (range_by_indicator or {}).items()}
-    cov = {k: _number(v, f"metadata coverage of {k!r}") for k, v in fw.method_cells("coverage").items()}
+    cov = {k: _number(v, f"metadata coverage of {k!r}", numbers=fw._numbers) for k, v in fw.method_cells("coverage").items()}
     cov.update({str(k): float(v) for k, v in (coverage_by_node or {}).items()})
     s.coverage_by_node = cov
 
     dens: dict[str, _core.Denomination] = {}
     scales = fw.method_cells("scale")
     for code, d in fw.method_cells("denominator").items():
-        scale = _number(scales.get(code, ""), f"metadata scale of {code!r}", 1.0)
+        scale = _number(scales.get(code, ""), f"metadata scale of {code!r}", 1.0, numbers=fw._numbers)
         dens[code] = _core.Denomination(d, scale)
     for code, d in (denominators or {}).items():
         if isinstance(d, str):

@@ -1099,11 +1099,11 @@ def _add_profile(p: argparse.ArgumentParser) -> None:
 
 def cmd_profile(a: argparse.Namespace) -> int:
     from . import datasets
-    from .cli import read_data_csv, read_framework, spec_from_args
+    from .cli import read_data_csv, read_framework, reading_from_args, spec_from_args
     from .pipeline import score
 
-    fw = read_framework(a.framework)
-    data = read_data_csv(a.data)
+    fw = read_framework(a.framework, **reading_from_args(a))
+    data = read_data_csv(a.data, **reading_from_args(a))
     simulated = a.simulated or _same_file(a.data, datasets.DATA_DIR / "demo_data.csv")
     names: dict[str, str] = {}
     if "name" in data.columns:

@@ -3,7 +3,9 @@
 
 #include <compindex/io.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 #include <sstream>
 #include <string>
 
@@ -68,6 +70,50 @@ BOOST_AUTO_TEST_CASE(csv_errors) {
   BOOST_TEST(data_error_with([] { parse("a,b\n\"1,2\n"); }, "line 2: a quoted field is never closed"));
   BOOST_TEST(data_error_with([] { parse("a\n\"1\"x\n"); }, "text after a closing quote"));
   BOOST_TEST(data_error_with([] { ci::read_csv_file("/nonexistent/file.csv"); }, "cannot open"));
+}
+
+BOOST_AUTO_TEST_CASE(files_as_people_make_them) {
+  // The same table as Excel and editors write it: BOM + CRLF, lone CR, spaces and no-break spaces
+  // around header names, trailing separators and trailing empty rows.
+  const ci::codes header{"unit", "Đắk Lắk", "i2"};
+  const std::vector<ci::codes> rows{{"Thành phố Hồ Chí Minh", "1.5", "10"}, {"Bà Rịa – Vũng Tàu", "2", "20"}};
+  const std::string plain = "unit,Đắk Lắk,i2\nThành phố Hồ Chí Minh,1.5,10\nBà Rịa – Vũng Tàu,2,20\n";
+  auto crlf = plain, cr = plain;
+  for (std::size_t p = 0; (p = crlf.find('\n', p)) != std::string::npos; p += 2) crlf.replace(p, 1, "\r\n");
+  std::replace(cr.begin(), cr.end(), '\n', '\r');
+  const std::string variants[] = {
+      plain,
+      "\xEF\xBB\xBF" + crlf,
+      cr,
+      " unit ,\xC2\xA0Đắk Lắk\xE2\x80\xAF, i2\t\nThành phố Hồ Chí Minh,1.5,10\nBà Rịa – Vũng Tàu,2,20\n",
+      "unit,Đắk Lắk,i2,,\r\nThành phố Hồ Chí Minh,1.5,10,,\r\nBà Rịa – Vũng Tàu,2,20,,\r\n,,,,\r\n,,,,\r\n\r\n",
+  };
+  for (const auto& text : variants) {
+    const auto t = parse(text);
+    BOOST_TEST(t.header == header);
+    BOOST_TEST(t.rows == rows);
+  }
+  // A trailing column with no name but a value is an error, as before.
+  BOOST_TEST(data_error_with([] { parse("a,b,\n1,2,3\n"); }, "header column 3 has no name"));
+  BOOST_TEST(data_error_with([] { parse("a, b ,\xC2\xA0" "b\n1,2,3\n"); }, "test.csv: duplicate column 'b' in the header"));
+}
+
+BOOST_AUTO_TEST_CASE(encodings) {
+  // cp1258 "Hồ" is 'H', 0xF4 ('ô'), 0xCC (combining grave): byte 9 (line 2) is not UTF-8.
+  BOOST_TEST(data_error_with([] { parse("unit,i1\nH\xF4\xCC,1\n"); },
+                             "test.csv: byte 9 (line 2) is not UTF-8 (0xF4): the file was probably saved with a Windows "
+                             "code page (cp1258, cp1252); save it from Excel as 'CSV UTF-8'"));
+  // Lines end at LF, CRLF or a lone CR, as the parser counts them.
+  BOOST_TEST(data_error_with([] { parse("unit\ri1\r\n\nH\xF4\xCC,1\n"); }, "test.csv: byte 11 (line 4) is not UTF-8 (0xF4)"));
+  BOOST_TEST(data_error_with([] { parse(std::string("\xFF\xFEu\0n\0", 6)); }, "test.csv: the file is UTF-16"));
+  BOOST_TEST(data_error_with([] { parse(std::string("\xFE\xFF\0u\0n", 6)); }, "test.csv: the file is UTF-16"));
+  BOOST_TEST(data_error_with([] { parse(std::string("u\0n\0i\0", 6)); },
+                             "test.csv: byte 1 is a NUL byte: the file looks like UTF-16 without a byte-order mark"));
+  // Strict UTF-8: overlong forms, surrogates, code points above U+10FFFF and cut sequences are refused.
+  for (const char* bad : {"a\xC0\xAF", "a\xE0\x80\xAF", "a\xED\xA0\x80", "a\xF4\x90\x80\x80", "a\xE2\x82"})
+    BOOST_TEST(data_error_with([bad] { parse(std::string(bad) + "\n"); }, "byte 1 (line 1) is not UTF-8"));
+  // Four-byte characters (an emoji) are UTF-8.
+  BOOST_TEST(parse("a\xF0\x9F\x98\x80\n1\n").header[0] == "a\xF0\x9F\x98\x80");
 }
 
 BOOST_AUTO_TEST_CASE(numbers) {

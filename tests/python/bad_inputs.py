@@ -87,7 +87,7 @@ class Case:
     """One bad input and the error it must give."""
 
     name: str
-    group: str  #: "metadata", "data" or "spec"
+    group: str  #: "metadata", "data", "spec" or "files"
     what: str  #: the mistake, in a few words (the docs' first column)
     meta: str  #: metadata CSV text
     data: str  #: data CSV text
@@ -95,9 +95,12 @@ class Case:
     message: str  #: a substring of the message
     spec: dict[str, Any] = field(default_factory=dict)  #: compindex.score keywords
     cli: tuple[str, ...] = ()  #: the same options for `compindex score`
-    #: False for a data file pandas itself cannot read (in Python the user's pd.read_csv fails
-    #: before compindex sees the table), so the case runs on the command line only.
+    #: False for a case that runs on the command line only.
     api: bool = True
+    #: How both files are written (a Python codec; "cp1258" as Windows writes Vietnamese).
+    encoding: str = "utf-8"
+    #: compindex.read_csv / Framework.from_csv keywords (the --encoding, --sep, ... of ``cli``).
+    read: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Treatment:
     spec: dict[str, Any] = field(default_factory=dict)
     cli: tuple[str, ...] = ()
     unscored: tuple[str, ...] = ()  #: units that get no index score
+    encoding: str = "utf-8"  #: how both files are written
+    read: dict[str, Any] = field(default_factory=dict)  #: compindex.read_csv keywords
 
 
 META = table(META_HEADER, list(META_ROWS))
@@ -123,13 +128,54 @@ _SKEWED_DATA = table(DATA_HEADER, [
     f"u{k},North,{v:g},{1 + k % 10},{2 + k % 7},{3 + k % 5}"
     for k, v in enumerate([1.0 + k % 4 for k in range(60)] + [100, 200, 300, 400, 500, 600, 700, 800, 1000])])
 
+# -- files as people make them (docs/robustness.md, "Files as people make them") ---------------------
+#: Vietnamese names in units, regions and one indicator code.
+VI_META = table(META_HEADER + ",name", [
+    "Index,,1,1,Chỉ số", "P1,Index,1,1,Kinh tế", "P2,Index,1,1,Xã hội", "Đắk Lắk,P1,1,1,Đắk Lắk",
+    "i2,P1,1,-1,Tỷ lệ nghèo", "i3,P2,1,1,Y tế", "i4,P2,1,1,Giáo dục"])
+VI_DATA = table("unit,region,Đắk Lắk,i2,i3,i4", [
+    "Thành phố Hồ Chí Minh,Đông Nam Bộ,1,10,5,2", "Bà Rịa – Vũng Tàu,Đông Nam Bộ,2,20,6,4",
+    "Đắk Lắk,Tây Nguyên,3,15,7,8", "Hà Nội,Đồng bằng sông Hồng,4,25,9,16"])
+#: The base data with a decimal part in every indicator.
+DEC_DATA = table(DATA_HEADER, ["u1,North,1.5,10.25,5,2", "u2,North,2.5,20.75,6,4",
+                               "u3,South,3.5,15.5,7,8", "u4,South,4.5,25,9,16.125"])
+
+
+def semicolons(text: str) -> str:
+    """CSV text as Excel writes it where the decimal mark is a comma: ';' between cells, ','
+    in numbers."""
+    return text.replace(",", ";").replace(".", ",")
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def encode(text: str, encoding: str) -> bytes:
+    """Text as bytes in an encoding; ``cp1258`` as Windows writes it (letters with circumflex,
+    breve or horn precomposed, the five tone marks as combining characters after them)."""
+    if encoding != "cp1258":
+        return text.encode(encoding)
+    import unicodedata
+
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            d = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+            out.append((base + "".join(c for c in d if c in _TONES)).encode("cp1258"))
+    return b"".join(out)
+
+
 CASES: list[Case] = [
     # -- metadata: the tree ----------------------------------------------------------------------
     Case("meta_no_code_column", "metadata", "no `code` column",
          table("node,parent", ["Index,", "i1,Index"]), DATA, "SpecError", "no 'code' column"),
-    Case("meta_semicolons", "metadata", "cells separated by semicolons",
-         META.replace(",", ";"), DATA, "SpecError",
-         "no 'code' column (columns are code;parent;weight;direction) (the file seems to separate cells with ';'"),
+    Case("meta_pipes", "metadata", "cells separated by '|'",
+         META.replace(",", "|"), DATA, "SpecError",
+         "no 'code' column (columns are code|parent|weight|direction) (the file seems to separate cells with '|'; "
+         "give the separator: --sep '|'"),
     Case("meta_duplicate_column", "metadata", "a metadata column given twice",
          meta(header="code,parent,weight,direction,weight", rows=tuple(r + ",2" for r in META_ROWS)), DATA, "DataError",
          "meta.csv: duplicate column 'weight' in the header"),
@@ -240,9 +286,9 @@ CASES: list[Case] = [
          META, data((2, ",South,3,15,7,8")), "DataError", "row 4: empty unit code"),
     Case("data_no_unit_column", "data", "no `unit` column",
          META, table("name,i1,i2,i3,i4", ["u1,1,10,5,2", "u2,2,20,6,4"]), "DataError", "no 'unit' column"),
-    Case("data_semicolons", "data", "cells separated by semicolons",
-         META, DATA.replace(",", ";"), "DataError",
-         "no 'unit' column"),
+    Case("data_pipes", "data", "cells separated by '|'",
+         META, DATA.replace(",", "|"), "DataError",
+         "(the file seems to separate cells with '|'; give the separator: --sep '|'"),
     Case("data_missing_indicator_column", "data", "an indicator column missing",
          META, data(header="unit,region,i1,i2,i3", rows=("u1,North,1,10,5", "u2,North,2,20,6")), "DataError",
          "no column for indicator(s) 'i4'"),
@@ -251,12 +297,12 @@ CASES: list[Case] = [
          "column 'i5' is not an indicator of the framework"),
     Case("data_duplicate_column", "data", "an indicator column given twice",
          META, data(header="unit,region,i1,i2,i3,i4,i1", rows=tuple(r + ",1" for r in DATA_ROWS)), "DataError",
-         "data.csv: duplicate column 'i1' in the header", api=False),
+         "data.csv: duplicate column 'i1' in the header"),
     Case("data_no_rows", "data", "a header and no units",
          META, table(DATA_HEADER, []), "DataError", "no units (the table has no rows)"),
-    Case("data_empty_file", "data", "an empty data file", META, "", "DataError", "data.csv: cannot read it as CSV", api=False),
+    Case("data_empty_file", "data", "an empty data file", META, "", "DataError", "data.csv: cannot read it as CSV"),
     Case("data_ragged_row", "data", "a row with more cells than the header",
-         META, data((1, "u2,North,2,20,6,4,7,9")), "DataError", "data.csv: cannot read it as CSV", api=False),
+         META, data((1, "u2,North,2,20,6,4,7,9")), "DataError", "data.csv: cannot read it as CSV"),
     # -- data: what a method cannot take -----------------------------------------------------------
     Case("data_all_missing_indicator", "data", "an indicator with no values",
          META, data(*[(k, ",".join(r.split(",")[:4] + ["", r.split(",")[5]])) for k, r in enumerate(DATA_ROWS)]),
@@ -381,6 +427,46 @@ CASES: list[Case] = [
          ratio_meta("P1", "P9"), DATA, "SpecError", "ratio node 'R': its denominator 'P9' is not a node of the framework"),
     Case("data_ratio_zero_denominator", "data", "a ratio node whose denominator scores 0 for a unit",
          ratio_meta("P1", "P2"), DATA, "DataError", "ratio node 'R': unit 'u1' has a zero denominator"),
+    # Files as people make them: encodings, separators, number formats, header names.
+    Case("files_cp1258", "files", "files saved in Vietnamese Windows' code page (cp1258), no --encoding",
+         VI_META, VI_DATA, "DataError", "meta.csv: byte 48 (line 2) is not UTF-8 (0xD2): read it with encoding='cp1258' "
+         "(Vietnamese Windows), 'cp1252' (Western European Windows) or 'utf-16' (on the command line --encoding cp1258)",
+         encoding="cp1258"),
+    Case("files_cp1252", "files", "a metadata file saved in cp1252 (Western European Windows), no --encoding",
+         with_column("name", {"i1": "Qualité de l'air"}), DATA, "DataError",
+         "meta.csv: byte 90 (line 5) is not UTF-8 (0xE9): read it with encoding='cp1258'", encoding="cp1252"),
+    Case("files_utf16_without_bom", "files", "UTF-16 without a byte-order mark",
+         META, DATA, "DataError", "meta.csv: byte 1 is a NUL byte: the file looks like UTF-16 without a byte-order mark; "
+         "read it with encoding='utf-16-le'", encoding="utf-16-le"),
+    Case("files_unknown_encoding", "files", "an encoding Python does not know",
+         META, DATA, "DataError", "meta.csv: unknown encoding 'vn-windows'",
+         read={"encoding": "vn-windows"}, cli=("--encoding", "vn-windows")),
+    Case("files_semicolons_with_decimal_points", "files", "';' between cells but '.' in numbers (read as decimal commas)",
+         semicolons(META), DEC_DATA.replace(",", ";"), "DataError",
+         "data.csv, row 2, column 'i1' (unit 'u1'): '1.5' has the decimal mark '.', but the file is read with decimal "
+         "','; read it with --decimal ."),
+    Case("files_semicolons_ambiguous_dot", "files", "';' between cells and a number like 2.250",
+         semicolons(META), semicolons(DATA).replace("u2;North;2;", "u2;North;2.250;"), "DataError",
+         "row 3, column 'i1' (unit 'u2'): '2.250' has a '.', but the file is read with decimal ',': read it with "
+         "--thousands . if it separates thousands, or with --decimal . if it is the decimal mark"),
+    Case("files_thousands_dots", "files", "'.' between thousands in a ';' file (1.234,5), no --thousands",
+         semicolons(META), semicolons(DATA).replace("u2;North;2;", "u2;North;1.234,5;"), "DataError",
+         "row 3, column 'i1' (unit 'u2'): '1.234,5' has '.' between thousands, but the file is read with decimal ',';"
+         " read it with --thousands ."),
+    Case("files_nbsp_thousands", "files", "no-break spaces (U+00A0) between thousands",
+         META, data((1, "u2,North,1\u00a0234,20,6,4")), "DataError",
+         r"row 3, column 'i1' (unit 'u2'): '1\xa0234' has spaces"
+         " between thousands; write 1234 (or read the file with "
+         "--thousands ' ')"),
+    Case("files_duplicate_after_spaces", "files", "two header names equal once their spaces are removed",
+         META, data(header="unit,region,i1,i2,i3,i4, i1 ", rows=tuple(r + ",1" for r in DATA_ROWS)), "DataError",
+         "data.csv: duplicate column 'i1' in the header (once the spaces around the names are removed)"),
+    Case("files_same_code_nfc_nfd", "files", "two columns naming one code, one in NFC and one in NFD Unicode",
+         VI_META, table("unit,region,Đắk Lắk,i2,i3,i4,De\u0302\u0301", []).replace(
+             "De\u0302\u0301", "\u0110a\u0306\u0301k La\u0306\u0301k") + "\n".join(
+             r + ",1" for r in VI_DATA.splitlines()[1:]) + "\n", "DataError",
+         "(in NFD: letters and combining marks) both name indicator 'Đắk Lắk' (once spaces around them are removed "
+         "and their Unicode is normalized to NFC)"),
 ]
 
 TREATMENTS: list[Treatment] = [
@@ -401,6 +487,35 @@ TREATMENTS: list[Treatment] = [
               "read as missing values: aggregates average the children a unit has (see coverage)",
               META, data((0, "u1,North,,NA,5,2"), (1, "u2,North,2,20,n/a,-")), "",
               ),
+    # Files as people make them: each scores exactly as the plain UTF-8 file (tests/python/test_files.py).
+    Treatment("files_utf8_bom", "UTF-8 with a byte-order mark (Excel's \"CSV UTF-8\"), Vietnamese names",
+              "the mark is dropped; names are kept exactly", VI_META, VI_DATA, "", encoding="utf-8-sig"),
+    Treatment("files_utf16", "UTF-16 with a byte-order mark (Excel's \"Unicode Text\", here comma-separated)",
+              "read as UTF-16 (LE or BE, from the mark)", VI_META, VI_DATA, "", encoding="utf-16"),
+    Treatment("files_cp1258_with_encoding", "files saved in cp1258 (Vietnamese Windows)",
+              "decoded and normalized to NFC (cp1258 writes tone marks as combining characters)", VI_META, VI_DATA, "",
+              encoding="cp1258", read={"encoding": "cp1258"}, cli=("--encoding", "cp1258")),
+    Treatment("files_semicolons_decimal_commas", "';' between cells and decimal commas (Excel in Vietnamese, German, "
+              "French, ... locales)", "detected from a header with ';' and no ',': read with decimal ','; override "
+              "with --sep and --decimal", semicolons(META), semicolons(DEC_DATA), ""),
+    Treatment("files_thousands_dots_option", "'.' between thousands in a ';' file",
+              "1.234,5 reads as 1234.5", semicolons(META), semicolons(DATA).replace("u4;South;4;", "u4;South;1.234,5;"),
+              "", read={"thousands": "."}, cli=("--thousands", ".")),
+    Treatment("files_crlf", "Windows line endings (CRLF)", "read as line ends",
+              META.replace("\n", "\r\n"), DATA.replace("\n", "\r\n"), ""),
+    Treatment("files_lone_cr", "old Mac line endings (a lone CR)", "read as line ends",
+              META.replace("\n", "\r"), DATA.replace("\n", "\r"), ""),
+    Treatment("files_header_spaces", "spaces and no-break spaces around header names", "the names are stripped",
+              meta(header=" code , parent,weight\u00a0,direction"), data(header="unit , region, i1,i2 ,i3,\u00a0i4"), ""),
+    Treatment("files_excel_leftovers", "trailing separators and trailing empty rows (Excel's ',,,' rows)",
+              "columns with no name and no value, and trailing rows with no value, are dropped",
+              meta(header=META_HEADER + ",,", rows=tuple(r + ",," for r in META_ROWS), extra=(",,,,,",)),
+              data(header=DATA_HEADER + ",", rows=tuple(r + "," for r in DATA_ROWS), extra=(",,,,,,", ",,,,,,")), ""),
+    Treatment("files_nbsp_around_numbers", "no-break spaces around numbers", "stripped like spaces",
+              META, data((0, "u1,North,\u00a01\u00a0,10,5,2")), ""),
+    Treatment("files_nfd_header", "an indicator code written in NFD Unicode (letters + combining marks) in the data "
+              "header", "matched to the framework's code after NFC normalization; the framework's spelling is kept",
+              VI_META, VI_DATA.replace("Đắk Lắk,i2", "\u0110a\u0306\u0301k La\u0306\u0301k,i2"), ""),
 ]
 
 
@@ -411,21 +526,19 @@ Entry = Union[Case, Treatment]
 def write_files(entry: Entry, directory: str | os.PathLike[str]) -> tuple[str, str]:
     """Write the entry's ``meta.csv`` and ``data.csv`` into ``directory``; returns their paths."""
     meta_path, data_path = Path(directory) / "meta.csv", Path(directory) / "data.csv"
-    meta_path.write_text(entry.meta, encoding="utf-8")
-    data_path.write_text(entry.data, encoding="utf-8")
+    meta_path.write_bytes(encode(entry.meta, entry.encoding))
+    data_path.write_bytes(encode(entry.data, entry.encoding))
     return str(meta_path), str(data_path)
 
 
 def run_api(entry: Entry, meta_path: str, data_path: str) -> Any:
     """The Python API as a user calls it: the framework from its CSV file, the data read with
-    pandas as text (compindex converts each cell, naming any bad one), then compindex.score.
-    Returns the result; raises what compindex raises."""
-    import pandas as pd
-
+    compindex.read_csv as text (compindex converts each cell when it scores, naming any bad one),
+    then compindex.score. Returns the result; raises what compindex raises."""
     import compindex as ci
 
-    fw = ci.Framework.from_csv(meta_path)
-    table = pd.read_csv(data_path, dtype=str, keep_default_na=False)
+    fw = ci.Framework.from_csv(meta_path, **entry.read)
+    table = ci.read_csv(data_path, **entry.read)
     return ci.score(fw, table, **entry.spec)
 
 

@@ -32,7 +32,7 @@ def test_the_catalogue_is_large_and_covers_every_group() -> None:
     assert len(API_CASES) >= 40
     assert len(bi.CASES) >= 40
     groups = {c.group for c in bi.CASES}
-    assert groups == {"metadata", "data", "spec"}
+    assert groups == {"metadata", "data", "spec", "files"}
     for c in bi.CASES:
         assert c.error in ("SpecError", "DataError"), c.name
         assert c.message, c.name

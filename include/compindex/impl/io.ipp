@@ -31,6 +31,102 @@ inline std::string trim(const std::string& s) {
   return s.substr(a, b - a);
 }
 
+// The length of a no-break space (U+00A0, C2 A0; U+202F, E2 80 AF) at s[i], or 0.
+inline std::size_t nbsp_at(const std::string& s, std::size_t i) {
+  if (i + 1 < s.size() && s[i] == '\xC2' && s[i + 1] == '\xA0') return 2;
+  if (i + 2 < s.size() && s[i] == '\xE2' && s[i + 1] == '\x80' && s[i + 2] == '\xAF') return 3;
+  return 0;
+}
+
+// A header name without surrounding spaces, tabs and no-break spaces (as the Python reader strips).
+inline std::string trim_name(const std::string& s) {
+  std::size_t a = 0, b = s.size();
+  for (;;) {
+    if (a < b && std::isspace(static_cast<unsigned char>(s[a]))) {
+      ++a;
+    } else if (const std::size_t n = nbsp_at(s, a); n && a + n <= b) {
+      a += n;
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) {
+      --b;
+    } else if (b >= a + 2 && nbsp_at(s, b - 2) == 2) {
+      b -= 2;
+    } else if (b >= a + 3 && nbsp_at(s, b - 3) == 3) {
+      b -= 3;
+    } else {
+      break;
+    }
+  }
+  return s.substr(a, b - a);
+}
+
+// The offset of the first byte of `s` that does not start a valid UTF-8 sequence (strict: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+inline std::size_t invalid_utf8(const std::string& s) {
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    const auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      const auto ck = static_cast<unsigned char>(s[i + k]);
+      if (ck < 0x80 || ck > 0xBF) return i;
+    }
+    i += len;
+  }
+  return std::string::npos;
+}
+
+// The text of a CSV file without its UTF-8 byte-order mark; a data_error for UTF-16 (with or
+// without its mark) or bytes that are not UTF-8, naming the byte, the line and what to do.
+inline void check_encoding(std::string& text, const std::string& source) {
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  const std::string utf8 = "save it from Excel as 'CSV UTF-8', or convert it (e.g. iconv -f cp1258 -t utf-8)";
+  if (text.size() >= 2 && (text.compare(0, 2, "\xFF\xFE") == 0 || text.compare(0, 2, "\xFE\xFF") == 0))
+    throw_data(source + ": the file is UTF-16 (it starts with a UTF-16 byte-order mark); the C++ reader reads UTF-8: " +
+               "save it from Excel as 'CSV UTF-8', or convert it (e.g. iconv -f utf-16 -t utf-8)");
+  const auto nul = text.find('\0');
+  if (nul != std::string::npos && nul < 4096)
+    throw_data(source + ": byte " + std::to_string(nul) +
+               " is a NUL byte: the file looks like UTF-16 without a byte-order mark; the C++ reader reads UTF-8: " +
+               "convert it (e.g. iconv -f utf-16le -t utf-8)");
+  const auto bad = invalid_utf8(text);
+  if (bad != std::string::npos) {
+    static const char* const hex = "0123456789ABCDEF";
+    const auto b = static_cast<unsigned char>(text[bad]);
+    std::size_t line = 1;  // line ends: LF, CRLF or a lone CR
+    for (std::size_t i = 0; i < bad; ++i)
+      if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) ++line;
+    throw_data(source + ": byte " + std::to_string(bad) + " (line " + std::to_string(line) + ") is not UTF-8 (0x" +
+               hex[b >> 4] + hex[b & 15] + "): the file was probably saved with a Windows code page (cp1258, cp1252); " + utf8);
+  }
+}
+
 inline std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -95,7 +191,7 @@ COMPINDEX_INLINE table read_csv(std::istream& in, const std::string& source, cha
   table t;
   t.source = source;
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  detail::check_encoding(text, source);
   std::vector<codes> records;
   codes rec;
   std::string field;
@@ -150,6 +246,20 @@ COMPINDEX_INLINE table read_csv(std::istream& in, const std::string& source, cha
   if (!field.empty() || !rec.empty() || was_quoted) end_record();
   if (records.empty()) detail::throw_data(source + ": the file is empty (no header row)");
   t.header = std::move(records.front());
+  for (auto& name : t.header) name = detail::trim_name(name);
+  // Excel's leftovers: trailing rows with no value (",,,"), then trailing columns with no name
+  // and no value (trailing separators).
+  auto all_empty = [](const codes& row) {
+    return std::all_of(row.begin(), row.end(), [](const std::string& c) { return c.empty(); });
+  };
+  while (records.size() > 1 && all_empty(records.back())) records.pop_back();
+  while (!t.header.empty() && t.header.back().empty()) {
+    const std::size_t j = t.header.size() - 1;
+    bool values = false;
+    for (std::size_t r = 1; r < records.size() && !values; ++r) values = j < records[r].size() && !records[r][j].empty();
+    if (values) break;
+    t.header.pop_back();
+  }
   std::unordered_set<std::string> seen;
   for (std::size_t j = 0; j < t.header.size(); ++j) {
     if (t.header[j].empty()) detail::throw_data(source + ": header column " + std::to_string(j + 1) + " has no name");
