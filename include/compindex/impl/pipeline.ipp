@@ -136,6 +136,9 @@ inline void check_range(const range& r, const std::string& where) {
   if (!std::isfinite(r.lower) || !std::isfinite(r.upper) || r.lower == r.upper)
     throw_spec(where + ": the normalization range needs two different finite bounds, got (" + fmt_double(r.lower) + ", " +
                fmt_double(r.upper) + ")");
+  if (std::isinf(r.upper - r.lower))
+    throw_spec(where + ": the normalization range (" + fmt_double(r.lower) + ", " + fmt_double(r.upper) +
+               ") has a span beyond the largest double; use a narrower range");
   if (r.lower > r.upper)
     throw_spec(where + ": the normalization range needs lower < upper, got (" + fmt_double(r.lower) + ", " +
                fmt_double(r.upper) + "); the best value always maps to the upper bound (to make lower values better, "
