@@ -196,14 +196,17 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
   switch (m.index()) {
     case 1: {  // z_score
       const auto& z = std::get<z_score>(m);
+      // z-scores are scale-free: a column near the limits of double precision (its sum, squares
+      // or sd would overflow, or its squares underflow) is scaled by a power of two first, which
+      // is exact.
+      const double big = std::max(std::abs(sm.min), std::abs(sm.max));
+      if (big > 0x1p900 || (big > 0.0 && big < 0x1p-900)) {
+        const int e = std::ilogb(big);
+        for (index_t i = 0; i < n; ++i) x[i] = std::ldexp(x[i], -e);
+      }
       const double mu = statistics::mean(x), s = statistics::sd(x);
       if (!(s > 0)) constant_error("z_score");
-      const double dmn = dir > 0 ? sm.min : -sm.max, dmx = dir > 0 ? sm.max : -sm.min;
-      if (std::isinf(dmx - mu) || std::isinf(mu - dmn)) {  // x - mean overflows: halve every term
-        for (index_t i = 0; i < n; ++i) x[i] = z.mean + z.sd * ((0.5 * x[i] - 0.5 * mu) / (0.5 * s));
-      } else {
-        for (index_t i = 0; i < n; ++i) x[i] = z.mean + z.sd * (x[i] - mu) / s;
-      }
+      for (index_t i = 0; i < n; ++i) x[i] = z.mean + z.sd * ((x[i] - mu) / s);
       detail::check_finite_output(x.data(), n, c, "z_score");
       return;
     }
