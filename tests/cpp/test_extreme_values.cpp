@@ -211,6 +211,24 @@ BOOST_AUTO_TEST_CASE(skewness_and_kurtosis_are_scale_free) {
   check_close(ref.skewness, g1 * std::sqrt(12.0) / 2, 1e-12);
 }
 
+BOOST_AUTO_TEST_CASE(identical_values_whose_mean_rounds_are_constant) {
+  // Found by the random specifications: six times 0.1 sum to 0.6000000000000001, whose sixth is
+  // 0.09999999999999999, so x - mean was not 0 and the sd about 1.5e-17: z_score standardized a
+  // constant column (every unit the same z of about 0.91). Identical values have sd 0 exactly.
+  const vector x = vec({0.1, 0.1, 0.1, 0.1, 0.1, 0.1});
+  BOOST_TEST(st::sd(x) == 0.0);
+  BOOST_TEST(std::isnan(st::skewness(x)));
+  BOOST_TEST(std::isnan(st::kurtosis(x)));
+  BOOST_CHECK_EXCEPTION(norm(nm::z_score{}, x), data_error, message_has({"IND", "constant", "z_score"}));
+  // The same column reached by imputation: one value, the others imputed with the mean.
+  vector y = vec({NaN, NaN, 0.1, NaN, NaN, NaN});
+  impute_column(imputation::mean{}, y, {}, "IND");
+  BOOST_CHECK_EXCEPTION(norm(nm::z_score{}, y), data_error, message_has({"constant"}));
+  // Values that differ keep their sd: five times 0.1 and one 0.2, mean 7/60;
+  // squared deviations 5 x (0.1 - 7/60)^2 + (0.2 - 7/60)^2 = 5/3600 + 25/3600 = 30/3600; / 5 -> 1/600.
+  BOOST_TEST(st::sd(vec({0.1, 0.1, 0.1, 0.1, 0.1, 0.2})) == std::sqrt(1.0 / 600), boost::test_tools::tolerance(1e-12));
+}
+
 BOOST_AUTO_TEST_CASE(mean_imputation_of_huge_values) {
   // [1e308, 1.5e308, NaN]: the mean of the two, 1.25e308 (the sum 2.5e308 overflows).
   vector x = vec({1e308, 1.5e308, NaN});

@@ -97,6 +97,15 @@ def test_goalposts_the_transform_maps_to_one_value() -> None:
         score(fw, table([20, 30, 40], [1, 2, 3]), normalization="goalposts(lower=10, upper=60)")
 
 
+def test_a_z_score_sd_below_the_precision_of_its_mean() -> None:
+    # mean 1e300 + sd 1e-300 z rounds to 1e300 for every unit: an error, not a silent tie.
+    with pytest.raises(ci.SpecError, match=r"indicator 'a': z_score\(mean=1e\+300, sd=1e-300\) has an sd too small"):
+        score(framework(), table([1, 2, 3], [3, 1, 2]), normalization="z_score(mean=1e300, sd=1e-300)")
+    # sd = |mean| x 1e-6 is fine: 1e6 + z with z = -1, 0, 1 for a = 1, 2, 3.
+    res = score(framework(), table([1, 2, 3], [3, 1, 2]), normalization="z_score(mean=1e6, sd=1)")
+    np.testing.assert_allclose(res.scores["a"].to_numpy(), [1e6 - 1, 1e6, 1e6 + 1], rtol=1e-15)
+
+
 def test_a_range_whose_span_overflows_is_a_spec_error() -> None:
     with pytest.raises(ci.SpecError, match=r"range: the range \(-1\.7e\+308, 1\.7e\+308\) has a span beyond the largest double"):
         score(framework(), table([1, 2, 3], [3, 1, 2]), range=(-1.7e308, 1.7e308))

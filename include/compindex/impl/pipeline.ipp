@@ -150,6 +150,12 @@ inline void check_normalization(const normalization::method& m, const node& nd) 
   if (auto* z = std::get_if<z_score>(&m)) {
     if (!std::isfinite(z->mean) || !(z->sd > 0) || !std::isfinite(z->sd))
       throw_spec("indicator '" + nd.code + "': z_score needs a finite mean and a positive sd");
+    // Scores mean + sd z with sd below the precision of doubles at the mean would all round to
+    // the mean (mean 1e300, sd 1e-300): every unit would tie.
+    if (z->sd < std::abs(z->mean) * 0x1p-40)
+      throw_spec("indicator '" + nd.code + "': z_score(mean=" + fmt_double(z->mean) + ", sd=" + fmt_double(z->sd) +
+                 ") has an sd too small against its mean: the scores would round to the mean (the sd must be at least "
+                 "|mean| x 1e-12)");
   } else if (auto* g = std::get_if<goalposts>(&m)) {
     const double lo = std::isnan(g->lower) ? nd.lower : g->lower, hi = std::isnan(g->upper) ? nd.upper : g->upper;
     if (std::isnan(lo) || std::isnan(hi))

@@ -139,6 +139,12 @@ COMPINDEX_INLINE double sd(vector_cref x) {
   for (index_t i = 0; i < x.size(); ++i)
     if (!std::isnan(x[i])) s += (x[i] - m) * (x[i] - m), ++n;
   if (n < 2) return std::nan("");
+  // Identical values have sd 0 exactly, even when their mean rounds (six times 0.00166969 sum
+  // to a value whose sixth is not 0.00166969): a constant column must not pass for a spread one.
+  if (s > 0.0 && s <= static_cast<double>(n) * (m * 0x1p-48) * (m * 0x1p-48)) {  // only as small as rounding
+    const auto sm = summarize(x.data(), x.size());
+    if (sm.min == sm.max) return 0.0;
+  }
   if (!(s >= 0x1p-900 && s <= 0x1p900) && std::isfinite(m)) {
     // The squares overflowed (spread near 1e154 or more) or underflowed (subnormal spreads,
     // where a zero sum would pass for a constant column): redo it scaled by a power of two.
@@ -190,6 +196,10 @@ COMPINDEX_INLINE shape skewness_kurtosis(vector_cref x) {
   }
   // (A zero s4 is a constant column, or fourth powers that underflowed: redo it too.)
   if (n > 0 && std::isfinite(m) && !(s4 >= 0x1p-900 && s4 <= 0x1p900)) sums(detail::scale_exponent(x), s2, s3, s4);
+  if (s2 > 0.0 && s2 <= static_cast<double>(n) * (m * 0x1p-48) * (m * 0x1p-48)) {  // identical values whose mean rounds
+    const auto sm = summarize(x.data(), x.size());
+    if (sm.min == sm.max) s2 = 0.0;
+  }
   shape out{std::nan(""), std::nan("")};
   const double dn = static_cast<double>(n);
   if (n >= 3 && s2 > 0) out.skewness = std::sqrt(dn) * s3 / std::pow(s2, 1.5) * std::sqrt(dn * (dn - 1)) / (dn - 2);
