@@ -135,6 +135,23 @@ BOOST_AUTO_TEST_CASE(uncertainty_replications_with_huge_and_tiny_weights) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(methods_beyond_means_with_extreme_weights_and_scores) {
+  // Found by the random specifications. mean_min(alpha 0.5, beta 10) of 10 and 30, any equal
+  // weights: mean 20, gap to the minimum 10, penalty 0.5 (sqrt(100 + 100) - 10): 20 - that.
+  const double want = 20 - 0.5 * (std::sqrt(200.0) - 10);
+  for (double w : {1.0, 1e300, 1.7e308, 1e-300})
+    check_column(agg(ag::mean_min{0.5, 10}, {{10}, {30}}, {w, w}), {want});
+  // Scores of +-1.5e308: mean 0, gap 1.5e308 (its square overflows): penalty 0.5 (1.5e308 - 10
+  // + 10 to rounding) = 7.5e307, so -7.5e307 (was -inf).
+  check_column(agg(ag::mean_min{0.5, 10}, {{1.5e308}, {-1.5e308}}, {1, 1}), {-7.5e307});
+  // TOPSIS and Wroclaw: weights of 1.7e308 (their sum overflows) or 1e-300 as weights of 1.
+  const std::vector<std::vector<double>> cols = {{10, 40, 25}, {30, 80, 20}};
+  for (double w : {1.7e308, 1e-300}) {
+    check_column(agg(ag::topsis{}, cols, {w, w}), agg(ag::topsis{}, cols, {1, 1}));
+    check_column(agg(ag::wroclaw{}, cols, {w / 4, 3 * (w / 4)}), agg(ag::wroclaw{}, cols, {1, 3}));
+  }
+}
+
 // ---------------------------------------------------------------- ranges whose span overflows
 
 BOOST_AUTO_TEST_CASE(a_range_whose_span_overflows_is_rejected) {
@@ -234,6 +251,12 @@ BOOST_AUTO_TEST_CASE(mean_imputation_of_huge_values) {
   vector x = vec({1e308, 1.5e308, NaN});
   impute_column(imputation::mean{}, x, {}, "IND");
   check_close(x[2], 1.25e308);
+  // Found by the random specifications: the median of an even count, (1.7e308 + 1.56e308)/2,
+  // overflowed, imputed infinity, and min_max then gave NaN: 1.63e308.
+  vector y = vec({NaN, 1.7e308, 1.56e308});
+  impute_column(imputation::median{}, y, {}, "IND");
+  check_close(y[0], 1.63e308);
+  check_close(st::median(vec({1.7e308, 1.56e308, -1.0, 1.0e308})), 1.28e308);  // (1e308 + 1.56e308)/2
 }
 
 // ---------------------------------------------------------------- power means

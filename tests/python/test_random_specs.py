@@ -207,7 +207,8 @@ def check_invariants(spec: Spec, res: ci.Result) -> None:
             v = x[~np.isnan(x)]
             assert np.all(v >= lo - tol) and np.all(v <= hi + tol), f"{code} ({method}) outside [{lo}, {hi}]: {v}"
         if method.startswith("z_score"):
-            m, s = (float(p.split("=")[1]) for p in method[len("z_score("):-1].split(","))
+            m, s = (0.0, 1.0) if method == "z_score" else (
+                float(p.split("=")[1]) for p in method[len("z_score("):-1].split(","))
             v = x[~np.isnan(x)]
             with np.errstate(over="ignore", invalid="ignore"):
                 z = (v - m) / s

@@ -129,7 +129,8 @@ COMPINDEX_INLINE double median(vector_cref x) {
   const double upper = v[h];
   if (v.size() % 2) return upper;
   const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h));
-  return 0.5 * (lower + upper);
+  const double m = 0.5 * (lower + upper);
+  return std::isinf(m) ? 0.5 * lower + 0.5 * upper : m;  // lower + upper overflowed (1.7e308 and 1.6e308)
 }
 
 COMPINDEX_INLINE double sd(vector_cref x) {
