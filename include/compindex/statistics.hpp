@@ -16,11 +16,14 @@ summary summarize(const double* x, index_t n);
 
 /// Number of non-missing values.
 index_t count(vector_cref x);
-/// Mean of the non-missing values; NaN if there are none.
+/// Mean of the non-missing values; NaN if there are none. A sum that overflows (values near
+/// 1e308) is redone on the values scaled by a power of two, so the mean of finite values is finite.
 double mean(vector_cref x);
 /// Median of the non-missing values; NaN if there are none.
 double median(vector_cref x);
-/// Sample standard deviation (n - 1); NaN with fewer than 2 values.
+/// Sample standard deviation (n - 1); NaN with fewer than 2 values; exactly 0 for identical
+/// values. Squares that overflow or underflow (spreads beyond about 1e150, subnormal spreads) are
+/// redone on the values scaled by a power of two; the result overflows only if the sd itself does.
 double sd(vector_cref x);
 /// Minimum and maximum of the non-missing values; NaN if there are none.
 double min(vector_cref x);

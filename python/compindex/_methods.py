@@ -84,6 +84,13 @@ def _make(factories: dict[str, Callable[..., Any]], spec: Any, what: str, kinds:
                         f"(expected one of {', '.join(sorted(factories))})")
     try:
         return factory(**params)
+    except _ParameterError as e:
+        raise SpecError(f"{what}: {e}") from None
+    except SpecError:
+        raise
+    except ValueError as e:  # a factory's own conversion of a value (a bad number, say)
+        given = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        raise SpecError(f"{what}: bad parameters for {name!r} ({given}): {e}") from None
     except TypeError as e:
         given = ", ".join(f"{k}={v!r}" for k, v in params.items())
         accepted = _parameter_names(factory, str(e))
@@ -150,6 +157,27 @@ def _number(v: Any, method: str, key: str) -> float:
         raise SpecError(f"aggregation: {method}'s {key} must be a number, got {v!r}") from None
 
 
+class _ParameterError(ValueError):
+    """A method parameter that is not a number; ``_make`` turns it into a SpecError that names
+    where the method was given (the option, or the metadata row and column)."""
+
+
+def _real(v: Any, method: str, key: str) -> float:
+    if isinstance(v, bool):
+        raise _ParameterError(f"{method}'s {key} must be a number, got {v!r}")
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise _ParameterError(f"{method}'s {key} must be a number, got {v!r}") from None
+
+
+def _whole(v: Any, method: str, key: str) -> int:
+    x = _real(v, method, key)
+    if not x.is_integer():
+        raise _ParameterError(f"{method}'s {key} must be a whole number, got {v!r}")
+    return int(x)
+
+
 def _mean_min(alpha: Any = 0.5, beta: Any = 10.0) -> Any:
     return _A.MeanMin(alpha=_number(alpha, "mean_min", "alpha"), beta=_number(beta, "mean_min", "beta"))
 
@@ -207,8 +235,9 @@ def _gii(skew_threshold: float = 2.25, kurtosis_threshold: float = 3.5, max_wins
     kinds = {"coin_tool": _T.LogKind.coin_tool, "gii": _T.LogKind.gii}
     if fallback not in kinds:
         raise SpecError(f"treatment: fallback must be 'coin_tool' or 'gii', got {fallback!r}")
-    return _T.Gii(skew_threshold=float(skew_threshold), kurtosis_threshold=float(kurtosis_threshold),
-                  max_winsorized=int(max_winsorized), fallback=kinds[fallback])
+    return _T.Gii(skew_threshold=_real(skew_threshold, "gii", "skew_threshold"),
+                  kurtosis_threshold=_real(kurtosis_threshold, "gii", "kurtosis_threshold"),
+                  max_winsorized=_whole(max_winsorized, "gii", "max_winsorized"), fallback=kinds[fallback])
 
 
 _TREATMENT = {"none": _T.NoTreatment, "gii": _gii}
@@ -221,7 +250,7 @@ _TRANSFORM = {
     "log10": _F.Log10,
     "log1p": _F.Log1p,
     "sqrt": _F.Sqrt,
-    "box_cox": lambda lmbda=0.0: _F.BoxCox(lmbda=float(lmbda)),
+    "box_cox": lambda lmbda=0.0: _F.BoxCox(lmbda=_real(lmbda, "box_cox", "lmbda")),
 }
 _TRANSFORM_TYPES = (_F.NoTransform, _F.Log, _F.Log10, _F.Log1p, _F.Sqrt, _F.BoxCox)
 

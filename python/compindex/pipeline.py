@@ -68,6 +68,8 @@ def _range(r: Any, what: str) -> _core.Range:
     if lo > hi:
         raise SpecError(f"{what}: the range needs lower < upper, got ({lo}, {hi}); the best value always maps to "
                         "the upper bound (to make lower values better, give the indicator direction -1)")
+    if not math.isfinite(hi - lo):
+        raise SpecError(f"{what}: the range ({lo}, {hi}) has a span beyond the largest double; use a narrower range")
     return _core.Range(lo, hi)
 
 

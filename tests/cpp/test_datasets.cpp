@@ -16,10 +16,8 @@ namespace ds = compindex::datasets;
 namespace {
 
 std::string data_file(const std::string& name) {
-  // tests/cpp/test_datasets.cpp -> data/pii/<name>
-  std::string here = __FILE__;
-  const auto cut = here.rfind("tests");
-  std::ifstream f(here.substr(0, cut) + "data/pii/" + name, std::ios::binary);
+  // The source tree's data/ (not __FILE__, which a compiler cache may make relative).
+  std::ifstream f(std::string(COMPINDEX_DATA_DIR) + "/pii/" + name, std::ios::binary);
   std::ostringstream s;
   s << f.rdbuf();
   return s.str();

@@ -155,6 +155,19 @@ struct active_children {
   bool covered(double count) const { return count > 0.0 && count >= need; }
 };
 
+// Each child's share of the weight, w / sum w over the children that carry weight (0 for the
+// others), the sum taken over the weights divided by the largest: weights of 1e300 or 1e-300
+// neither overflow nor underflow, and weighted sums stay within the range of their values.
+inline std::vector<double> weight_shares(const children_view& ch, const active_children& act) {
+  std::vector<double> nw(ch.weights.size(), 0.0);
+  double wmax = 0.0, t = 0.0;
+  for (std::size_t idx : act.idx) wmax = std::max(wmax, std::abs(ch.weights[idx]));
+  if (!(wmax > 0.0)) return nw;
+  for (std::size_t idx : act.idx) t += ch.weights[idx] / wmax;
+  for (std::size_t idx : act.idx) nw[idx] = (ch.weights[idx] / wmax) / t;
+  return nw;
+}
+
 struct node_context {
   const std::string& node;
   const codes& units;
@@ -189,6 +202,19 @@ inline column_stats stats_of(const double* x, index_t n, aggregation::sd_kind ki
     if (x[i] == x[i]) ss += (x[i] - s.mean) * (x[i] - s.mean);
   const double d = kind == aggregation::sd_kind::sample ? static_cast<double>(s.count) - 1.0 : static_cast<double>(s.count);
   s.sd = d > 0.0 ? std::sqrt(ss / d) : 0.0;
+  if (!std::isfinite(s.mean) || !std::isfinite(ss)) {
+    // Scores near the limits of double precision: the sums redone on the values scaled by a
+    // power of two (exact), the results scaled back.
+    const int e = std::ilogb(std::max(std::abs(s.min), std::abs(s.max)));
+    double t = 0.0, q = 0.0;
+    for (index_t i = 0; i < n; ++i)
+      if (x[i] == x[i]) t += std::ldexp(x[i], -e);
+    t /= static_cast<double>(s.count);
+    for (index_t i = 0; i < n; ++i)
+      if (x[i] == x[i]) q += (std::ldexp(x[i], -e) - t) * (std::ldexp(x[i], -e) - t);
+    s.mean = std::ldexp(t, e);
+    s.sd = d > 0.0 ? std::ldexp(std::sqrt(q / d), e) : 0.0;
+  }
   return s;
 }
 
@@ -279,13 +305,16 @@ inline void mean_min_node(const aggregation::mean_min& mm, const children_view& 
   const active_children act(ch, coverage);
   std::vector<double> dm, dmin, dp;
   if (details) dm.assign(static_cast<std::size_t>(n), nan), dmin = dm, dp = dm;
+  // The weights divided by their sum first (scaled by the largest, so that weights of 1e300 or
+  // 1e-300 neither overflow nor underflow), as for the power means.
+  const std::vector<double> nw = weight_shares(ch, act);
   for (index_t i = 0; i < n; ++i) {
     double s = 0.0, sw = 0.0, c = 0.0, lo = std::numeric_limits<double>::infinity();
     for (std::size_t idx : act.idx) {
       const double v = ch.columns[idx][i];
       if (!(v == v)) continue;
-      s += ch.weights[idx] * v;
-      sw += ch.weights[idx];
+      s += nw[idx] * v;
+      sw += nw[idx];
       c += 1.0;
       lo = std::min(lo, v);
     }
@@ -294,8 +323,14 @@ inline void mean_min_node(const aggregation::mean_min& mm, const children_view& 
       continue;
     }
     const double m = s / sw, gap = m - lo;
-    const double penalty = mm.alpha * (std::sqrt(gap * gap + mm.beta * mm.beta) - mm.beta);
-    out[i] = m - penalty;
+    double penalty = mm.alpha * (std::sqrt(gap * gap + mm.beta * mm.beta) - mm.beta);
+    if (std::isfinite(penalty)) {
+      out[i] = m - penalty;
+    } else {  // the gap, or its square, overflows (scores near 1e308): in halves, with hypot
+      const double half = mm.alpha * (std::hypot(0.5 * m - 0.5 * lo, 0.5 * mm.beta) - 0.5 * mm.beta);
+      out[i] = 2.0 * (0.5 * m - half);
+      penalty = 2.0 * half;  // may be infinite in the details when it exceeds the largest double
+    }
     if (details) {
       const auto u = static_cast<std::size_t>(i);
       dm[u] = m, dmin[u] = lo, dp[u] = penalty;
@@ -415,8 +450,7 @@ inline void topsis_node(const aggregation::topsis& t, const children_view& ch, i
   const active_children act(ch, coverage);
   const std::size_t k = act.idx.size();
   std::vector<double> factor(k, 1.0), ideal(k), anti(k), w(k), norms(k, nan);
-  double total = 0.0;
-  for (std::size_t c : act.idx) total += ch.weights[c];
+  const std::vector<double> shares = weight_shares(ch, act);
   for (std::size_t a = 0; a < k; ++a) {
     const std::size_t c = act.idx[a];
     const double* x = ch.columns[c];
@@ -431,7 +465,7 @@ inline void topsis_node(const aggregation::topsis& t, const children_view& ch, i
       norms[a] = std::sqrt(ss);
       factor[a] = 1.0 / norms[a];
     }
-    w[a] = ch.weights[c] / total;
+    w[a] = shares[c];
     ideal[a] = s.max * factor[a];
     anti[a] = s.min * factor[a];
   }
@@ -481,6 +515,7 @@ inline void wroclaw_node(const aggregation::wroclaw& t, const children_view& ch,
     need_spread(s, ctx, act.idx[a], "wroclaw");
     means[a] = s.mean, sds[a] = s.sd, ideal[a] = (s.max - s.mean) / s.sd;
   }
+  const std::vector<double> shares = weight_shares(ch, act);
   // d_i = sqrt(k * sum_j w_j (z_ij - z0_j)^2 / sum_j w_j) over the children unit i has: Hellwig's
   // sqrt(sum_j (z_ij - z0_j)^2) for equal weights and full data. Kept in `out` until d0 is known.
   double sum = 0.0, count = 0.0;
@@ -491,7 +526,7 @@ inline void wroclaw_node(const aggregation::wroclaw& t, const children_view& ch,
       const double v = ch.columns[idx][i];
       if (!(v == v)) continue;
       const double d = (v - means[a]) / sds[a] - ideal[a];
-      s += ch.weights[idx] * d * d, sw += ch.weights[idx], c += 1.0;
+      s += shares[idx] * d * d, sw += shares[idx], c += 1.0;
     }
     if (!act.covered(c) || !(sw > 0.0)) {
       out[i] = nan;

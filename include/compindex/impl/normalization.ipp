@@ -86,8 +86,37 @@ inline double prepare_parameter(double raw, const column_context& c, const char*
       throw_data("indicator '" + ind_name(c) + "': its " + what + " " + fmt_double(raw) + " is outside the domain of transform '" +
                  transform::name(*c.transform) + "'");
     v = apply_transform(*c.transform, v);
+    if (!std::isfinite(v))
+      throw_computation("indicator '" + ind_name(c) + "': transform '" + transform::name(*c.transform) + "' of its " + what +
+                        " " + fmt_double(raw) + " gives " + fmt_double(v) + ", beyond the largest double");
   }
   return c.direction * v;
+}
+
+// The output range: two different finite bounds whose span is finite too (a span beyond the
+// largest double, such as (-1.7e308, 1.7e308), would map values to infinity or NaN).
+inline void check_output_range(const range& r) {
+  if (!(r.lower < r.upper) && !(r.lower > r.upper))
+    throw_spec("normalization range: lower and upper must differ, got " + fmt_double(r.lower));
+  if (!std::isfinite(r.upper - r.lower))
+    throw_spec("normalization range (" + fmt_double(r.lower) + ", " + fmt_double(r.upper) +
+               "): its span overflows the largest double; use a narrower range");
+}
+
+// (x - a) / (b - a) when b - a, or x - a, overflows: every term halved, which is exact for the
+// values that matter here (a halved subnormal loses a bit it cannot contribute to the result).
+inline double halved_fraction(double x, double a, double b) { return (0.5 * x - 0.5 * a) / (0.5 * b - 0.5 * a); }
+
+// A normalization's output must be finite where its input is (a user's goalposts, target or z
+// parameters can push a value beyond the largest double).
+inline void check_finite_output(const double* out, index_t n, const column_context& c, const char* method) {
+  bool bad = false;
+  for (index_t i = 0; i < n; ++i) bad |= std::isinf(out[i]);
+  if (!bad) return;
+  for (index_t i = 0; i < n; ++i)
+    if (std::isinf(out[i]))
+      throw_computation("indicator '" + ind_name(c) + "': " + method + " gives " + fmt_double(out[i]) + " for unit '" +
+                        unit_name(c, i) + "': the result overflows the largest double; rescale the indicator or change the method's parameters");
 }
 
 // Maps t (on [0, 1]) onto the range.
@@ -104,14 +133,17 @@ COMPINDEX_INLINE bool normalize_column_into(const normalization::method& m, cons
   // formulas are equal; distance_to_max is COINr's 1 - (max - x)/(max - min).)
   if (!(m.index() == 0 || m.index() == 3)) return false;
   if (sm.count == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
-  if (!(r.lower < r.upper) && !(r.lower > r.upper))
-    detail::throw_spec("normalization range: lower and upper must differ, got " + detail::fmt_double(r.lower));
+  detail::check_output_range(r);
   const double dir = c.direction < 0 ? -1.0 : 1.0;
   const double mn = dir > 0 ? sm.min : -sm.max, mx = dir > 0 ? sm.max : -sm.min;
   if (!(mx > mn))
     detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(sm.min) + "); " +
                        (m.index() == 0 ? "min_max" : "distance_to_max") + " is undefined for it");
   const double w = mx - mn, lo = r.lower, span = r.upper - r.lower;
+  if (std::isinf(w)) {  // the data's span overflows (e.g. -1e308 .. 1e308)
+    for (index_t i = 0; i < n; ++i) dst[i] = lo + span * detail::halved_fraction(dir * src[i], mn, mx);
+    return true;
+  }
   for (index_t i = 0; i < n; ++i) dst[i] = lo + span * ((dir * src[i] - mn) / w);
   return true;
 }
@@ -124,8 +156,7 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
   const auto sm = statistics::summarize(x.data(), n);
   if (sm.count == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
   const index_t avail = sm.count;
-  if (uses_range(m) && !(r.lower < r.upper) && !(r.lower > r.upper))
-    detail::throw_spec("normalization range: lower and upper must differ, got " + detail::fmt_double(r.lower));
+  if (uses_range(m)) detail::check_output_range(r);
   if (std::holds_alternative<fraction_of_max>(m)) {
     // Works on undirected values: the best value is the max (direction +1) or the min (direction -1).
     // Direction +1 is x / max: a zero is fine (it scores 0), the max must be positive. Direction
@@ -158,13 +189,25 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
                        "); " + method_name + " is undefined for it");
   };
   if (normalize_column_into(m, r, x.data(), x.data(), n, sm, c)) return;
+  // The directed minimum and maximum of the column.
+  auto dmin_of = [](const statistics::summary& s, double d) { return d > 0 ? s.min : -s.max; };
+  auto dmax_of = [](const statistics::summary& s, double d) { return d > 0 ? s.max : -s.min; };
   if (dir < 0) x = -x;
   switch (m.index()) {
     case 1: {  // z_score
       const auto& z = std::get<z_score>(m);
+      // z-scores are scale-free: a column near the limits of double precision (its sum, squares
+      // or sd would overflow, or its squares underflow) is scaled by a power of two first, which
+      // is exact.
+      const double big = std::max(std::abs(sm.min), std::abs(sm.max));
+      if (big > 0x1p900 || (big > 0.0 && big < 0x1p-900)) {
+        const int e = std::ilogb(big);
+        for (index_t i = 0; i < n; ++i) x[i] = std::ldexp(x[i], -e);
+      }
       const double mu = statistics::mean(x), s = statistics::sd(x);
       if (!(s > 0)) constant_error("z_score");
-      for (index_t i = 0; i < n; ++i) x[i] = z.mean + z.sd * (x[i] - mu) / s;
+      for (index_t i = 0; i < n; ++i) x[i] = z.mean + z.sd * ((x[i] - mu) / s);
+      detail::check_finite_output(x.data(), n, c, "z_score");
       return;
     }
     case 2: {  // goalposts
@@ -179,13 +222,20 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
       double lo = detail::prepare_parameter(lo_raw, c, "lower goalpost");
       double hi = detail::prepare_parameter(hi_raw, c, "upper goalpost");
       if (lo > hi) std::swap(lo, hi);
+      if (!(lo < hi))  // a transform can map two different goalposts onto one value
+        detail::throw_spec("indicator '" + detail::ind_name(c) + "': the goalposts " + detail::fmt_double(lo_raw) + " and " +
+                           detail::fmt_double(hi_raw) + " are both " + detail::fmt_double(lo) + " after the transform" +
+                           (c.transform ? " '" + transform::name(*c.transform) + "'" : std::string()) +
+                           ", so goalposts normalization is undefined (choose other goalposts or another transform)");
       const double w = hi - lo;
+      const bool halve = std::isinf(w) || std::isinf(dmax_of(sm, dir) - lo) || std::isinf(dmin_of(sm, dir) - lo);
       for (index_t i = 0; i < n; ++i) {
-        double t = (x[i] - lo) / w;
+        double t = halve ? detail::halved_fraction(x[i], lo, hi) : (x[i] - lo) / w;
         if (g.clamp) t = std::clamp(t, 0.0, 1.0);  // NaN passes through std::clamp unchanged
         x[i] = t;
       }
       detail::to_range(x, r);
+      detail::check_finite_output(x.data(), n, c, "goalposts");
       return;
     }
     case 4: {  // distance_to_reference
@@ -202,12 +252,14 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
       if (!(xr > mn))
         detail::throw_data("indicator '" + detail::ind_name(c) + "': the reference unit '" + d.unit +
                            "' has the worst value, so distance_to_reference is undefined");
+      const bool halve = std::isinf(xr - mn) || std::isinf(dmax_of(sm, dir) - mn);
       for (index_t i = 0; i < n; ++i) {
-        double t = (x[i] - mn) / (xr - mn);
+        double t = halve ? detail::halved_fraction(x[i], mn, xr) : (x[i] - mn) / (xr - mn);
         if (d.cap && t > 1.0) t = 1.0;
         x[i] = t;
       }
       detail::to_range(x, r);
+      detail::check_finite_output(x.data(), n, c, "distance_to_reference");
       return;
     }
     case 5: {  // distance_to_target
@@ -218,12 +270,14 @@ COMPINDEX_INLINE void normalize_column(const normalization::method& m, const ran
       if (!(tg > mn))
         detail::throw_data("indicator '" + detail::ind_name(c) + "': the target " + detail::fmt_double(raw) +
                            " is not better than the worst value, so distance_to_target is undefined");
+      const bool halve = std::isinf(tg - mn) || std::isinf(dmax_of(sm, dir) - mn);
       for (index_t i = 0; i < n; ++i) {
-        double t = (x[i] - mn) / (tg - mn);
+        double t = halve ? detail::halved_fraction(x[i], mn, tg) : (x[i] - mn) / (tg - mn);
         if (d.cap && t > 1.0) t = 1.0;
         x[i] = t;
       }
       detail::to_range(x, r);
+      detail::check_finite_output(x.data(), n, c, "distance_to_target");
       return;
     }
     case 7:  // rank

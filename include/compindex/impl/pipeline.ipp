@@ -136,6 +136,9 @@ inline void check_range(const range& r, const std::string& where) {
   if (!std::isfinite(r.lower) || !std::isfinite(r.upper) || r.lower == r.upper)
     throw_spec(where + ": the normalization range needs two different finite bounds, got (" + fmt_double(r.lower) + ", " +
                fmt_double(r.upper) + ")");
+  if (std::isinf(r.upper - r.lower))
+    throw_spec(where + ": the normalization range (" + fmt_double(r.lower) + ", " + fmt_double(r.upper) +
+               ") has a span beyond the largest double; use a narrower range");
   if (r.lower > r.upper)
     throw_spec(where + ": the normalization range needs lower < upper, got (" + fmt_double(r.lower) + ", " +
                fmt_double(r.upper) + "); the best value always maps to the upper bound (to make lower values better, "
@@ -147,6 +150,12 @@ inline void check_normalization(const normalization::method& m, const node& nd) 
   if (auto* z = std::get_if<z_score>(&m)) {
     if (!std::isfinite(z->mean) || !(z->sd > 0) || !std::isfinite(z->sd))
       throw_spec("indicator '" + nd.code + "': z_score needs a finite mean and a positive sd");
+    // Scores mean + sd z with sd below the precision of doubles at the mean would all round to
+    // the mean (mean 1e300, sd 1e-300): every unit would tie.
+    if (z->sd < std::abs(z->mean) * 0x1p-40)
+      throw_spec("indicator '" + nd.code + "': z_score(mean=" + fmt_double(z->mean) + ", sd=" + fmt_double(z->sd) +
+                 ") has an sd too small against its mean: the scores would round to the mean (the sd must be at least "
+                 "|mean| x 1e-12)");
   } else if (auto* g = std::get_if<goalposts>(&m)) {
     const double lo = std::isnan(g->lower) ? nd.lower : g->lower, hi = std::isnan(g->upper) ? nd.upper : g->upper;
     if (std::isnan(lo) || std::isnan(hi))

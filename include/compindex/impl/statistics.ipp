@@ -37,6 +37,14 @@ inline std::vector<double> average_ranks(const std::vector<double>& v) {
   }
   return r;
 }
+// The binary exponent of the largest |value| (missing values skipped), clamped so that scaling by
+// 2^-e maps it near 1 without overflow: used to redo a sum that overflowed or underflowed.
+inline int scale_exponent(vector_cref x) {
+  double mx = 0.0;
+  for (index_t i = 0; i < x.size(); ++i)
+    if (std::isfinite(x[i])) mx = std::max(mx, std::abs(x[i]));
+  return mx > 0.0 ? std::ilogb(mx) : 0;
+}
 inline double pearson_of(const std::vector<double>& a, const std::vector<double>& b) {
   const std::size_t n = a.size();
   if (n < 2) return std::nan("");
@@ -102,7 +110,15 @@ COMPINDEX_INLINE double mean(vector_cref x) {
   index_t n = 0;
   for (index_t i = 0; i < x.size(); ++i)
     if (!std::isnan(x[i])) s += x[i], ++n;
-  return n ? s / static_cast<double>(n) : std::nan("");
+  if (!n) return std::nan("");
+  if (std::isfinite(s)) return s / static_cast<double>(n);
+  // The sum overflowed (values near the limit of double precision; or an infinite value, which
+  // stays infinite or NaN): redo it on the values scaled down by a power of two, which is exact.
+  const int e = detail::scale_exponent(x);
+  double t = 0.0;
+  for (index_t i = 0; i < x.size(); ++i)
+    if (!std::isnan(x[i])) t += std::ldexp(x[i], -e);
+  return std::ldexp(t / static_cast<double>(n), e);
 }
 
 COMPINDEX_INLINE double median(vector_cref x) {
@@ -113,7 +129,8 @@ COMPINDEX_INLINE double median(vector_cref x) {
   const double upper = v[h];
   if (v.size() % 2) return upper;
   const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h));
-  return 0.5 * (lower + upper);
+  const double m = 0.5 * (lower + upper);
+  return std::isinf(m) ? 0.5 * lower + 0.5 * upper : m;  // lower + upper overflowed (1.7e308 and 1.6e308)
 }
 
 COMPINDEX_INLINE double sd(vector_cref x) {
@@ -122,7 +139,30 @@ COMPINDEX_INLINE double sd(vector_cref x) {
   index_t n = 0;
   for (index_t i = 0; i < x.size(); ++i)
     if (!std::isnan(x[i])) s += (x[i] - m) * (x[i] - m), ++n;
-  return n > 1 ? std::sqrt(s / static_cast<double>(n - 1)) : std::nan("");
+  if (n < 2) return std::nan("");
+  // Identical values have sd 0 exactly, even when their mean rounds (six times 0.00166969 sum
+  // to a value whose sixth is not 0.00166969): a constant column must not pass for a spread one.
+  if (s > 0.0 && s <= static_cast<double>(n) * (m * 0x1p-48) * (m * 0x1p-48)) {  // only as small as rounding
+    const auto sm = summarize(x.data(), x.size());
+    if (sm.min == sm.max) return 0.0;
+  }
+  if (!(s >= 0x1p-900 && s <= 0x1p900) && std::isfinite(m)) {
+    // The squares overflowed (spread near 1e154 or more) or underflowed (subnormal spreads,
+    // where a zero sum would pass for a constant column): redo it scaled by a power of two.
+    const int e = detail::scale_exponent(x);
+    double ms = 0.0;
+    for (index_t i = 0; i < x.size(); ++i)
+      if (!std::isnan(x[i])) ms += std::ldexp(x[i], -e);
+    ms /= static_cast<double>(n);
+    double t = 0.0;
+    for (index_t i = 0; i < x.size(); ++i)
+      if (!std::isnan(x[i])) {
+        const double d = std::ldexp(x[i], -e) - ms;
+        t += d * d;
+      }
+    return std::ldexp(std::sqrt(t / static_cast<double>(n - 1)), e);
+  }
+  return std::sqrt(s / static_cast<double>(n - 1));
 }
 
 COMPINDEX_INLINE double min(vector_cref x) { return summarize(x.data(), x.size()).min; }
@@ -130,14 +170,36 @@ COMPINDEX_INLINE double min(vector_cref x) { return summarize(x.data(), x.size()
 COMPINDEX_INLINE double max(vector_cref x) { return summarize(x.data(), x.size()).max; }
 
 COMPINDEX_INLINE shape skewness_kurtosis(vector_cref x) {
-  // One pass for the mean, one for the central sums of powers 2, 3 and 4.
-  const double m = mean(x);
+  // One pass for the mean, one for the central sums of powers 2, 3 and 4. Both statistics are
+  // scale-free: when the powers overflow or underflow (values beyond about 1e77, or tiny
+  // spreads), they are redone on the values scaled by a power of two.
+  auto sums = [&x](int e, double& s2, double& s3, double& s4) {
+    double m = 0.0;
+    index_t n = 0;
+    for (index_t i = 0; i < x.size(); ++i)
+      if (!std::isnan(x[i])) m += std::ldexp(x[i], -e), ++n;
+    m /= static_cast<double>(n ? n : 1);
+    s2 = s3 = s4 = 0.0;
+    for (index_t i = 0; i < x.size(); ++i) {
+      if (std::isnan(x[i])) continue;
+      const double d = std::ldexp(x[i], -e) - m, d2 = d * d;
+      s2 += d2, s3 += d2 * d, s4 += d2 * d2;
+    }
+    return n;
+  };
   double s2 = 0, s3 = 0, s4 = 0;
+  const double m = mean(x);
   index_t n = 0;
   for (index_t i = 0; i < x.size(); ++i) {
     if (std::isnan(x[i])) continue;
     const double d = x[i] - m, d2 = d * d;
     s2 += d2, s3 += d2 * d, s4 += d2 * d2, ++n;
+  }
+  // (A zero s4 is a constant column, or fourth powers that underflowed: redo it too.)
+  if (n > 0 && std::isfinite(m) && !(s4 >= 0x1p-900 && s4 <= 0x1p900)) sums(detail::scale_exponent(x), s2, s3, s4);
+  if (s2 > 0.0 && s2 <= static_cast<double>(n) * (m * 0x1p-48) * (m * 0x1p-48)) {  // identical values whose mean rounds
+    const auto sm = summarize(x.data(), x.size());
+    if (sm.min == sm.max) s2 = 0.0;
   }
   shape out{std::nan(""), std::nan("")};
   const double dn = static_cast<double>(n);

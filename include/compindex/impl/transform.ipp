@@ -66,6 +66,12 @@ COMPINDEX_INLINE void transform_column(const transform::method& m, Eigen::Ref<ve
       detail::throw_data("indicator '" + indicator + "': transform '" + transform::name(m) + "' is undefined for the value " +
                          detail::fmt_double(v) + " of unit '" + (static_cast<std::size_t>(i) < units.size() ? units[static_cast<std::size_t>(i)] : std::to_string(i)) + "'");
     x[i] = apply_transform(m, v);
+    if (!std::isfinite(x[i]))  // box_cox with a large |lambda| overflows
+      detail::throw_computation("indicator '" + indicator + "': transform '" + transform::name(m) + "' of the value " +
+                                detail::fmt_double(v) + " of unit '" +
+                                (static_cast<std::size_t>(i) < units.size() ? units[static_cast<std::size_t>(i)] : std::to_string(i)) +
+                                "' gives " + detail::fmt_double(x[i]) +
+                                ", beyond the largest double (use a smaller lambda or another transform)");
   }
 }
 
