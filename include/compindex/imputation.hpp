@@ -38,7 +38,8 @@ struct group_median {
 ///
 /// Expectation-maximization under a multivariate normal model (Dempster, Laird and Rubin 1977):
 /// imputed values are the conditional means E[x_mis | x_obs] at the maximum-likelihood estimates.
-/// Converged when the observed-data log-likelihood changes by at most tolerance (1 + |l|).
+/// Converged when no entry of the estimated mean or covariance (of the indicators standardized by
+/// their observed mean and sd) changes by more than `tolerance` in an iteration.
 struct em {
   std::string scope = "pillar";
   double tolerance = 1e-8;

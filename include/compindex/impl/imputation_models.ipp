@@ -82,7 +82,7 @@ inline imputation_block_report em_block(const em_params& prm, Eigen::Ref<matrix>
   matrix zhat = z, theta(p, p), t2(p, p);
   vector t1(p), dfull(p);
   const double log2pi = std::log(2.0 * 3.14159265358979323846);
-  double ll_prev = nan, ll = nan, logdet = 0;
+  double ll = nan, logdet = 0;
   auto factor = [&]() {
     Eigen::LLT<matrix> llt(sigma);
     if (llt.info() != Eigen::Success || !(llt.matrixLLT().diagonal().array() > 0).all())
@@ -141,6 +141,7 @@ inline imputation_block_report em_block(const em_params& prm, Eigen::Ref<matrix>
     }
     return term;
   };
+  bool done = false;
   for (;;) {
     factor();
     t1.setZero(), t2.setZero();
@@ -148,19 +149,21 @@ inline imputation_block_report em_block(const em_params& prm, Eigen::Ref<matrix>
     for (index_t i = 0; i < n; ++i) ll += row(i, true, false);
     if (!std::isfinite(ll))
       throw_computation("EM imputation of block '" + block + "' (" + list_names(names) + "): the log-likelihood is not finite");
-    if (!std::isnan(ll_prev) && std::abs(ll - ll_prev) <= prm.tolerance * (1.0 + std::abs(ll))) {
-      rep.converged = true;
-      break;
-    }
+    if (done) break;
     if (rep.iterations >= prm.max_iterations) {
       rep.converged = false;
       break;
     }
-    ll_prev = ll;
+    // M-step; converged when no entry of the mean or the covariance (standardized units) moves by
+    // more than the tolerance; the E-step above is then run once more at the new estimates.
+    const vector mu_old = mu;
+    const matrix sigma_old = sigma;
     mu = t1 / static_cast<double>(n);
     sigma = t2 / static_cast<double>(n) - mu * mu.transpose();
     sigma.diagonal().array() += prm.ridge;
     ++rep.iterations;
+    const double change = std::max((mu - mu_old).cwiseAbs().maxCoeff(), (sigma - sigma_old).cwiseAbs().maxCoeff());
+    if (change <= prm.tolerance) done = rep.converged = true;
   }
   if (rng)
     for (index_t i = 0; i < n; ++i)
