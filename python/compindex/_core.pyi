@@ -450,12 +450,88 @@ class imputation:
         def __getstate__(self) -> tuple[str]: ...
         def __setstate__(self, state: tuple[str], /) -> None: ...
 
+    class Em(metaclass=_pybind11_type):
+        """Expectation-maximization under a multivariate normal model: conditional means."""
+
+        scope: str
+        tolerance: float
+        max_iterations: int
+        clamp: bool
+        ridge: float
+        __hash__: ClassVar[None]  # type: ignore[assignment]
+        def __init__(self, *, scope: str = "pillar", tolerance: float = 1e-08, max_iterations: int = 1000, clamp: bool = False,
+                     ridge: float = 0.0) -> None: ...
+        @property
+        def name(self) -> str: ...
+        def __eq__(self, other: object, /) -> bool: ...
+        def __getstate__(self) -> tuple[str, float, int, bool, float]: ...
+        def __setstate__(self, state: tuple[str, float, int, bool, float], /) -> None: ...
+
+    class EmDraw(metaclass=_pybind11_type):
+        """EM, then a draw from the conditional normal distribution (multiple imputation)."""
+
+        scope: str
+        tolerance: float
+        max_iterations: int
+        clamp: bool
+        ridge: float
+        seed: int
+        stream: int
+        __hash__: ClassVar[None]  # type: ignore[assignment]
+        def __init__(self, *, scope: str = "pillar", tolerance: float = 1e-08, max_iterations: int = 1000, clamp: bool = False,
+                     ridge: float = 0.0, seed: int = 0) -> None: ...
+        @property
+        def name(self) -> str: ...
+        def __eq__(self, other: object, /) -> bool: ...
+        def __getstate__(self) -> tuple[str, float, int, bool, float, int, int]: ...
+        def __setstate__(self, state: tuple[str, float, int, bool, float, int, int], /) -> None: ...
+
+    class Knn(metaclass=_pybind11_type):
+        """K nearest neighbours on the standardized indicators of the scope (nan-Euclidean distance)."""
+
+        scope: str
+        k: int
+        weights: str
+        group: str
+        __hash__: ClassVar[None]  # type: ignore[assignment]
+        def __init__(self, *, scope: str = "pillar", k: int = 5, weights: str = "uniform", group: str = "") -> None: ...
+        @property
+        def name(self) -> str: ...
+        def __eq__(self, other: object, /) -> bool: ...
+        def __getstate__(self) -> tuple[str, int, str, str]: ...
+        def __setstate__(self, state: tuple[str, int, str, str], /) -> None: ...
+
+    class Chained(metaclass=_pybind11_type):
+        """Chained regressions (iterative imputation with a linear model)."""
+
+        scope: str
+        tolerance: float
+        max_iterations: int
+        ridge: float
+        clamp: bool
+        __hash__: ClassVar[None]  # type: ignore[assignment]
+        def __init__(self, *, scope: str = "pillar", tolerance: float = 0.001, max_iterations: int = 10, ridge: float = 0.0,
+                     clamp: bool = False) -> None: ...
+        @property
+        def name(self) -> str: ...
+        def __eq__(self, other: object, /) -> bool: ...
+        def __getstate__(self) -> tuple[str, float, int, float, bool]: ...
+        def __setstate__(self, state: tuple[str, float, int, float, bool], /) -> None: ...
+
+    @staticmethod
+    def impute_block(method: _ImputationMethod, x: ArrayLike, names: Sequence[str], block: str = "block",
+                     groups: Sequence[int] = ...) -> tuple[_Matrix, ImputationBlock]: ...
+
 _ImputationMethod: TypeAlias = Union[
     imputation.NoImputation,
     imputation.Mean,
     imputation.Median,
     imputation.GroupMean,
     imputation.GroupMedian,
+    imputation.Em,
+    imputation.EmDraw,
+    imputation.Knn,
+    imputation.Chained,
 ]
 
 # -- treatment ----------------------------------------------------------------------------------
@@ -786,6 +862,33 @@ class AggregationDetails(metaclass=_pybind11_type):
     @property
     def peers(self) -> list[list[int]]: ...
 
+class ImputationBlock(metaclass=_pybind11_type):
+    """What a multivariate imputation did to one block of indicators (use Result.imputation_blocks)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None: ...  # raises TypeError: made by build() only
+    @property
+    def method(self) -> str: ...
+    @property
+    def block(self) -> str: ...
+    @property
+    def indicators(self) -> list[str]: ...
+    @property
+    def cells(self) -> list[tuple[int, int]]: ...
+    @property
+    def fallback_cells(self) -> list[tuple[int, int]]: ...
+    @property
+    def group_fallback_cells(self) -> list[tuple[int, int]]: ...
+    @property
+    def iterations(self) -> int: ...
+    @property
+    def converged(self) -> bool: ...
+    @property
+    def log_likelihood(self) -> float: ...
+    @property
+    def mean(self) -> _Vector: ...
+    @property
+    def covariance(self) -> _Matrix: ...
+
 class Result(metaclass=_pybind11_type):
     """Everything a run produced (use compindex.Result). Stage matrices are read-only views."""
 
@@ -812,6 +915,8 @@ class Result(metaclass=_pybind11_type):
     def treatment(self) -> list[TreatmentReport]: ...
     @property
     def imputed_cells(self) -> list[tuple[int, int]]: ...
+    @property
+    def imputation_blocks(self) -> list[ImputationBlock]: ...
     @property
     def diagnostics(self) -> list[Diagnostic]: ...
     @property
