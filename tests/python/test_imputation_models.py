@@ -272,4 +272,40 @@ def test_cli_accepts_the_new_methods(pii, tmp_path, capsys):
 
 
 # -- uncertainty analysis ---------------------------------------------------------------------------
-ASEM_DIR = os.path.join(os.path.dirname(__file__), "_reference.py")
+METHODS = ["mean", "em", "knn(k=3)", "chained", "em_draw(seed=2)"]
+
+
+def _ua_checks(fw, data, groups=None, n=64, **spec):
+    from compindex.uncertainty import Imputation, uncertainty_analysis
+    for m in METHODS:
+        # One method as the only alternative: every replication uses it; its deterministic
+        # replications equal the nominal run with that method; em_draw's vary.
+        ua = uncertainty_analysis(fw, data, [Imputation([m])], n=n, seed=3, groups=groups, sampler="monte_carlo", **spec)
+        assert not ua._core.runs.failures
+        nominal = ci.score(fw, data, imputation=m, groups=groups, **spec).ranks[fw.root].astype(float)
+        ranks = ua.ranks
+        if m.startswith("em_draw"):
+            assert (ranks.nunique(axis=0) > 1).any()  # imputation noise widens some rank intervals
+            # one draw per replication: the same replication is the same whatever the thread count
+            ua2 = uncertainty_analysis(fw, data, [Imputation([m])], n=n, seed=3, groups=groups, sampler="monte_carlo",
+                                       threads=1, **spec)
+            np.testing.assert_array_equal(ua2.ranks.to_numpy(), ranks.to_numpy())
+        else:
+            np.testing.assert_array_equal(ranks.to_numpy(), np.tile(nominal.loc[ranks.columns].to_numpy(), (n, 1)))
+    # All methods as the alternatives of one factor.
+    ua = uncertainty_analysis(fw, data, [Imputation(METHODS)], n=n, seed=5, groups=groups, **spec)
+    assert not ua._core.runs.failures and ua.summary["interval_width"].notna().all()
+
+
+def test_uncertainty_analysis_with_each_method_on_the_pii_demo(pii):
+    fw, data = pii
+    _ua_checks(fw, data)
+
+
+def test_uncertainty_analysis_with_each_method_on_coinr_asem():
+    from _reference import ASEM
+    from compindex import exchange as ex
+    if not os.path.exists(os.path.join(ASEM, "iMeta.csv")):
+        pytest.skip(f"no COINr ASEM tables in {ASEM}")
+    asem = ex.read_coinr(os.path.join(ASEM, "iMeta.csv"), os.path.join(ASEM, "iData.csv"))
+    _ua_checks(asem.framework, asem.data, groups=asem.groups, n=48)
