@@ -309,3 +309,18 @@ def test_uncertainty_analysis_with_each_method_on_coinr_asem():
         pytest.skip(f"no COINr ASEM tables in {ASEM}")
     asem = ex.read_coinr(os.path.join(ASEM, "iMeta.csv"), os.path.join(ASEM, "iData.csv"))
     _ua_checks(asem.framework, asem.data, groups=asem.groups, n=48)
+
+
+def test_knn_group_from_a_text_column_of_the_data(pii):
+    fw, data = pii
+    d = data.copy()
+    d["region"] = ["north" if i % 3 else "south" for i in range(len(d))]
+    res = ci.score(fw, d, imputation="knn(k=2, group=region)")
+    raw = res.data("denominated")
+    ids = [0 if r == "north" else 1 for r in d["region"]]
+    for b in res._core.imputation_blocks:
+        cols = list(b.indicators)
+        expected, _ = impute_block(Knn(k=2, group="region"), raw[cols].to_numpy(), cols, b.block, ids)
+        np.testing.assert_allclose(res.data("imputed")[cols].to_numpy(), expected, rtol=1e-12)
+    with pytest.raises(ci.SpecError, match="unknown unit group 'continent'"):
+        ci.score(fw, d, imputation="knn(group=continent)")
