@@ -324,3 +324,14 @@ def test_knn_group_from_a_text_column_of_the_data(pii):
         np.testing.assert_allclose(res.data("imputed")[cols].to_numpy(), expected, rtol=1e-12)
     with pytest.raises(ci.SpecError, match="unknown unit group 'continent'"):
         ci.score(fw, d, imputation="knn(group=continent)")
+
+
+@pytest.mark.parametrize("text", ["em(scope=all, clamp=true, ridge=0.5)", "em_draw(seed=7, max_iterations=20)",
+                                  "knn(k=3, weights=distance, group=region)", "chained(tolerance=1e-4, ridge=2, scope=2)"])
+def test_methods_parse_pickle_and_compare_equal(text):
+    import pickle
+    m = ci._methods.imputation(text)
+    assert pickle.loads(pickle.dumps(m)) == m
+    assert m.name == text.split("(")[0]
+    assert ci._methods.imputation(repr(m).replace("Em(", "em(").replace("EmDraw(", "em_draw(").replace("Knn(", "knn(")
+                                  .replace("Chained(", "chained(").replace("'", "")) == m
