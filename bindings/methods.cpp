@@ -330,6 +330,104 @@ void bind_methods(py::module_& m) {
       .def(py::pickle([](const group_median& g) { return py::make_tuple(g.group); },
                       [](const py::tuple& t) { return group_median{t[0].cast<std::string>()}; }));
 
+  // Multivariate imputation (issue #13): EM, EM draws, k nearest neighbours, chained regressions.
+  py::class_<em>(im, "Em", "expectation-maximization under a multivariate normal model: conditional means")
+      .def(py::init([](std::string scope, double tolerance, int max_iterations, bool clamp, double ridge) {
+             return em{std::move(scope), tolerance, max_iterations, clamp, ridge};
+           }),
+           py::kw_only(), py::arg("scope") = "pillar", py::arg("tolerance") = 1e-8, py::arg("max_iterations") = 1000,
+           py::arg("clamp") = false, py::arg("ridge") = 0.0)
+      .def_readwrite("scope", &em::scope)
+      .def_readwrite("tolerance", &em::tolerance)
+      .def_readwrite("max_iterations", &em::max_iterations)
+      .def_readwrite("clamp", &em::clamp)
+      .def_readwrite("ridge", &em::ridge)
+      .def_property_readonly("name", [](const em&) { return "em"; })
+      .def("__repr__", [](const em& e) {
+        return "Em(scope=" + fmt(e.scope) + ", tolerance=" + fmt(e.tolerance) + ", max_iterations=" + fmt(e.max_iterations) +
+               ", clamp=" + fmt(e.clamp) + ", ridge=" + fmt(e.ridge) + ")";
+      })
+      .def("__eq__", [](const em& x, const em& y) { return describe(x) == describe(y); })
+      .def(py::pickle([](const em& e) { return py::make_tuple(e.scope, e.tolerance, e.max_iterations, e.clamp, e.ridge); },
+                      [](const py::tuple& t) {
+                        return em{t[0].cast<std::string>(), t[1].cast<double>(), t[2].cast<int>(), t[3].cast<bool>(), t[4].cast<double>()};
+                      }));
+  py::class_<em_draw>(im, "EmDraw", "EM, then a draw from the conditional normal distribution (multiple imputation)")
+      .def(py::init([](std::string scope, double tolerance, int max_iterations, bool clamp, double ridge, std::uint64_t seed) {
+             return em_draw{std::move(scope), tolerance, max_iterations, clamp, ridge, seed, 0};
+           }),
+           py::kw_only(), py::arg("scope") = "pillar", py::arg("tolerance") = 1e-8, py::arg("max_iterations") = 1000,
+           py::arg("clamp") = false, py::arg("ridge") = 0.0, py::arg("seed") = 0)
+      .def_readwrite("scope", &em_draw::scope)
+      .def_readwrite("tolerance", &em_draw::tolerance)
+      .def_readwrite("max_iterations", &em_draw::max_iterations)
+      .def_readwrite("clamp", &em_draw::clamp)
+      .def_readwrite("ridge", &em_draw::ridge)
+      .def_readwrite("seed", &em_draw::seed)
+      .def_readwrite("stream", &em_draw::stream)
+      .def_property_readonly("name", [](const em_draw&) { return "em_draw"; })
+      .def("__repr__", [](const em_draw& e) {
+        return "EmDraw(scope=" + fmt(e.scope) + ", tolerance=" + fmt(e.tolerance) + ", max_iterations=" + fmt(e.max_iterations) +
+               ", clamp=" + fmt(e.clamp) + ", ridge=" + fmt(e.ridge) + ", seed=" + std::to_string(e.seed) + ")";
+      })
+      .def("__eq__", [](const em_draw& x, const em_draw& y) { return describe(x) == describe(y) && x.stream == y.stream; })
+      .def(py::pickle([](const em_draw& e) { return py::make_tuple(e.scope, e.tolerance, e.max_iterations, e.clamp, e.ridge, e.seed, e.stream); },
+                      [](const py::tuple& t) {
+                        return em_draw{t[0].cast<std::string>(), t[1].cast<double>(), t[2].cast<int>(), t[3].cast<bool>(),
+                                       t[4].cast<double>(), t[5].cast<std::uint64_t>(), t[6].cast<std::uint64_t>()};
+                      }));
+  py::class_<knn>(im, "Knn", "k nearest neighbours on the standardized indicators of the scope (nan-Euclidean distance)")
+      .def(py::init([](std::string scope, int k, std::string weights, std::string group) {
+             return knn{std::move(scope), k, std::move(weights), std::move(group)};
+           }),
+           py::kw_only(), py::arg("scope") = "pillar", py::arg("k") = 5, py::arg("weights") = "uniform", py::arg("group") = "")
+      .def_readwrite("scope", &knn::scope)
+      .def_readwrite("k", &knn::k)
+      .def_readwrite("weights", &knn::weights)
+      .def_readwrite("group", &knn::group)
+      .def_property_readonly("name", [](const knn&) { return "knn"; })
+      .def("__repr__", [](const knn& k) {
+        return "Knn(scope=" + fmt(k.scope) + ", k=" + fmt(k.k) + ", weights=" + fmt(k.weights) + ", group=" + fmt(k.group) + ")";
+      })
+      .def("__eq__", [](const knn& x, const knn& y) { return describe(x) == describe(y); })
+      .def(py::pickle([](const knn& k) { return py::make_tuple(k.scope, k.k, k.weights, k.group); },
+                      [](const py::tuple& t) {
+                        return knn{t[0].cast<std::string>(), t[1].cast<int>(), t[2].cast<std::string>(), t[3].cast<std::string>()};
+                      }));
+  py::class_<chained>(im, "Chained", "chained regressions (iterative imputation with a linear model)")
+      .def(py::init([](std::string scope, double tolerance, int max_iterations, double ridge, bool clamp) {
+             return chained{std::move(scope), tolerance, max_iterations, ridge, clamp};
+           }),
+           py::kw_only(), py::arg("scope") = "pillar", py::arg("tolerance") = 1e-3, py::arg("max_iterations") = 10,
+           py::arg("ridge") = 0.0, py::arg("clamp") = false)
+      .def_readwrite("scope", &chained::scope)
+      .def_readwrite("tolerance", &chained::tolerance)
+      .def_readwrite("max_iterations", &chained::max_iterations)
+      .def_readwrite("ridge", &chained::ridge)
+      .def_readwrite("clamp", &chained::clamp)
+      .def_property_readonly("name", [](const chained&) { return "chained"; })
+      .def("__repr__", [](const chained& c) {
+        return "Chained(scope=" + fmt(c.scope) + ", tolerance=" + fmt(c.tolerance) + ", max_iterations=" + fmt(c.max_iterations) +
+               ", ridge=" + fmt(c.ridge) + ", clamp=" + fmt(c.clamp) + ")";
+      })
+      .def("__eq__", [](const chained& x, const chained& y) { return describe(x) == describe(y); })
+      .def(py::pickle([](const chained& c) { return py::make_tuple(c.scope, c.tolerance, c.max_iterations, c.ridge, c.clamp); },
+                      [](const py::tuple& t) {
+                        return chained{t[0].cast<std::string>(), t[1].cast<double>(), t[2].cast<int>(), t[3].cast<double>(), t[4].cast<bool>()};
+                      }));
+  im.def(
+      "impute_block",
+      [](const ci::imputation::method& meth, ci::matrix x, std::vector<std::string> names, std::string block, std::vector<int> groups) {
+        ci::imputation_block_report r;
+        {
+          py::gil_scoped_release release;
+          r = ci::impute_block(meth, x, names, block, groups);
+        }
+        return py::make_tuple(x, r);
+      },
+      py::arg("method"), py::arg("x"), py::arg("names"), py::arg("block") = "block", py::arg("groups") = std::vector<int>{},
+      "impute a units x indicators block (NaN missing) with a multivariate method: (imputed values, ImputationBlock)");
+
   // --- treatment -----------------------------------------------------------------------------
   auto tr = m.def_submodule("treatment", "Outlier treatment");
   py::enum_<ci::treatment::log_kind>(tr, "LogKind")

@@ -102,6 +102,20 @@ void bind_pipeline(py::module_& m) {
       .def_readonly("unit_weights", &ci::aggregation_details::unit_weights)
       .def_readonly("peers", &ci::aggregation_details::peers);
 
+  py::class_<ci::imputation_block_report>(m, "ImputationBlock",
+                                          "what a multivariate imputation did to one block of indicators (use Result.imputation_blocks)")
+      .def_readonly("method", &ci::imputation_block_report::method)
+      .def_readonly("block", &ci::imputation_block_report::block)
+      .def_readonly("indicators", &ci::imputation_block_report::indicators)
+      .def_readonly("cells", &ci::imputation_block_report::cells)
+      .def_readonly("fallback_cells", &ci::imputation_block_report::fallback_cells)
+      .def_readonly("group_fallback_cells", &ci::imputation_block_report::group_fallback_cells)
+      .def_readonly("iterations", &ci::imputation_block_report::iterations)
+      .def_readonly("converged", &ci::imputation_block_report::converged)
+      .def_readonly("log_likelihood", &ci::imputation_block_report::log_likelihood)
+      .def_readonly("mean", &ci::imputation_block_report::mean)
+      .def_readonly("covariance", &ci::imputation_block_report::covariance);
+
   // Stage matrices are returned as read-only numpy views kept alive by the result.
   auto view = [](const ci::shared_matrix ci::result::*field) {
     return [field](const ci::result& r) { return *(r.*field); };
@@ -118,6 +132,7 @@ void bind_pipeline(py::module_& m) {
       .def_readonly("effective_weights", &ci::result::effective_weights)
       .def_readonly("treatment", &ci::result::treatment)
       .def_readonly("imputed_cells", &ci::result::imputed_cells)
+      .def_readonly("imputation_blocks", &ci::result::imputation_blocks)
       .def_readonly("diagnostics", &ci::result::diagnostics)
       .def_readonly("node_details", &ci::result::node_details)
       .def_property_readonly("units", [](const ci::result& r) { return *r.units; })

@@ -10,6 +10,7 @@
 #include "expert_weights.hpp"
 #include "framework.hpp"
 #include "imputation.hpp"
+#include "imputation_models.hpp"
 #include "io.hpp"
 #include "normalization.hpp"
 #include "pipeline.hpp"

@@ -13,6 +13,7 @@
 #include "error.hpp"
 #include "framework.hpp"
 #include "imputation.hpp"
+#include "imputation_models.hpp"
 #include "normalization.hpp"
 #include "ranking.hpp"
 #include "shared_matrix.hpp"
@@ -144,6 +145,9 @@ struct result {
   vector effective_weights;  ///< per node: the node's final weight in the index
   std::vector<treatment_report> treatment;  ///< one per indicator
   std::vector<std::pair<index_t, index_t>> imputed_cells;  ///< (row, indicator column)
+  /// One per block of indicators imputed together by a multivariate method (EM, kNN, chained):
+  /// iterations, convergence, log-likelihood, the cells filled (block columns).
+  std::vector<imputation_block_report> imputation_blocks;
   std::vector<diagnostic> diagnostics;
   /// Diagnostics of the aggregation methods that report any (BoD weights and peers, MPI
   /// penalties, OWA orness, ...), one per such node, in evaluation order.

@@ -11,7 +11,9 @@
 ///
 /// Replications share what does not change: the treated and normalized data are computed once per
 /// combination of the per-indicator choices (imputation x treatment x normalization) and reused;
-/// each replication only re-weights, re-aggregates and re-ranks.
+/// each replication only re-weights, re-aggregates and re-ranks. The exception is a stochastic
+/// imputation (imputation::em_draw): a replication using it re-runs the per-indicator stages with
+/// its own draw, from Philox stream replication + 1, so it stays thread-count invariant.
 
 #include "aggregation.hpp"
 #include "config.hpp"
@@ -58,7 +60,8 @@ struct aggregation_factor {
   int level = 0;                   ///< if > 0 and nodes is empty: the aggregates of this level
 };
 
-/// The imputation of every indicator is one of the alternatives.
+/// The imputation of every indicator is one of the alternatives (per-indicator or multivariate
+/// methods; em_draw draws anew in every replication).
 struct imputation_factor {
   std::string name = "imputation";
   std::vector<compindex::imputation::method> alternatives;

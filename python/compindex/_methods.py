@@ -225,7 +225,62 @@ _IMPUTATION = {
     "group_mean": lambda group: _I.GroupMean(group=str(group)),
     "group_median": lambda group: _I.GroupMedian(group=str(group)),
 }
-_IMPUTATION_TYPES = (_I.NoImputation, _I.Mean, _I.Median, _I.GroupMean, _I.GroupMedian)
+
+
+# Multivariate imputation (issue #13). Parameters arrive as text from names ("knn(k=3)") or as
+# Python values; each is converted here so that a wrong type names the method and the parameter.
+def _imp_number(v: Any, method: str, key: str, kind: type = float) -> Any:
+    if isinstance(v, bool):
+        raise SpecError(f"imputation: {method}'s {key} must be a number, got {v!r}")
+    try:
+        x = float(v)
+        if kind is int:
+            if x != int(x):
+                raise ValueError
+            return int(x)
+        return x
+    except (TypeError, ValueError, OverflowError):
+        raise SpecError(f"imputation: {method}'s {key} must be {'an integer' if kind is int else 'a number'}, got {v!r}") from None
+
+
+def _imp_bool(v: Any, method: str, key: str) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.lower() in ("true", "yes", "false", "no"):
+        return v.lower() in ("true", "yes")
+    if v in (0, 1):
+        return bool(v)
+    raise SpecError(f"imputation: {method}'s {key} must be true or false, got {v!r}")
+
+
+def _em(scope: Any = "pillar", tolerance: Any = 1e-8, max_iterations: Any = 1000, clamp: Any = False, ridge: Any = 0.0) -> Any:
+    return _I.Em(scope=str(scope), tolerance=_imp_number(tolerance, "em", "tolerance"),
+                 max_iterations=_imp_number(max_iterations, "em", "max_iterations", int), clamp=_imp_bool(clamp, "em", "clamp"),
+                 ridge=_imp_number(ridge, "em", "ridge"))
+
+
+def _em_draw(scope: Any = "pillar", tolerance: Any = 1e-8, max_iterations: Any = 1000, clamp: Any = False, ridge: Any = 0.0,
+             seed: Any = 0) -> Any:
+    sd = _imp_number(seed, "em_draw", "seed", int)
+    if sd < 0:
+        raise SpecError(f"imputation: em_draw's seed must be a non-negative integer, got {seed!r}")
+    return _I.EmDraw(scope=str(scope), tolerance=_imp_number(tolerance, "em_draw", "tolerance"),
+                     max_iterations=_imp_number(max_iterations, "em_draw", "max_iterations", int),
+                     clamp=_imp_bool(clamp, "em_draw", "clamp"), ridge=_imp_number(ridge, "em_draw", "ridge"), seed=sd)
+
+
+def _knn(k: Any = 5, weights: Any = "uniform", group: Any = "", scope: Any = "pillar") -> Any:
+    return _I.Knn(scope=str(scope), k=_imp_number(k, "knn", "k", int), weights=str(weights), group=str(group or ""))
+
+
+def _chained(scope: Any = "pillar", tolerance: Any = 1e-3, max_iterations: Any = 10, ridge: Any = 0.0, clamp: Any = False) -> Any:
+    return _I.Chained(scope=str(scope), tolerance=_imp_number(tolerance, "chained", "tolerance"),
+                      max_iterations=_imp_number(max_iterations, "chained", "max_iterations", int),
+                      ridge=_imp_number(ridge, "chained", "ridge"), clamp=_imp_bool(clamp, "chained", "clamp"))
+
+
+_IMPUTATION.update({"em": _em, "em_draw": _em_draw, "knn": _knn, "chained": _chained})
+_IMPUTATION_TYPES = (_I.NoImputation, _I.Mean, _I.Median, _I.GroupMean, _I.GroupMedian, _I.Em, _I.EmDraw, _I.Knn, _I.Chained)
 
 _T = _core.treatment
 

@@ -98,7 +98,10 @@ def spec_options(p: argparse.ArgumentParser) -> None:
                    help=f"aggregation method; one of {', '.join(_methods.NAMES['aggregation'])}")
     g.add_argument("--treatment", metavar="gii|none", default="none", help="outlier treatment, e.g. gii or gii(skew_threshold=2)")
     g.add_argument("--imputation", metavar="NAME|none", default="none",
-                   help="imputation: none, mean, median, group_mean(group=COLUMN), group_median(group=COLUMN)")
+                   help="imputation: none, mean, median, group_mean(group=COLUMN), group_median(group=COLUMN), "
+                        "em(scope=pillar|all|LEVEL, tolerance=, max_iterations=, clamp=, ridge=), "
+                        "knn(k=5, weights=uniform|distance, group=COLUMN, scope=), "
+                        "chained(tolerance=, max_iterations=, ridge=, scope=), em_draw(seed=, ...)")
     g.add_argument("--coverage", type=float, default=0.0, metavar="SHARE",
                    help="minimum share of a node's children a unit needs to get a score (0..1)")
     g.add_argument("--weights", metavar="SET", default=None, help="a named weight set of the framework")

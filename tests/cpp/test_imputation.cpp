@@ -112,7 +112,9 @@ BOOST_AUTO_TEST_CASE(names) {
   BOOST_TEST(im::group_of(im::from_name("mean")).empty());
   BOOST_CHECK_EXCEPTION(im::from_name("group_mean"), spec_error, message_has({"group_mean"}));  // no group
   BOOST_CHECK_EXCEPTION(im::from_name("group_median", ""), spec_error, message_has({"group_median"}));
-  BOOST_CHECK_EXCEPTION(im::from_name("knn"), spec_error, message_has({"knn"}));
+  BOOST_CHECK_EXCEPTION(im::from_name("hot_deck"), spec_error, message_has({"hot_deck"}));
+  for (const char* n : {"em", "em_draw", "knn", "chained"}) BOOST_TEST(im::name(im::from_name(n)) == std::string(n));
+  BOOST_TEST(im::group_of(im::from_name("knn", "region")) == "region");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

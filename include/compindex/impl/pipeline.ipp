@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <map>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
@@ -196,6 +197,8 @@ COMPINDEX_INLINE plan::plan(framework f, const pipeline_spec& s) : fw(std::move(
   }
   imputation.assign(ni, s.imputation);
   detail::resolve_by_indicator(fw, s.imputation_by_indicator, imputation, "imputation_by_indicator");
+  for (std::size_t j = 0; j < ni; ++j)
+    compindex::imputation::validate(imputation[j], fw, "indicator '" + fw.at(fw.indicators()[j]).code + "'");
   treatment.assign(ni, s.treatment);
   detail::resolve_by_indicator(fw, s.treatment_by_indicator, treatment, "treatment_by_indicator");
   transform.assign(ni, s.transform);
@@ -320,11 +323,56 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
 
   // Imputation.
   out.imputed_cells.clear();
+  out.imputation_blocks.clear();
   if (any_imputation) {
     auto imp = detail::copy_matrix<matrix>(*out.denominated);
     static const std::vector<int> no_groups;
+    // Multivariate methods: the indicators with the same method and the same block of the
+    // method's scope are imputed together, from the denominated values.
+    std::map<std::pair<std::string, std::size_t>, std::vector<index_t>> blocks;
+    std::map<std::string, std::vector<std::size_t>> block_of_scope;
     for (index_t j = 0; j < ni; ++j) {
       const auto& m = p.imputation[static_cast<std::size_t>(j)];
+      if (!imputation::is_multivariate(m)) continue;
+      const std::string& sc = imputation::scope_of(m);
+      auto it = block_of_scope.find(sc);
+      if (it == block_of_scope.end()) it = block_of_scope.emplace(sc, imputation::blocks_of(fw, sc)).first;
+      blocks[{imputation::describe(m), it->second[static_cast<std::size_t>(j)]}].push_back(j);
+    }
+    for (auto& [key, cols] : blocks) {
+      const auto& m = p.imputation[static_cast<std::size_t>(cols.front())];
+      const index_t nb = static_cast<index_t>(cols.size());
+      matrix x(n, nb);
+      std::vector<std::string> names;
+      for (index_t c = 0; c < nb; ++c) {
+        x.col(c) = imp->col(cols[static_cast<std::size_t>(c)]);
+        names.push_back(icode(cols[static_cast<std::size_t>(c)]));
+      }
+      const std::string& g = imputation::group_of(m);
+      const std::string bname = key.second == framework::npos ? std::string("all") : fw.at(key.second).code;
+      auto rep = impute_block(m, x, names, bname, g.empty() ? no_groups : data.group_ids(g));
+      for (auto& [i, c] : rep.cells) {
+        const index_t j = cols[static_cast<std::size_t>(c)];
+        (*imp)(i, j) = x(i, c);
+        out.imputed_cells.emplace_back(i, j);
+      }
+      for (auto& [i, c] : rep.fallback_cells)
+        out.diagnostics.push_back({"imputation_fallback", names[static_cast<std::size_t>(c)],
+                                   "indicator '" + names[static_cast<std::size_t>(c)] + "': unit '" + units[static_cast<std::size_t>(i)] +
+                                       "' has no other indicator of block '" + bname + "', so kNN has no distance and the mean was used"});
+      for (auto& [i, c] : rep.group_fallback_cells)
+        out.diagnostics.push_back({"imputation_fallback", names[static_cast<std::size_t>(c)],
+                                   "indicator '" + names[static_cast<std::size_t>(c)] + "': no unit of the group of '" +
+                                       units[static_cast<std::size_t>(i)] + "' can be a donor, so kNN used all units"});
+      if (!rep.converged)
+        out.diagnostics.push_back({"imputation_not_converged", bname,
+                                   imputation::name(m) + " imputation of block '" + bname + "' did not converge in " +
+                                       std::to_string(rep.iterations) + " iterations"});
+      out.imputation_blocks.push_back(std::move(rep));
+    }
+    for (index_t j = 0; j < ni; ++j) {
+      const auto& m = p.imputation[static_cast<std::size_t>(j)];
+      if (imputation::is_multivariate(m)) continue;
       const std::string& g = imputation::group_of(m);
       const auto& ids = g.empty() ? no_groups : data.group_ids(g);
       auto rep = impute_column(m, imp->col(j), ids, icode(j));
@@ -335,6 +383,8 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
                                        "' has a value, so the overall " +
                                        (std::holds_alternative<imputation::group_median>(m) ? "median" : "mean") + " was used"});
     }
+    std::sort(out.imputed_cells.begin(), out.imputed_cells.end(),
+              [](const auto& a, const auto& b) { return a.second != b.second ? a.second < b.second : a.first < b.first; });
     out.imputed = std::move(imp);
   } else {
     out.imputed = out.denominated;

@@ -73,6 +73,9 @@ struct engine::impl {
   std::vector<shared_matrix> variants;
   std::vector<matrix> log_variants;  // natural logs of each variant, for geometric means
   std::vector<std::string> variant_error;
+  // Variants with a stochastic imputation (em_draw): their plan, re-run in every replication with
+  // the replication's Philox stream (null for deterministic variants).
+  std::vector<std::shared_ptr<const plan>> stochastic;
   bool has_weights = false;
 
   impl(const framework& f, const dataset& d, const pipeline_spec& s) : fw(f), data(d), spec(s), base(f, s) {}
@@ -219,6 +222,7 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
   P.variants.assign(n_var, shared_matrix());
   P.variant_error.assign(n_var, std::string());
   P.log_variants.assign(n_var, matrix());
+  P.stochastic.assign(n_var, nullptr);
   for (std::size_t v = 0; v < n_var; ++v) {
     const std::size_t ai = v / (P.n_tr * P.n_norm), ti = (v / P.n_norm) % P.n_tr, ni = v % P.n_norm;
     pipeline_spec s = P.spec;
@@ -235,6 +239,8 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
       s.normalization_by_indicator.clear();
     }
     plan pl(P.fw, s);  // spec errors (e.g. goalposts without goalposts) surface here, at set-up
+    if (std::any_of(pl.imputation.begin(), pl.imputation.end(), [](const auto& m) { return compindex::imputation::is_stochastic(m); }))
+      P.stochastic[v] = std::make_shared<const plan>(pl);
     try {
       result r;
       run_indicators(pl, P.data, r);
@@ -300,6 +306,8 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     std::vector<compindex::aggregation::method> methods;
     rank_workspace rank_ws;
     rank_vector root_ranks(n_units);
+    std::vector<std::unique_ptr<plan>> own_plans(P.stochastic.size());  // stochastic variants' plans, copied once per thread
+    result drawn;
     for (std::size_t r = lo; r < hi; ++r) {
       const std::size_t rep = first + r;
       try {
@@ -358,8 +366,23 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
         }
         if (P.has_weights) out.weights_used.row(static_cast<index_t>(r)) = w.transpose();
         const std::size_t v = ai * (P.n_tr * P.n_norm) + ti * P.n_norm + ni;
-        if (!P.variants[v]) throw data_error(P.variant_error[v]);
-        agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
+        if (P.stochastic[v]) {
+          // Multiple imputation: one EM draw per replication, from the replication's own stream
+          // (so the draw does not depend on the thread that runs it).
+          auto& pl = own_plans[v];
+          if (!pl) pl = std::make_unique<plan>(*P.stochastic[v]);
+          for (std::size_t j = 0; j < pl->imputation.size(); ++j)
+            if (auto* d = std::get_if<compindex::imputation::em_draw>(&pl->imputation[j])) {
+              const auto& d0 = std::get<compindex::imputation::em_draw>(P.stochastic[v]->imputation[j]);
+              d->seed = d0.seed ^ (opt.seed * 0x9E3779B97F4A7C15ull);
+              d->stream = rep + 1;
+            }
+          run_indicators(*pl, P.data, drawn);
+          agg.run(*drawn.normalized, w, methods, P.base.coverage, P.data.units(), aggregated, nullptr);
+        } else {
+          if (!P.variants[v]) throw data_error(P.variant_error[v]);
+          agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
+        }
         out.scores.row(static_cast<index_t>(r)) = aggregated.col(root_col).transpose();
         rank_scores_into(aggregated.col(root_col).data(), n_units, root_ranks.data(), rank_ws);
         for (index_t u = 0; u < root_ranks.size(); ++u)
