@@ -368,7 +368,7 @@ class UncertaintyResult:
     """Rank statistics over replications, the replications themselves, and their inputs."""
 
     def __init__(self, framework: Framework, factors: list[Any], core: Any, seed: int, *, n: int | None = None,
-                 sampler: str = "sobol", engine: Any = None, fingerprint: str = "") -> None:
+                 sampler: str = "sobol", engine: Any = None, fingerprint: str = "", _stacklevel: int = 3) -> None:
         self.framework = framework
         self.factors = factors
         self.seed = seed
@@ -390,7 +390,7 @@ class UncertaintyResult:
         if core.runs.failures:
             n = len(core.runs.failures)
             warnings.warn(f"{n} of {len(self.replication)} replications failed (see .failures); first: "
-                          f"{core.runs.failures[0][1]}", CompindexWarning, stacklevel=3)
+                          f"{core.runs.failures[0][1]}", CompindexWarning, stacklevel=_stacklevel)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -561,7 +561,7 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
 def _result(framework: Framework, factors: Sequence[Any], engine: Any, reps: Any, data: Any, seed: int, n: int, sampler: str,
             fingerprint: str) -> UncertaintyResult:
     out = UncertaintyResult(framework, list(factors), engine.summarize(reps), seed, n=n, sampler=sampler, engine=engine,
-                            fingerprint=fingerprint)
+                            fingerprint=fingerprint, _stacklevel=4)
     out.attrs = dict(getattr(data, "attrs", None) or {})
     out.unit_names = _unit_names(data)
     return out
