@@ -330,7 +330,10 @@ def _run_on_cluster(problem: _Problem, inputs: np.ndarray, first: int, seed: int
             done += b - a
             progress(done, rows)
     except BaseException:
-        client.cancel(futures)
+        try:  # free the cluster of the rest (Ctrl-C, an error); a lost cluster cannot be told
+            client.cancel(futures)
+        except Exception:  # noqa: BLE001
+            pass
         raise
     return _concat_runs([parts[a] for a, _ in spans])
 
