@@ -239,16 +239,19 @@ def _interactive() -> bool:
     return type(shell).__name__ == "ZMQInteractiveShell"
 
 
+_PROGRESS_AFTER = 2.0  # seconds: a shorter analysis shows no bar
+
+
 class _Progress:
     """A tqdm bar over replications, opened only once the work is expected to take more than
     ``after`` seconds (estimated from the blocks done so far); a no-op when disabled."""
 
-    def __init__(self, total: int, desc: str, enabled: bool | None, after: float = 2.0) -> None:
+    def __init__(self, total: int, desc: str, enabled: bool | None, after: float | None = None) -> None:
         self.total = int(total)
         self.desc = desc
         self.enabled = _interactive() if enabled is None else bool(enabled)
         self.explicit = enabled is True
-        self.after = after
+        self.after = _PROGRESS_AFTER if after is None else after
         self.start = time.monotonic()
         self.bar: Any = None
         self.done = 0

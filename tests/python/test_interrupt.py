@@ -13,6 +13,8 @@ import textwrap
 import time
 import warnings
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import compindex
@@ -117,3 +119,85 @@ def test_interrupting_a_notebook_kernel_keeps_it_usable():
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
+
+
+# -- progress -------------------------------------------------------------------------------------
+def _progress_index():
+    import numpy as np
+    import pandas as pd
+
+    from compindex.uncertainty import Normalization, Weights
+
+    rng = np.random.default_rng(4)
+    nodes = [{"code": "I"}] + [{"code": f"P{p}", "parent": "I"} for p in range(4)]
+    nodes += [{"code": f"x{j}", "parent": f"P{j // 10}"} for j in range(40)]
+    fw = compindex.Framework.from_nodes(nodes)
+    data = pd.DataFrame(rng.lognormal(size=(150, 40)), columns=[f"x{j}" for j in range(40)],
+                        index=[f"u{i:03d}" for i in range(150)])
+    return fw, data, [Weights(spread=0.3), Normalization(["min_max", "percentile_rank"])]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_progress_bar_shows_and_changes_no_bit(monkeypatch, capsys, threads):
+    pytest.importorskip("tqdm")
+    import compindex.uncertainty as U
+
+    fw, data, factors = _progress_index()
+    quiet = compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads, progress=False)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(U, "_PROGRESS_AFTER", 0.0)  # any analysis counts as long: the bar opens at the first block
+    shown = compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads, progress=True)
+    err = capsys.readouterr().err
+    assert "uncertainty analysis" in err and "/6000" in err and "rep" in err
+    pd.testing.assert_frame_equal(shown.ranks, quiet.ranks, check_exact=True)
+    pd.testing.assert_frame_equal(shown.summary, quiet.summary, check_exact=True)
+    # Off by the keyword, even for a long analysis; and off by default where nobody sees it (pytest's
+    # captured stderr is not a terminal).
+    compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads, progress=False)
+    compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads)
+    assert capsys.readouterr().err == ""
+    sa_quiet = compindex.sensitivity_analysis(fw, data, factors, n=2000, seed=1, threads=threads, progress=False)
+    sa_shown = compindex.sensitivity_analysis(fw, data, factors, n=2000, seed=1, threads=threads, progress=True)
+    assert "sensitivity analysis" in capsys.readouterr().err
+    np.testing.assert_array_equal(sa_shown.y, sa_quiet.y)
+
+
+def test_a_short_analysis_shows_no_bar(capsys):
+    pytest.importorskip("tqdm")
+    fw, data, factors = _progress_index()
+    compindex.uncertainty_analysis(fw, data, factors, n=100, seed=1, progress=True)  # well under two seconds
+    assert capsys.readouterr().err == ""
+
+
+def test_the_bar_opens_only_when_the_estimate_exceeds_two_seconds(monkeypatch):
+    import compindex.uncertainty as U
+
+    clock = [100.0]
+    monkeypatch.setattr(U.time, "monotonic", lambda: clock[0])
+    opened = []
+    monkeypatch.setattr(U._Progress, "_open", lambda self: opened.append(self.done) or _FakeBar(self.done))
+    p = U._Progress(1000, "x", True)
+    clock[0] += 0.1
+    p(60)  # 0.1 s for 60 of 1000: about 1.7 s in all, no bar
+    assert opened == []
+    clock[0] += 0.15
+    p(100)  # 0.25 s for 100 of 1000: 2.5 s in all, a bar
+    assert opened == [100]
+    p(400)
+    assert p.bar.n == 400
+    p.close()
+    q = U._Progress(1000, "x", False)
+    clock[0] += 100
+    q(1)
+    assert opened == [100]  # disabled: never
+
+
+class _FakeBar:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def update(self, k: int) -> None:
+        self.n += k
+
+    def close(self) -> None:
+        pass
