@@ -105,7 +105,7 @@ struct options {
 struct control {
   const std::atomic<bool>* stop = nullptr;   ///< when it reads true, evaluate throws `interrupted`
   std::atomic<std::size_t>* done = nullptr;  ///< incremented by the rows of every finished block
-  std::size_t block = 0;                     ///< rows per block (0: automatic, 1 to 64)
+  std::size_t block = 0;                     ///< rows per block (0: automatic, 1 to 16)
 };
 
 /// A replication that could not be computed, and why.

@@ -321,17 +321,17 @@ def _run_on_cluster(problem: _Problem, inputs: np.ndarray, first: int, seed: int
     parts: dict[int, tuple] = {}
     done = 0
     try:
-        for fut in as_completed(futures):
-            try:
+        try:
+            for fut in as_completed(futures):
                 part = fut.result()
-            except Error:
-                raise  # compindex's own errors from the worker (bad input) are not cluster faults
-            except Exception as e:  # noqa: BLE001 -- whatever the cluster raised: say what was done
-                raise _cluster_lost(what, e, spans, parts, first, rows) from e
-            a, b = span_of[fut.key]
-            parts[a] = part
-            done += b - a
-            progress(done, rows)
+                a, b = span_of[fut.key]
+                parts[a] = part
+                done += b - a
+                progress(done, rows)
+        except (Error, KeyboardInterrupt, SystemExit):
+            raise  # compindex's own errors from a worker (bad input), Ctrl-C: not cluster faults
+        except BaseException as e:  # noqa: BLE001 -- whatever the cluster raised (some are BaseException): say what was done
+            raise _cluster_lost(what, e, spans, parts, first, rows) from e
     except BaseException:
         try:  # free the cluster of the rest (Ctrl-C, an error); a lost cluster cannot be told
             client.cancel(futures)

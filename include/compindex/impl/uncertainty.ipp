@@ -294,8 +294,10 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
   const auto root_col = static_cast<index_t>(f.aggregate_column(f.root()));
 
   // Rows go out in blocks, taken in turn by the threads; a stop request is honored between blocks.
+  // Small blocks (at most 16 rows: milliseconds) keep the answer to a stop request prompt; taking
+  // one costs an atomic increment.
   const std::size_t block =
-      ctl.block ? ctl.block : std::max<std::size_t>(1, std::min<std::size_t>(64, rows / (static_cast<std::size_t>(nt) * 16)));
+      ctl.block ? ctl.block : std::max<std::size_t>(1, std::min<std::size_t>(16, rows / (static_cast<std::size_t>(nt) * 16)));
   const std::size_t n_blocks = (rows + block - 1) / block;
   std::atomic<std::size_t> next_block{0}, rows_done{0};
   std::atomic<bool> stopped{false};
