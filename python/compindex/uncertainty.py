@@ -347,10 +347,13 @@ def _cluster_lost(what: str, cause: BaseException, spans: list[tuple[int, int]],
     missing = [(first + a, b - a) for a, b in spans if a not in parts]
     n_done = sum(c for _, c in done)
     ranges = ", ".join(f"start={s}, count={c}" for s, c in missing[:4]) + (" ..." if len(missing) > 4 else "")
+    advice = (f"Run the missing replications ({ranges}) and combine the parts (this error's .parts and the new ones) "
+              "with compindex.uncertainty.merge" if what.startswith("uncertainty") else
+              "Run it again (its Sobol indices need every run of the design)")
     err = ComputationError(
         f"{what}: the Dask cluster failed ({type(cause).__name__}: {str(cause)[:200] or 'no message'}) after "
         f"{n_done} of {rows} replications ({len(done)} of {len(spans)} chunks) were done; no partial result is returned. "
-        f"Run the missing replications ({ranges}) and combine the parts with compindex.uncertainty.merge")
+        + advice)
     err.done_ranges = done  # type: ignore[attr-defined]
     err.missing_ranges = missing  # type: ignore[attr-defined]
     err.parts = []  # type: ignore[attr-defined]  # uncertainty_analysis fills in the finished parts

@@ -84,7 +84,7 @@ def test_the_gil_is_released_during_an_analysis(index):
 
     def long_analysis():
         start = time.monotonic()
-        ci.uncertainty_analysis(fw, data, FACTORS, n=60_000, seed=1, threads=1, range=(1, 100), progress=False)
+        ci.uncertainty_analysis(fw, data, FACTORS, n=150_000, seed=1, threads=1, range=(1, 100), progress=False)
         elapsed.append(time.monotonic() - start)
         done.set()
 
@@ -102,6 +102,6 @@ def test_the_gil_is_released_during_an_analysis(index):
         last = now
         ticks += 1
     thread.join()
-    assert elapsed[0] > 1.0  # long enough to tell
+    assert elapsed[0] > 0.5  # long enough to tell
     assert ticks > 0.3 * elapsed[0] / 0.0101, (ticks, elapsed[0])
     assert max(gaps[1:]) < 0.5, max(gaps)
