@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import warnings
 
@@ -19,9 +20,9 @@ import pytest
 
 import compindex
 
-# A slow analysis: 300 units, 150 indicators, 30,000 replications (about 8 s uninterrupted on two
-# free cores; its set-up, the design and the result tables, takes about 0.5 s), and a small one
-# whose result the second call must reproduce.
+# A slow analysis: 300 units, 150 indicators, 30,000 replications (2.4 s uninterrupted on two free
+# cores, more under load; SIGINT is sent once its progress bar shows), and a small one whose result
+# the second call must reproduce.
 SETUP = textwrap.dedent("""
     import time
     import numpy as np, pandas as pd
@@ -42,13 +43,15 @@ SETUP = textwrap.dedent("""
 
 CHILD = SETUP + textwrap.dedent("""
     import sys
+    import compindex.uncertainty
+    compindex.uncertainty._PROGRESS_AFTER = 0.0  # the bar opens at once: the parent sees the replications start
     what = sys.argv[1]
     print("started", flush=True)
     try:
         if what == "uncertainty":
-            ci.uncertainty_analysis(fw, data, factors, n=30_000, seed=3, threads=2, range=(1, 100), progress=False)
+            ci.uncertainty_analysis(fw, data, factors, n=30_000, seed=3, threads=2, range=(1, 100), progress=True)
         else:
-            ci.sensitivity_analysis(fw, data, factors, n=6_000, seed=3, threads=2, range=(1, 100), progress=False)
+            ci.sensitivity_analysis(fw, data, factors, n=6_000, seed=3, threads=2, range=(1, 100), progress=True)
         print("finished", flush=True)
     except KeyboardInterrupt:
         print("interrupted", time.monotonic(), flush=True)
@@ -68,15 +71,29 @@ def _env() -> dict[str, str]:
 def test_sigint_stops_a_long_analysis_promptly_and_the_next_call_works(what):
     child = subprocess.Popen([sys.executable, "-c", CHILD, what], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=_env())
+    err_parts: list[str] = []
+    reader = threading.Thread(target=lambda: err_parts.extend(iter(lambda: child.stderr.read(1), "")), daemon=True)
     try:
         assert child.stdout.readline().strip() == "started"
-        time.sleep(2.0)  # inside the replications (past the set-up)
+        reader.start()
+        # Wait for the progress bar on stderr: the analysis is in its replications (past the set-up).
+        deadline = time.monotonic() + 120
+        while f"{what} analysis" not in "".join(err_parts) and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.01)
         sent = time.monotonic()
         os.kill(child.pid, signal.SIGINT)
-        out, err = child.communicate(timeout=60)
+        out = child.stdout.read()
+        child.wait(timeout=60)
+        reader.join(timeout=10)
+        err = "".join(err_parts)
     finally:
         if child.poll() is None:
             child.kill()
+            child.wait()
+        if reader.ident is not None:
+            reader.join(timeout=10)
+        child.stdout.close()
+        child.stderr.close()
     lines = out.splitlines()
     assert child.returncode == 0, err
     assert lines[0].startswith("interrupted"), (out, err)
