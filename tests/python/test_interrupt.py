@@ -154,11 +154,12 @@ def _progress_index():
     from compindex.uncertainty import Normalization, Weights
 
     rng = np.random.default_rng(4)
-    nodes = [{"code": "I"}] + [{"code": f"P{p}", "parent": "I"} for p in range(4)]
-    nodes += [{"code": f"x{j}", "parent": f"P{j // 10}"} for j in range(40)]
+    # Large enough that the first 50 ms poll finds the analysis under way, even on idle cores.
+    nodes = [{"code": "I"}] + [{"code": f"P{p}", "parent": "I"} for p in range(10)]
+    nodes += [{"code": f"x{j}", "parent": f"P{j // 15}"} for j in range(150)]
     fw = compindex.Framework.from_nodes(nodes)
-    data = pd.DataFrame(rng.lognormal(size=(150, 40)), columns=[f"x{j}" for j in range(40)],
-                        index=[f"u{i:03d}" for i in range(150)])
+    data = pd.DataFrame(rng.lognormal(size=(300, 150)), columns=[f"x{j}" for j in range(150)],
+                        index=[f"u{i:03d}" for i in range(300)])
     return fw, data, [Weights(spread=0.3), Normalization(["min_max", "percentile_rank"])]
 
 
@@ -168,18 +169,18 @@ def test_progress_bar_shows_and_changes_no_bit(monkeypatch, capsys, threads):
     import compindex.uncertainty as U
 
     fw, data, factors = _progress_index()
-    quiet = compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads, progress=False)
+    quiet = compindex.uncertainty_analysis(fw, data, factors, n=10_000, seed=1, threads=threads, progress=False)
     assert capsys.readouterr().err == ""
     monkeypatch.setattr(U, "_PROGRESS_AFTER", 0.0)  # any analysis counts as long: the bar opens at the first block
-    shown = compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads, progress=True)
+    shown = compindex.uncertainty_analysis(fw, data, factors, n=10_000, seed=1, threads=threads, progress=True)
     err = capsys.readouterr().err
-    assert "uncertainty analysis" in err and "/6000" in err and "rep" in err
+    assert "uncertainty analysis" in err and "/10000" in err and "rep" in err
     pd.testing.assert_frame_equal(shown.ranks, quiet.ranks, check_exact=True)
     pd.testing.assert_frame_equal(shown.summary, quiet.summary, check_exact=True)
     # Off by the keyword, even for a long analysis; and off by default where nobody sees it (pytest's
     # captured stderr is not a terminal).
-    compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads, progress=False)
-    compindex.uncertainty_analysis(fw, data, factors, n=6000, seed=1, threads=threads)
+    compindex.uncertainty_analysis(fw, data, factors, n=10_000, seed=1, threads=threads, progress=False)
+    compindex.uncertainty_analysis(fw, data, factors, n=10_000, seed=1, threads=threads)
     assert capsys.readouterr().err == ""
     sa_quiet = compindex.sensitivity_analysis(fw, data, factors, n=2000, seed=1, threads=threads, progress=False)
     sa_shown = compindex.sensitivity_analysis(fw, data, factors, n=2000, seed=1, threads=threads, progress=True)
