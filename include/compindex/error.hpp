@@ -1,8 +1,10 @@
 #pragma once
 /// @file error.hpp
-/// The three exception types compindex throws. Each derives from the standard exception
-/// that pybind11 maps to the matching Python builtin; the Python package maps them to
-/// `compindex.SpecError`, `compindex.DataError` and `compindex.ComputationError`.
+/// The three exception types compindex throws on bad input or a numerical failure. Each derives
+/// from the standard exception that pybind11 maps to the matching Python builtin; the Python
+/// package maps them to `compindex.SpecError`, `compindex.DataError` and
+/// `compindex.ComputationError`. A fourth, `interrupted`, says that a long computation was
+/// stopped on request (the Python binding turns that into the pending KeyboardInterrupt).
 
 #include <cstddef>
 #include <stdexcept>

@@ -346,7 +346,7 @@ def _cluster_lost(what: str, cause: BaseException, spans: list[tuple[int, int]],
     done = [(first + a, b - a) for a, b in spans if a in parts]
     missing = [(first + a, b - a) for a, b in spans if a not in parts]
     n_done = sum(c for _, c in done)
-    ranges = ", ".join(f"start={s}, count={c}" for s, c in missing[:4]) + (" ..." if len(missing) > 4 else "")
+    ranges = "; ".join(f"start={s}, count={c}" for s, c in missing[:4]) + (" ..." if len(missing) > 4 else "")
     advice = (f"Run the missing replications ({ranges}) and combine the parts (this error's .parts and the new ones) "
               "with compindex.uncertainty.merge" if what.startswith("uncertainty") else
               "Run it again (its Sobol indices need every run of the design)")

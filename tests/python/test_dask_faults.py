@@ -116,3 +116,19 @@ def test_a_lost_cluster_raises_and_the_parts_resume(index):
     assert [(p.start, p.count) for p in err.parts] == err.done_ranges
     rest = [ci.uncertainty_analysis(fw, data, FACTORS, start=s, count=c, **UA) for s, c in err.missing_ranges]
     _same_ua(merge(err.parts + rest), local)
+
+
+def test_the_lost_cluster_message_counts_what_was_done():
+    # 3 chunks of 100, 100 and 50 replications from replication 1000; the second was done.
+    from compindex.uncertainty import _cluster_lost
+
+    spans = [(0, 100), (100, 200), (200, 250)]
+    err = _cluster_lost("sensitivity analysis", OSError("connection refused"), spans, {100: ()}, 1000, 250)
+    assert str(err) == ("sensitivity analysis: the Dask cluster failed (OSError: connection refused) after 100 of 250 "
+                        "replications (1 of 3 chunks) were done; no partial result is returned. Run it again (its Sobol "
+                        "indices need every run of the design)")
+    assert err.done_ranges == [(1100, 100)] and err.missing_ranges == [(1000, 100), (1200, 50)]
+    err = _cluster_lost("uncertainty analysis", OSError(""), spans, {}, 0, 250)
+    assert "(OSError: no message) after 0 of 250 replications (0 of 3 chunks)" in str(err)
+    assert "(start=0, count=100; start=100, count=100; start=200, count=50)" in str(err)
+    assert isinstance(err, ci.Error) and err.parts == []
