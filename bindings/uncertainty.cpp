@@ -2,6 +2,13 @@
 // distributed runs), and the one-call analyses. Long calls release the GIL.
 #include "bindings.hpp"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
 namespace ua = compindex::uncertainty;
 
 namespace {
@@ -19,6 +26,70 @@ ua::options make_options(std::size_t n, std::uint64_t seed, unsigned threads, co
     throw ci::spec_error("sampler must be 'sobol' or 'monte_carlo', got '" + sampler + "'");
   }
   return o;
+}
+
+// Evaluates rows on a worker thread while the calling thread waits without the GIL, waking every
+// 50 ms to take the GIL, run Python's signal handlers (Ctrl-C raises KeyboardInterrupt there) and
+// report progress. On a Python exception the engine is told to stop between blocks, the worker is
+// joined (so nothing outlives the call) and the exception propagates.
+ua::replications evaluate_watched(const ua::engine& e, const ci::matrix& inputs, std::size_t first, const ua::options& o,
+                                  const py::object& progress) {
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> done{0};
+  ua::control ctl;
+  ctl.stop = &stop;
+  ctl.done = &done;
+  std::mutex m;
+  std::condition_variable cv;
+  bool finished = false;
+  std::exception_ptr failure;
+  ua::replications out;
+  const auto total = static_cast<std::size_t>(inputs.rows());
+  std::thread worker([&] {
+    try {
+      out = e.evaluate(inputs, first, o, ctl);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lk(m);
+    finished = true;
+    cv.notify_all();
+  });
+  bool python_error = false;
+  std::size_t reported = 0;
+  for (;;) {
+    bool over = false;
+    {
+      py::gil_scoped_release release;
+      std::unique_lock<std::mutex> lk(m);
+      over = cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return finished; });
+    }
+    if (over) break;
+    if (PyErr_CheckSignals() != 0) {
+      python_error = true;
+      break;
+    }
+    const std::size_t d = done.load(std::memory_order_relaxed);
+    if (!progress.is_none() && d != reported) {
+      reported = d;
+      try {
+        progress(d, total);
+      } catch (py::error_already_set& err) {
+        err.restore();
+        python_error = true;
+        break;
+      }
+    }
+  }
+  if (python_error) stop.store(true);
+  {
+    py::gil_scoped_release release;
+    worker.join();
+  }
+  if (python_error) throw py::error_already_set();
+  if (failure) std::rethrow_exception(failure);
+  if (!progress.is_none() && reported != total) progress(total, total);
+  return out;
 }
 
 }  // namespace
@@ -154,11 +225,14 @@ void bind_uncertainty(py::module_& root) {
            },
            py::arg("first"), py::arg("count"), py::arg("seed"), py::arg("sampler") = "sobol")
       .def("evaluate",
-           [](const ua::engine& e, const ci::matrix& inputs, std::size_t first, std::uint64_t seed, unsigned threads) {
-             py::gil_scoped_release release;
-             return e.evaluate(inputs, first, make_options(static_cast<std::size_t>(inputs.rows()), seed, threads, "sobol"));
+           [](const ua::engine& e, const ci::matrix& inputs, std::size_t first, std::uint64_t seed, unsigned threads,
+              const py::object& progress) {
+             return evaluate_watched(e, inputs, first, make_options(static_cast<std::size_t>(inputs.rows()), seed, threads, "sobol"),
+                                     progress);
            },
-           py::arg("inputs"), py::arg("first"), py::arg("seed"), py::arg("threads") = 0)
+           py::arg("inputs"), py::arg("first"), py::arg("seed"), py::arg("threads") = 0, py::arg("progress") = py::none(),
+           "evaluate rows on a worker thread, without the GIL; Ctrl-C stops it between blocks (KeyboardInterrupt) and "
+           "progress(done, total) is called from the calling thread as blocks finish")
       .def("summarize",
            [](const ua::engine& e, ua::replications runs) {
              py::gil_scoped_release release;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs compindex and runs every test: the C++ suites (Boost.Test, ODR and header checks,
 # CMake consumer projects) through ctest, the C++ suites again under ASan+UBSan with a short libFuzzer
-# run of the CSV reader (clang), the documentation site (scripts/docs.sh: Sphinx with warnings as
-# errors, the tutorial notebooks executed), then the Python suite (pytest) against the installed
+# run of the CSV reader (clang), the concurrency suite under ThreadSanitizer (clang), the
+# documentation site (scripts/docs.sh: Sphinx with warnings as errors, the tutorial notebooks
+# executed), then the Python suite (pytest) against the installed
 # package.   bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,14 @@ cmake -S . -B build/sanitize -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Deb
 cmake --build build/sanitize -j"$jobs" --target sanitize_checks  # compindex_tests and fuzz_csv
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -R '^(cpp|fuzz)\.' -E '^cpp\.header_only_odr$'
+
+echo "== C++ concurrency tests under ThreadSanitizer (clang)"
+# One translation unit: the concurrency suite, header-only, built with -fsanitize=thread
+# (COMPINDEX_TSAN, target compindex_tsan): eight threads on a shared framework, dataset and engine.
+cmake -S . -B build/tsan -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" \
+      -DCOMPINDEX_WERROR=ON -DCOMPINDEX_TSAN=ON >/dev/null
+cmake --build build/tsan -j"$jobs" --target compindex_tsan
+ctest --test-dir build/tsan --output-on-failure -R '^tsan\.'
 
 echo "== documentation site (build/docs/html; a Sphinx warning or a failing notebook fails the run)"
 bash scripts/docs.sh

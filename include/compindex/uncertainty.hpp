@@ -26,6 +26,7 @@
 #include "treatment.hpp"
 #include "types.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -101,6 +102,15 @@ struct options {
   sampler sampling = sampler::sobol;
 };
 
+/// Cooperative control of a long evaluation by other threads. The engine hands out the rows in
+/// blocks; between blocks each worker thread reads `stop` and adds the rows it finished to `done`.
+/// Neither changes any result: a row's value depends only on its replication number.
+struct control {
+  const std::atomic<bool>* stop = nullptr;   ///< when it reads true, evaluate throws `interrupted`
+  std::atomic<std::size_t>* done = nullptr;  ///< incremented by the rows of every finished block
+  std::size_t block = 0;                     ///< rows per block (0: automatic, 1 to 16)
+};
+
 /// A replication that could not be computed, and why.
 struct failure {
   std::size_t replication = 0;
@@ -168,7 +178,10 @@ class engine {
 
   /// Evaluates design rows. Row r of `inputs` is replication `first + r` (its number is used
   /// only to seed Dirichlet weights). Failed replications are recorded, never dropped.
-  replications evaluate(const matrix& inputs, std::size_t first, const options& opt) const;
+  /// Threads take blocks of rows in turn; `ctl` can stop the evaluation between blocks and counts
+  /// the rows done. The engine is immutable: any number of threads may evaluate it at once.
+  /// @throws interrupted when `*ctl.stop` becomes true before every block is done
+  replications evaluate(const matrix& inputs, std::size_t first, const options& opt, const control& ctl = {}) const;
 
  private:
   struct impl;

@@ -177,7 +177,7 @@ class PipelineSpec:
     which method each stage uses (build it with compindex.score's keywords)
     """
     aggregation: aggregation.ArithmeticMean | aggregation.GeometricMean | aggregation.HarmonicMean | aggregation.GeneralizedMean | aggregation.Copeland | aggregation.Owa | aggregation.MeanMin | aggregation.Mpi | aggregation.Ampi | aggregation.Topsis | aggregation.Wroclaw | aggregation.BenefitOfDoubt
-    imputation: imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian
+    imputation: imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian | imputation.Em | imputation.Knn | imputation.Chained | imputation.EmDraw
     normalization: normalization.MinMax | normalization.ZScore | normalization.Goalposts | normalization.DistanceToMax | normalization.DistanceToReference | normalization.DistanceToTarget | normalization.FractionOfMax | normalization.Rank | normalization.PercentileRank | normalization.Borda | normalization.NoNormalization
     output_range: Range
     transform: transform.NoTransform | transform.Log | transform.Log10 | transform.Log1p | transform.Sqrt | transform.BoxCox
@@ -220,11 +220,11 @@ class PipelineSpec:
         ...
 
     @property
-    def imputation_by_indicator(self) -> dict[str, imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian]:
+    def imputation_by_indicator(self) -> dict[str, imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian | imputation.Em | imputation.Knn | imputation.Chained | imputation.EmDraw]:
         ...
 
     @imputation_by_indicator.setter
-    def imputation_by_indicator(self, arg0: collections.abc.Mapping[str, imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian], /) -> None:
+    def imputation_by_indicator(self, arg0: collections.abc.Mapping[str, imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian | imputation.Em | imputation.Knn | imputation.Chained | imputation.EmDraw], /) -> None:
         ...
 
     @property
@@ -415,6 +415,58 @@ class AggregationDetails:
     def unit_weights(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, n]']:
         ...
 
+class ImputationBlock:
+    """
+    what a multivariate imputation did to one block of indicators (use Result.imputation_blocks)
+    """
+
+    def __init__(self, *args: typing.Any, **kwargs: typing.Any) -> None:
+        """Not constructible from Python (made by the library)."""
+
+    @property
+    def block(self) -> str:
+        ...
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        ...
+
+    @property
+    def converged(self) -> bool:
+        ...
+
+    @property
+    def covariance(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, n]']:
+        ...
+
+    @property
+    def fallback_cells(self) -> list[tuple[int, int]]:
+        ...
+
+    @property
+    def group_fallback_cells(self) -> list[tuple[int, int]]:
+        ...
+
+    @property
+    def indicators(self) -> list[str]:
+        ...
+
+    @property
+    def iterations(self) -> int:
+        ...
+
+    @property
+    def log_likelihood(self) -> float:
+        ...
+
+    @property
+    def mean(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, 1]']:
+        ...
+
+    @property
+    def method(self) -> str:
+        ...
+
 class Result:
     """
     everything a run produced (use compindex.Result)
@@ -445,6 +497,10 @@ class Result:
 
     @property
     def effective_weights(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, 1]']:
+        ...
+
+    @property
+    def imputation_blocks(self) -> list[ImputationBlock]:
         ...
 
     @property
@@ -1548,6 +1604,234 @@ class imputation:
         The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
         """
 
+    class Em:
+        """
+    expectation-maximization under a multivariate normal model: conditional means
+    """
+        __hash__: typing.ClassVar[None] = None
+        clamp: bool
+        scope: str
+
+        def __eq__(self, arg0: Em, /) -> bool:
+            ...
+
+        def __getstate__(self) -> tuple[str, float, int, bool, float]:
+            ...
+
+        def __init__(self, *, scope: str='pillar', tolerance: typing.SupportsFloat | typing.SupportsIndex=1e-08, max_iterations: typing.SupportsInt | typing.SupportsIndex=1000, clamp: bool=False, ridge: typing.SupportsFloat | typing.SupportsIndex=0.0) -> None:
+            ...
+
+        def __repr__(self) -> str:
+            ...
+
+        def __setstate__(self, arg0: tuple, /) -> None:
+            ...
+
+        @property
+        def max_iterations(self) -> int:
+            ...
+
+        @max_iterations.setter
+        def max_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
+
+        @property
+        def ridge(self) -> float:
+            ...
+
+        @ridge.setter
+        def ridge(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def tolerance(self) -> float:
+            ...
+
+        @tolerance.setter
+        def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
+            ...
+
+    class EmDraw:
+        """
+    EM, then a draw from the conditional normal distribution (multiple imputation)
+    """
+        __hash__: typing.ClassVar[None] = None
+        clamp: bool
+        scope: str
+
+        def __eq__(self, arg0: EmDraw, /) -> bool:
+            ...
+
+        def __getstate__(self) -> tuple[str, float, int, bool, float, int, int]:
+            ...
+
+        def __init__(self, *, scope: str='pillar', tolerance: typing.SupportsFloat | typing.SupportsIndex=1e-08, max_iterations: typing.SupportsInt | typing.SupportsIndex=1000, clamp: bool=False, ridge: typing.SupportsFloat | typing.SupportsIndex=0.0, seed: typing.SupportsInt | typing.SupportsIndex=0) -> None:
+            ...
+
+        def __repr__(self) -> str:
+            ...
+
+        def __setstate__(self, arg0: tuple, /) -> None:
+            ...
+
+        @property
+        def max_iterations(self) -> int:
+            ...
+
+        @max_iterations.setter
+        def max_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
+
+        @property
+        def ridge(self) -> float:
+            ...
+
+        @ridge.setter
+        def ridge(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def seed(self) -> int:
+            ...
+
+        @seed.setter
+        def seed(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def stream(self) -> int:
+            ...
+
+        @stream.setter
+        def stream(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def tolerance(self) -> float:
+            ...
+
+        @tolerance.setter
+        def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
+            ...
+
+    class Knn:
+        """
+    k nearest neighbours on the standardized indicators of the scope (nan-Euclidean distance)
+    """
+        __hash__: typing.ClassVar[None] = None
+        scope: str
+        weights: str
+
+        def __eq__(self, arg0: Knn, /) -> bool:
+            ...
+
+        def __getstate__(self) -> tuple[str, int, str, str]:
+            ...
+
+        def __init__(self, *, scope: str='pillar', k: typing.SupportsInt | typing.SupportsIndex=5, weights: str='uniform', group: str='') -> None:
+            ...
+
+        def __repr__(self) -> str:
+            ...
+
+        def __setstate__(self, arg0: tuple, /) -> None:
+            ...
+
+        @property
+        def group(self) -> str:
+            """
+        The data column holding each unit's group.
+        """
+
+        @group.setter
+        def group(self, arg0: str, /) -> None:
+            ...
+
+        @property
+        def k(self) -> int:
+            ...
+
+        @k.setter
+        def k(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
+
+    class Chained:
+        """
+    chained regressions (iterative imputation with a linear model)
+    """
+        __hash__: typing.ClassVar[None] = None
+        clamp: bool
+        scope: str
+
+        def __eq__(self, arg0: Chained, /) -> bool:
+            ...
+
+        def __getstate__(self) -> tuple[str, float, int, float, bool]:
+            ...
+
+        def __init__(self, *, scope: str='pillar', tolerance: typing.SupportsFloat | typing.SupportsIndex=0.001, max_iterations: typing.SupportsInt | typing.SupportsIndex=10, ridge: typing.SupportsFloat | typing.SupportsIndex=0.0, clamp: bool=False) -> None:
+            ...
+
+        def __repr__(self) -> str:
+            ...
+
+        def __setstate__(self, arg0: tuple, /) -> None:
+            ...
+
+        @property
+        def max_iterations(self) -> int:
+            ...
+
+        @max_iterations.setter
+        def max_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def name(self) -> str:
+            """
+        The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
+        """
+
+        @property
+        def ridge(self) -> float:
+            ...
+
+        @ridge.setter
+        def ridge(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
+            ...
+
+        @property
+        def tolerance(self) -> float:
+            ...
+
+        @tolerance.setter
+        def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
+            ...
+
+    @staticmethod
+    def impute_block(method: NoImputation | Mean | Median | GroupMean | GroupMedian | Em | Knn | Chained | EmDraw, x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, n]'], names: collections.abc.Sequence[str], block: str='block', groups: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]=[]) -> tuple[typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, n]'], ...]:
+        """
+    impute a units x indicators block (NaN missing) with a multivariate method: (imputed values, ImputationBlock)
+    """
+
 class normalization:
     """Normalization methods (the submodule compindex._core.normalization).
 """
@@ -2338,7 +2622,7 @@ class uncertainty:
 
     class ImputationFactor:
 
-        def __init__(self, *, name: str, alternatives: collections.abc.Sequence[imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian]) -> None:
+        def __init__(self, *, name: str, alternatives: collections.abc.Sequence[imputation.NoImputation | imputation.Mean | imputation.Median | imputation.GroupMean | imputation.GroupMedian | imputation.Em | imputation.Knn | imputation.Chained | imputation.EmDraw]) -> None:
             ...
 
         @property
@@ -2600,8 +2884,10 @@ class uncertainty:
         def __init__(self, framework: Framework, data: Dataset, spec: PipelineSpec, factors: collections.abc.Sequence[WeightsFactor | NormalizationFactor | AggregationFactor | ImputationFactor | TreatmentFactor | ExclusionFactor | WeightSetsFactor]) -> None:
             ...
 
-        def evaluate(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, n]'], first: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex=0) -> Replications:
-            ...
+        def evaluate(self, inputs: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, n]'], first: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex, threads: typing.SupportsInt | typing.SupportsIndex=0, progress: typing.Any=None) -> Replications:
+            """
+        evaluate rows on a worker thread, without the GIL; Ctrl-C stops it between blocks (KeyboardInterrupt) and progress(done, total) is called from the calling thread as blocks finish
+        """
 
         def output(self, runs: Replications, target_unit: str) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, 1]']:
             ...

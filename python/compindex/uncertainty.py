@@ -19,6 +19,9 @@ whatever the thread count, and whatever the split over a Dask cluster (``client=
 
 from __future__ import annotations
 
+import hashlib
+import sys
+import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -28,7 +31,7 @@ import pandas as pd
 
 from . import _core, _methods
 from ._convert import to_dataset
-from .errors import CompindexWarning, ComputationError, SpecError
+from .errors import CompindexWarning, ComputationError, Error, SpecError
 from .framework import Framework
 from .pipeline import make_spec
 
@@ -44,6 +47,7 @@ __all__ = [
     "WeightSets",
     "Weights",
     "leave_one_out",
+    "merge",
     "sensitivity_analysis",
     "uncertainty_analysis",
 ]
@@ -205,28 +209,159 @@ class _Problem:
 
 def _evaluate_chunk(problem: _Problem, inputs: np.ndarray, first: int, seed: int, threads: int) -> Any:
     # Runs on a worker: rebuilds the engine from picklable Python inputs and evaluates the rows.
-    reps = problem.engine().evaluate(np.asfortranarray(inputs), first, seed, threads)
+    return _runs_tuple(problem.engine().evaluate(np.asfortranarray(inputs), first, seed, threads))
+
+
+def _runs_tuple(reps: Any) -> tuple:
+    # A core Replications as plain (picklable, concatenable) Python values.
     return (list(reps.index), np.array(reps.ranks), np.array(reps.scores), np.array(reps.inputs), np.array(reps.weights),
             [list(c) for c in reps.choices], list(reps.failures))
 
 
-def _run_rows(problem: _Problem, engine: Any, inputs: np.ndarray, seed: int, threads: int, client: Any, chunks: int | None) -> Any:
-    if client is None:
-        return engine.evaluate(np.asfortranarray(inputs), 0, seed, threads)
+def _concat_runs(parts: Sequence[tuple]) -> Any:
+    # Rows of consecutive parts, in replication order, as one core Replications.
+    def cat(j: int) -> np.ndarray:
+        return np.asfortranarray(np.vstack([p[j] for p in parts]))
+    return _U.Replications([i for p in parts for i in p[0]], cat(1), cat(2), cat(3), cat(4),
+                           [c for p in parts for c in p[5]], [f for p in parts for f in p[6]])
+
+
+# -- progress ------------------------------------------------------------------------------------
+def _interactive() -> bool:
+    # A terminal or a Jupyter kernel: where a progress bar is seen rather than logged.
+    try:
+        if sys.stderr is not None and sys.stderr.isatty():
+            return True
+    except (AttributeError, ValueError):
+        pass
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+_PROGRESS_AFTER = 2.0  # seconds: a shorter analysis shows no bar
+
+
+class _Progress:
+    """A tqdm bar over replications, opened only once the work is expected to take more than
+    ``after`` seconds (estimated from the blocks done so far); a no-op when disabled."""
+
+    def __init__(self, total: int, desc: str, enabled: bool | None, after: float | None = None) -> None:
+        self.total = int(total)
+        self.desc = desc
+        self.enabled = _interactive() if enabled is None else bool(enabled)
+        self.explicit = enabled is True
+        self.after = _PROGRESS_AFTER if after is None else after
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.done = int(done)
+        if not self.enabled:
+            return
+        if self.bar is None:
+            elapsed = time.monotonic() - self.start
+            if self.done <= 0 or self.done >= self.total or elapsed * self.total / self.done < self.after:
+                return
+            self.bar = self._open()
+            if self.bar is None:
+                self.enabled = False
+                return
+        self.bar.update(self.done - self.bar.n)
+
+    def _open(self) -> Any:
+        try:
+            if type(getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()).__name__ == "ZMQInteractiveShell":
+                try:
+                    import ipywidgets  # noqa: F401
+                    from tqdm.notebook import tqdm
+                except ImportError:
+                    from tqdm.std import tqdm
+            else:
+                from tqdm.std import tqdm
+        except ImportError:
+            if self.explicit:
+                warnings.warn("progress=True needs the tqdm package (pip install tqdm); no progress bar is shown",
+                              CompindexWarning, stacklevel=4)
+            return None
+        return tqdm(total=self.total, initial=self.done, desc=self.desc, unit="rep", leave=False, dynamic_ncols=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+# -- running rows locally or on a Dask cluster ------------------------------------------------------
+def _run_rows(problem: _Problem, engine: Any, inputs: np.ndarray, first: int, seed: int, threads: int, client: Any,
+              chunks: int | None, progress: _Progress, what: str) -> Any:
+    # Rows of `inputs` are replications first, first + 1, ...
+    try:
+        if client is None:
+            return engine.evaluate(np.asfortranarray(inputs), first, seed, threads, progress)
+        return _run_on_cluster(problem, inputs, first, seed, threads, client, chunks, progress, what)
+    finally:
+        progress.close()
+
+
+def _run_on_cluster(problem: _Problem, inputs: np.ndarray, first: int, seed: int, threads: int, client: Any,
+                    chunks: int | None, progress: _Progress, what: str) -> Any:
+    from distributed import as_completed
+
     rows = inputs.shape[0]
     k = max(1, min(int(chunks or len(client.scheduler_info().get("workers", {})) or 1), rows))
     bounds = [rows * i // k for i in range(k + 1)]
-    futures = [client.submit(_evaluate_chunk, problem, inputs[a:b], a, seed, threads, pure=False)
-               for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-    parts = client.gather(futures)
-    index = [i for p in parts for i in p[0]]
-    def cat(j: int) -> np.ndarray:
-        return np.vstack([p[j] for p in parts]) if parts[0][j].size or parts[0][j].ndim == 2 else parts[0][j]
-    weights = np.vstack([p[4] for p in parts]) if parts[0][4].shape[0] else np.zeros((0, 0))
-    choices = [c for p in parts for c in p[5]]
-    failures = [f for p in parts for f in p[6]]
-    return _U.Replications(index, np.asfortranarray(cat(1)), np.asfortranarray(cat(2)), np.asfortranarray(cat(3)),
-                           np.asfortranarray(weights), choices, failures)
+    spans = [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    # retries: a chunk whose task raised (e.g. its worker ran out of memory) runs again; a chunk whose
+    # worker died is re-run by the scheduler on another worker (distributed.scheduler.allowed-failures).
+    futures = [client.submit(_evaluate_chunk, problem, inputs[a:b], first + a, seed, threads, pure=False, retries=_RETRIES)
+               for a, b in spans]
+    span_of = {f.key: span for f, span in zip(futures, spans)}
+    parts: dict[int, tuple] = {}
+    done = 0
+    try:
+        try:
+            for fut in as_completed(futures):
+                part = fut.result()
+                a, b = span_of[fut.key]
+                parts[a] = part
+                done += b - a
+                progress(done, rows)
+        except (Error, KeyboardInterrupt, SystemExit):
+            raise  # compindex's own errors from a worker (bad input), Ctrl-C: not cluster faults
+        except BaseException as e:  # noqa: BLE001 -- whatever the cluster raised (some are BaseException): say what was done
+            raise _cluster_lost(what, e, spans, parts, first, rows) from e
+    except BaseException:
+        try:  # free the cluster of the rest (Ctrl-C, an error); a lost cluster cannot be told
+            client.cancel(futures)
+        except Exception:  # noqa: BLE001
+            pass
+        raise
+    return _concat_runs([parts[a] for a, _ in spans])
+
+
+def _cluster_lost(what: str, cause: BaseException, spans: list[tuple[int, int]], parts: dict[int, tuple], first: int,
+                  rows: int) -> ComputationError:
+    done = [(first + a, b - a) for a, b in spans if a in parts]
+    missing = [(first + a, b - a) for a, b in spans if a not in parts]
+    n_done = sum(c for _, c in done)
+    ranges = "; ".join(f"start={s}, count={c}" for s, c in missing[:4]) + (" ..." if len(missing) > 4 else "")
+    advice = (f"Run the missing replications ({ranges}) and combine the parts (this error's .parts and the new ones) "
+              "with compindex.uncertainty.merge" if what.startswith("uncertainty") else
+              "Run it again (its Sobol indices need every run of the design)")
+    err = ComputationError(
+        f"{what}: the Dask cluster failed ({type(cause).__name__}: {str(cause)[:200] or 'no message'}) after "
+        f"{n_done} of {rows} replications ({len(done)} of {len(spans)} chunks) were done; no partial result is returned. "
+        + advice)
+    err.done_ranges = done  # type: ignore[attr-defined]
+    err.missing_ranges = missing  # type: ignore[attr-defined]
+    err.parts = []  # type: ignore[attr-defined]  # uncertainty_analysis fills in the finished parts
+    err._chunks = [(first + a, parts[a]) for a, _ in spans if a in parts]  # type: ignore[attr-defined]
+    return err
+
+
+_RETRIES = 3
 
 
 def _unit_names(data: pd.DataFrame) -> dict[str, str]:
@@ -241,10 +376,20 @@ def _unit_names(data: pd.DataFrame) -> dict[str, str]:
 class UncertaintyResult:
     """Rank statistics over replications, the replications themselves, and their inputs."""
 
-    def __init__(self, framework: Framework, factors: list[Any], core: Any, seed: int) -> None:
+    def __init__(self, framework: Framework, factors: list[Any], core: Any, seed: int, *, n: int | None = None,
+                 sampler: str = "sobol", engine: Any = None, fingerprint: str = "", _stacklevel: int = 3) -> None:
         self.framework = framework
         self.factors = factors
         self.seed = seed
+        self.n = int(n) if n is not None else len(core.runs.index)
+        """The size of the design: replications 0 to n - 1 make the whole analysis."""
+        self.sampler = sampler
+        self.start = int(core.runs.index[0]) if len(core.runs.index) else 0
+        """The first replication computed here."""
+        self.count = len(core.runs.index)
+        """How many replications were computed here (``start`` to ``start + count - 1``)."""
+        self._engine = engine
+        self._fingerprint = fingerprint
         self._core = core
         self.units = pd.Index(core.units, name="unit")
         self.attrs: dict[str, Any] = {}
@@ -254,7 +399,7 @@ class UncertaintyResult:
         if core.runs.failures:
             n = len(core.runs.failures)
             warnings.warn(f"{n} of {len(self.replication)} replications failed (see .failures); first: "
-                          f"{core.runs.failures[0][1]}", CompindexWarning, stacklevel=3)
+                          f"{core.runs.failures[0][1]}", CompindexWarning, stacklevel=_stacklevel)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -321,8 +466,13 @@ class UncertaintyResult:
 
     @property
     def n_successful(self) -> int:
-        """How many replications ran (the others failed; see ``failures``)."""
+        """Replications that produced ranks (the others are in :attr:`failures`)."""
         return int(self._core.n_successful)
+
+    @property
+    def complete(self) -> bool:
+        """Whether this result covers the whole design (replications 0 to ``n - 1``)."""
+        return self.start == 0 and self.count == self.n
 
     def plot(self, *, top: int | None = None, ax: Any = None, **kwargs: Any) -> Any:
         """Rank intervals per unit: 5th-95th percentile bars, median and nominal rank, titled with
@@ -354,6 +504,7 @@ class UncertaintyResult:
 
 def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequence[Any], *, n: int = 1000, seed: int = 0,
                          threads: int | None = None, sampler: str = "sobol", client: Any = None, chunks: int | None = None,
+                         start: int = 0, count: int | None = None, progress: bool | None = None,
                          groups: Any = None, ignore: Sequence[str] = (), **spec: Any) -> UncertaintyResult:
     """Uncertainty analysis of the index ranks.
 
@@ -369,15 +520,24 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
         :class:`~compindex.uncertainty.Imputation`, :class:`~compindex.uncertainty.Treatment`,
         :class:`~compindex.uncertainty.Exclusion`, :class:`~compindex.uncertainty.WeightSets`.
     n
-        Replications.
+        Replications of the whole analysis.
     seed
-        Results are a function of the seed only (not of threads or chunks).
+        Results are a function of the seed only (not of threads, chunks, ranges or the cluster).
     threads
         C++ threads (default: all cores).
     sampler
         ``"sobol"`` (quasi-random, default) or ``"monte_carlo"``.
     client, chunks
-        A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces.
+        A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces. A chunk
+        whose worker dies is re-run on another worker; if the cluster is lost the call raises.
+    start, count
+        Compute only replications ``start`` to ``start + count - 1`` of the ``n`` (default: all
+        from ``start``): the same rows a whole run computes, to resume or split a long analysis.
+        Combine the parts with :func:`merge`.
+    progress
+        Show a progress bar (tqdm) when the analysis is expected to take more than about two
+        seconds. Default: in a terminal or a notebook only. ``False`` turns it off. Results do
+        not depend on it.
     groups : DataFrame or dict, optional
         Extra unit-group labels, as for :func:`compindex.score`.
     ignore : sequence of str
@@ -388,21 +548,123 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     Returns
     -------
     UncertaintyResult
+        The rank statistics; with ``start``/``count`` those of the replications computed.
 
     Raises
     ------
     SpecError
-        A bad factor or spec, or ``n`` not positive.
+        For bad factors, a non-positive ``n`` or a range outside ``0 .. n - 1``.
+    ComputationError
+        When the Dask cluster is lost before every chunk is done. The message says how many
+        replications were done; ``.parts`` holds the finished ones (results to :func:`merge`)
+        and ``.missing_ranges`` the ``(start, count)`` still to run.
+    KeyboardInterrupt
+        On Ctrl-C, within a fraction of a second (the engine stops between blocks of
+        replications); nothing keeps running afterwards.
     """
     if int(n) <= 0:
         raise SpecError(f"uncertainty analysis: n must be positive, got {n}")
+    n, start = int(n), int(start)
+    count = n - start if count is None else int(count)
+    if start < 0 or start >= n:
+        raise SpecError(f"uncertainty analysis: start must be in 0 .. {n - 1} (n = {n}), got {start}")
+    if count <= 0 or start + count > n:
+        raise SpecError(f"uncertainty analysis: count must be in 1 .. {n - start} (replications {start} to {n - 1} remain "
+                        f"of n = {n}), got {count}")
     problem = _Problem(framework, data, list(factors), dict(spec), groups, tuple(ignore))
     engine = problem.engine()
-    inputs = np.asarray(engine.sample(0, int(n), int(seed), sampler))
-    reps = _run_rows(problem, engine, inputs, int(seed), int(threads or 0), client, chunks)
-    out = UncertaintyResult(framework, list(factors), engine.summarize(reps), int(seed))
+    fingerprint = _fingerprint(engine, problem, n, int(seed), sampler)
+    inputs = np.asarray(engine.sample(start, count, int(seed), sampler))
+    bar = _Progress(count, "uncertainty analysis", progress)
+    try:
+        reps = _run_rows(problem, engine, inputs, start, int(seed), int(threads or 0), client, chunks, bar,
+                         "uncertainty analysis")
+    except ComputationError as e:
+        chunks_done = getattr(e, "_chunks", None)
+        if chunks_done:
+            e.parts = [_result(framework, factors, engine, _concat_runs([p]), data, int(seed), n, sampler,
+                               fingerprint) for _, p in chunks_done]  # type: ignore[attr-defined]
+        raise
+    return _result(framework, factors, engine, reps, data, int(seed), n, sampler, fingerprint)
+
+
+def _result(framework: Framework, factors: Sequence[Any], engine: Any, reps: Any, data: Any, seed: int, n: int, sampler: str,
+            fingerprint: str) -> UncertaintyResult:
+    out = UncertaintyResult(framework, list(factors), engine.summarize(reps), seed, n=n, sampler=sampler, engine=engine,
+                            fingerprint=fingerprint, _stacklevel=4)
     out.attrs = dict(getattr(data, "attrs", None) or {})
     out.unit_names = _unit_names(data)
+    return out
+
+
+def _fingerprint(engine: Any, problem: _Problem, n: int, seed: int, sampler: str) -> str:
+    # What must agree for parts to be one analysis: the nominal run (data, framework and spec all
+    # show in it), the factors, the design (n, seed, sampler). Stable across processes.
+    h = hashlib.sha256()
+    h.update(repr((n, seed, sampler, list(engine.factor_names), list(engine.input_names))).encode())
+    h.update(repr([repr(f) for f in problem.factors]).encode())
+    h.update(repr(list(problem.framework.codes)).encode())
+    h.update(np.ascontiguousarray(engine.nominal_ranks, dtype=float).tobytes())
+    h.update(pd.util.hash_pandas_object(problem.data, index=True).to_numpy().tobytes())
+    h.update(repr(sorted((k, repr(v)) for k, v in problem.spec.items() if "0x" not in repr(v))).encode())
+    return h.hexdigest()
+
+
+def merge(parts: Sequence[UncertaintyResult]) -> UncertaintyResult:
+    """Combine uncertainty analyses of consecutive replication ranges into one result.
+
+    The parts must come from the same analysis (framework, data, factors, nominal pipeline, ``n``,
+    ``seed`` and ``sampler``), computed with ``start``/``count`` in one session (the result keeps
+    the engine that summarizes them). The merged result is bit-identical to the one call over the
+    same replications.
+
+    Parameters
+    ----------
+    parts
+        Results of :func:`uncertainty_analysis`, in any order, whose ranges neither overlap nor
+        leave a gap.
+
+    Returns
+    -------
+    UncertaintyResult
+        The statistics over every replication of the parts; :attr:`UncertaintyResult.complete`
+        says whether they cover the whole design.
+
+    Raises
+    ------
+    SpecError
+        When there are no parts, when they come from different analyses, or when their ranges
+        overlap or leave a gap (the message names the replications).
+    """
+    parts = list(parts)
+    if not parts:
+        raise SpecError("merge: no parts")
+    for k, p in enumerate(parts):
+        if not isinstance(p, UncertaintyResult):
+            raise SpecError(f"merge: part {k + 1} is a {type(p).__name__}, not an UncertaintyResult")
+    first = parts[0]
+    for k, p in enumerate(parts[1:], start=2):
+        for what in ("n", "seed", "sampler"):
+            if getattr(p, what) != getattr(first, what):
+                raise SpecError(f"merge: part {k} has {what} = {getattr(p, what)!r} but part 1 has {getattr(first, what)!r}")
+        if p._fingerprint != first._fingerprint:
+            raise SpecError(f"merge: part {k} is not from the same analysis as part 1 (framework, data, factors or "
+                            "nominal pipeline differ)")
+    parts.sort(key=lambda p: p.start)
+    for a, b in zip(parts[:-1], parts[1:]):
+        end = a.start + a.count
+        if b.start < end:
+            raise SpecError(f"merge: replications {b.start} to {min(end, b.start + b.count) - 1} are in two parts")
+        if b.start > end:
+            raise SpecError(f"merge: replications {end} to {b.start - 1} are missing")
+    if first._engine is None:
+        raise SpecError("merge: part 1 has no engine to summarize with (it was not computed by uncertainty_analysis)")
+    engine = first._engine
+    reps = _concat_runs([_runs_tuple(p._core.runs) for p in parts])
+    out = UncertaintyResult(first.framework, list(first.factors), engine.summarize(reps), first.seed, n=first.n,
+                            sampler=first.sampler, engine=engine, fingerprint=first._fingerprint)
+    out.attrs = dict(first.attrs)
+    out.unit_names = dict(getattr(first, "unit_names", {}) or {})
     return out
 
 
@@ -485,7 +747,8 @@ class SensitivityResult:
 def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequence[Any], *,
                          output: str = "mean_abs_rank_shift", n: int = 1024, seed: int = 0, threads: int | None = None,
                          n_bootstrap: int = 1000, confidence: float = 0.95, tolerance: float = 0.05, client: Any = None,
-                         chunks: int | None = None, groups: Any = None, ignore: Sequence[str] = (), **spec: Any) -> SensitivityResult:
+                         chunks: int | None = None, progress: bool | None = None, groups: Any = None,
+                         ignore: Sequence[str] = (), **spec: Any) -> SensitivityResult:
     """Variance-based sensitivity of ranks: Sobol first-order (Saltelli 2010) and total-order
     (Jansen 1999) indices, each factor a group, on a Saltelli design of ``n (k + 2)`` replications
     from a digitally shifted Sobol sequence, with bootstrap confidence intervals and a convergence
@@ -505,7 +768,7 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     n : int
         The base sample size: the design has ``n (k + 2)`` replications for ``k`` factors.
     seed : int
-        Results are a function of the seed only (not of threads or chunks).
+        The indices depend on the seed only (not on threads, chunks or the cluster).
     threads : int, optional
         C++ threads (default: all cores).
     n_bootstrap : int
@@ -516,6 +779,9 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
         The convergence tolerance of the indices.
     client, chunks
         A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces.
+    progress : bool, optional
+        A progress bar for analyses expected to take more than about two seconds (default: in a
+        terminal or notebook only; ``False``: never).
     groups : DataFrame or dict, optional
         Extra unit-group labels, as for :func:`compindex.score`.
     ignore : sequence of str
@@ -532,7 +798,10 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     SpecError
         A bad factor or spec, ``n`` below 2, or Dirichlet weights.
     ComputationError
-        A replication failed.
+        When replications fail, or when the Dask cluster is lost before every chunk is done (the
+        message says how many replications were done).
+    KeyboardInterrupt
+        On Ctrl-C, within a fraction of a second.
     """
     if int(n) < 2:
         raise SpecError(f"sensitivity analysis: n must be at least 2, got {n}")
@@ -543,7 +812,8 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
             raise SpecError(f"factor {f.name!r}: Dirichlet weights cannot be varied by a Saltelli design; use uniform weights")
     engine = problem.engine()
     design = np.asarray(_U.saltelli_sample(int(n), list(engine.group_of_input), int(seed)))
-    reps = _run_rows(problem, engine, design, int(seed), int(threads or 0), client, chunks)
+    bar = _Progress(design.shape[0], "sensitivity analysis", progress)
+    reps = _run_rows(problem, engine, design, 0, int(seed), int(threads or 0), client, chunks, bar, "sensitivity analysis")
     if reps.failures:
         first = "; ".join(f"replication {i}: {why}" for i, why in reps.failures[:3])
         raise ComputationError(f"sensitivity analysis: {len(reps.failures)} of {design.shape[0]} replications failed: {first}")

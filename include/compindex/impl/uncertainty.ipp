@@ -9,6 +9,7 @@
 #include "../sobol_sequence.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <map>
 #include <thread>
@@ -278,7 +279,8 @@ COMPINDEX_INLINE matrix engine::sample(std::size_t first, std::size_t count, con
   return u;
 }
 
-COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t first, const options& opt) const {
+COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t first, const options& opt,
+                                               const control& ctl) const {
   const auto& P = *p_;
   const framework& f = P.fw;
   if (static_cast<std::size_t>(inputs.cols()) != P.dims)
@@ -297,8 +299,16 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
   std::vector<std::vector<failure>> fails(nt);
   const auto root_col = static_cast<index_t>(f.aggregate_column(f.root()));
 
+  // Rows go out in blocks, taken in turn by the threads; a stop request is honored between blocks.
+  // Small blocks (at most 16 rows: milliseconds) keep the answer to a stop request prompt; taking
+  // one costs an atomic increment.
+  const std::size_t block =
+      ctl.block ? ctl.block : std::max<std::size_t>(1, std::min<std::size_t>(16, rows / (static_cast<std::size_t>(nt) * 16)));
+  const std::size_t n_blocks = (rows + block - 1) / block;
+  std::atomic<std::size_t> next_block{0}, rows_done{0};
+  std::atomic<bool> stopped{false};
+
   auto work = [&](unsigned t) {
-    const std::size_t lo = rows * t / nt, hi = rows * (t + 1) / nt;
     // Per-thread buffers, refilled for each replication without allocating.
     aggregator agg(f, false);  // the root's ranks only: ratio nodes are not computed
     matrix aggregated;
@@ -308,90 +318,101 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     rank_vector root_ranks(n_units);
     std::vector<std::unique_ptr<plan>> own_plans(P.stochastic.size());  // stochastic variants' plans, copied once per thread
     result drawn;
-    for (std::size_t r = lo; r < hi; ++r) {
-      const std::size_t rep = first + r;
-      try {
-        methods = P.base.aggregation;
-        std::size_t ai = 0, ti = 0, ni = 0;
-        // The weight set first, so that weight perturbations and exclusions apply to it.
-        const vector* center = &P.base.weights;
-        if (P.f_sets >= 0) {
-          const auto k = static_cast<std::size_t>(P.f_sets);
-          const auto& fac = P.factors[k];
-          const std::size_t choice = detail::pick(inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset)), fac.n_alternatives);
-          out.choices[r][k] = static_cast<int>(choice);
-          center = &fac.set_weights[choice];
-        }
-        w = *center;
-        for (std::size_t k = 0; k < P.factors.size(); ++k) {
-          const auto& fac = P.factors[k];
-          using K = detail::resolved;
-          if (fac.kind == K::weight_sets) continue;
-          if (fac.kind == K::weights) {
-            if (fac.dirichlet) {
-              philox rng(opt.seed ^ 0xD1B54A32D192ED03ull, rep * 64 + k);
-              for (const auto& g : fac.sibling_groups) {
-                double total = 0.0;
-                for (auto i : g) total += (*center)[static_cast<index_t>(i)];
-                vector alpha(static_cast<index_t>(g.size()));
-                for (std::size_t j = 0; j < g.size(); ++j)
-                  alpha[static_cast<index_t>(j)] = fac.concentration * (*center)[static_cast<index_t>(g[j])] / total;
-                for (index_t j = 0; j < alpha.size(); ++j)
-                  if (!(alpha[j] > 0)) alpha[j] = 1e-12;  // a zero nominal weight stays (almost) zero
-                const vector s = dirichlet(rng, alpha);
-                for (std::size_t j = 0; j < g.size(); ++j) w[static_cast<index_t>(g[j])] = s[static_cast<index_t>(j)] * total;
-              }
-            } else {
-              for (std::size_t j = 0; j < fac.nodes.size(); ++j) {
-                const double u = inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset + j));
-                w[static_cast<index_t>(fac.nodes[j])] *= 1.0 + fac.spread * (2.0 * u - 1.0);
-              }
-            }
-            continue;
-          }
-          const std::size_t choice = detail::pick(inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset)), fac.n_alternatives);
-          out.choices[r][k] = static_cast<int>(choice);
-          switch (fac.kind) {
-            case K::normalization: ni = choice; break;
-            case K::imputation: ai = choice; break;
-            case K::treatment: ti = choice; break;
-            case K::aggregation:
-              for (auto i : fac.nodes) methods[i] = fac.aggregations[choice];
-              break;
-            case K::exclusion:
-              if (fac.excluded[choice] != framework::npos) w[static_cast<index_t>(fac.excluded[choice])] = 0.0;
-              break;
-            default: break;
-          }
-        }
-        if (P.has_weights) out.weights_used.row(static_cast<index_t>(r)) = w.transpose();
-        const std::size_t v = ai * (P.n_tr * P.n_norm) + ti * P.n_norm + ni;
-        if (P.stochastic[v]) {
-          // Multiple imputation: one EM draw per replication, from the replication's own stream
-          // (so the draw does not depend on the thread that runs it).
-          auto& pl = own_plans[v];
-          if (!pl) pl = std::make_unique<plan>(*P.stochastic[v]);
-          for (std::size_t j = 0; j < pl->imputation.size(); ++j)
-            if (auto* d = std::get_if<compindex::imputation::em_draw>(&pl->imputation[j])) {
-              const auto& d0 = std::get<compindex::imputation::em_draw>(P.stochastic[v]->imputation[j]);
-              d->seed = d0.seed ^ (opt.seed * 0x9E3779B97F4A7C15ull);
-              d->stream = rep + 1;
-            }
-          run_indicators(*pl, P.data, drawn);
-          agg.run(*drawn.normalized, w, methods, P.base.coverage, P.data.units(), aggregated, nullptr);
-        } else {
-          if (!P.variants[v]) throw data_error(P.variant_error[v]);
-          agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
-        }
-        out.scores.row(static_cast<index_t>(r)) = aggregated.col(root_col).transpose();
-        rank_scores_into(aggregated.col(root_col).data(), n_units, root_ranks.data(), rank_ws);
-        for (index_t u = 0; u < root_ranks.size(); ++u)
-          out.ranks(static_cast<index_t>(r), u) = root_ranks[u] == unranked ? nan : static_cast<double>(root_ranks[u]);
-      } catch (const std::exception& e) {
-        out.ranks.row(static_cast<index_t>(r)).setConstant(nan);
-        out.scores.row(static_cast<index_t>(r)).setConstant(nan);
-        fails[t].push_back({rep, e.what()});
+    for (;;) {
+      if (ctl.stop && ctl.stop->load(std::memory_order_relaxed)) {
+        stopped.store(true, std::memory_order_relaxed);
+        return;
       }
+      const std::size_t b = next_block.fetch_add(1, std::memory_order_relaxed);
+      if (b >= n_blocks) return;
+      const std::size_t lo = b * block, hi = std::min(rows, lo + block);
+      for (std::size_t r = lo; r < hi; ++r) {
+        const std::size_t rep = first + r;
+        try {
+          methods = P.base.aggregation;
+          std::size_t ai = 0, ti = 0, ni = 0;
+          // The weight set first, so that weight perturbations and exclusions apply to it.
+          const vector* center = &P.base.weights;
+          if (P.f_sets >= 0) {
+            const auto k = static_cast<std::size_t>(P.f_sets);
+            const auto& fac = P.factors[k];
+            const std::size_t choice = detail::pick(inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset)), fac.n_alternatives);
+            out.choices[r][k] = static_cast<int>(choice);
+            center = &fac.set_weights[choice];
+          }
+          w = *center;
+          for (std::size_t k = 0; k < P.factors.size(); ++k) {
+            const auto& fac = P.factors[k];
+            using K = detail::resolved;
+            if (fac.kind == K::weight_sets) continue;
+            if (fac.kind == K::weights) {
+              if (fac.dirichlet) {
+                philox rng(opt.seed ^ 0xD1B54A32D192ED03ull, rep * 64 + k);
+                for (const auto& g : fac.sibling_groups) {
+                  double total = 0.0;
+                  for (auto i : g) total += (*center)[static_cast<index_t>(i)];
+                  vector alpha(static_cast<index_t>(g.size()));
+                  for (std::size_t j = 0; j < g.size(); ++j)
+                    alpha[static_cast<index_t>(j)] = fac.concentration * (*center)[static_cast<index_t>(g[j])] / total;
+                  for (index_t j = 0; j < alpha.size(); ++j)
+                    if (!(alpha[j] > 0)) alpha[j] = 1e-12;  // a zero nominal weight stays (almost) zero
+                  const vector s = dirichlet(rng, alpha);
+                  for (std::size_t j = 0; j < g.size(); ++j) w[static_cast<index_t>(g[j])] = s[static_cast<index_t>(j)] * total;
+                }
+              } else {
+                for (std::size_t j = 0; j < fac.nodes.size(); ++j) {
+                  const double u = inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset + j));
+                  w[static_cast<index_t>(fac.nodes[j])] *= 1.0 + fac.spread * (2.0 * u - 1.0);
+                }
+              }
+              continue;
+            }
+            const std::size_t choice = detail::pick(inputs(static_cast<index_t>(r), static_cast<index_t>(fac.offset)), fac.n_alternatives);
+            out.choices[r][k] = static_cast<int>(choice);
+            switch (fac.kind) {
+              case K::normalization: ni = choice; break;
+              case K::imputation: ai = choice; break;
+              case K::treatment: ti = choice; break;
+              case K::aggregation:
+                for (auto i : fac.nodes) methods[i] = fac.aggregations[choice];
+                break;
+              case K::exclusion:
+                if (fac.excluded[choice] != framework::npos) w[static_cast<index_t>(fac.excluded[choice])] = 0.0;
+                break;
+              default: break;
+            }
+          }
+          if (P.has_weights) out.weights_used.row(static_cast<index_t>(r)) = w.transpose();
+          const std::size_t v = ai * (P.n_tr * P.n_norm) + ti * P.n_norm + ni;
+          if (P.stochastic[v]) {
+            // Multiple imputation: one EM draw per replication, from the replication's own stream
+            // (so the draw does not depend on the thread that runs it).
+            auto& pl = own_plans[v];
+            if (!pl) pl = std::make_unique<plan>(*P.stochastic[v]);
+            for (std::size_t j = 0; j < pl->imputation.size(); ++j)
+              if (auto* d = std::get_if<compindex::imputation::em_draw>(&pl->imputation[j])) {
+                const auto& d0 = std::get<compindex::imputation::em_draw>(P.stochastic[v]->imputation[j]);
+                d->seed = d0.seed ^ (opt.seed * 0x9E3779B97F4A7C15ull);
+                d->stream = rep + 1;
+              }
+            run_indicators(*pl, P.data, drawn);
+            agg.run(*drawn.normalized, w, methods, P.base.coverage, P.data.units(), aggregated, nullptr);
+          } else {
+            if (!P.variants[v]) throw data_error(P.variant_error[v]);
+            agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
+          }
+          out.scores.row(static_cast<index_t>(r)) = aggregated.col(root_col).transpose();
+          rank_scores_into(aggregated.col(root_col).data(), n_units, root_ranks.data(), rank_ws);
+          for (index_t u = 0; u < root_ranks.size(); ++u)
+            out.ranks(static_cast<index_t>(r), u) = root_ranks[u] == unranked ? nan : static_cast<double>(root_ranks[u]);
+        } catch (const std::exception& e) {
+          out.ranks.row(static_cast<index_t>(r)).setConstant(nan);
+          out.scores.row(static_cast<index_t>(r)).setConstant(nan);
+          fails[t].push_back({rep, e.what()});
+        }
+      }
+      rows_done.fetch_add(hi - lo, std::memory_order_relaxed);
+      if (ctl.done) ctl.done->fetch_add(hi - lo, std::memory_order_relaxed);
     }
   };
   if (nt == 1) {
@@ -401,7 +422,15 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     for (unsigned t = 0; t < nt; ++t) pool.emplace_back(work, t);
     for (auto& th : pool) th.join();
   }
+  if (stopped.load()) {
+    const std::size_t done = rows_done.load();
+    throw interrupted("evaluation interrupted after " + std::to_string(done) + " of " + std::to_string(rows) + " replications",
+                      done);
+  }
   for (auto& v : fails) out.failures.insert(out.failures.end(), v.begin(), v.end());
+  // Threads took blocks in any order: list the failures in replication order.
+  std::sort(out.failures.begin(), out.failures.end(),
+            [](const failure& a, const failure& b) { return a.replication < b.replication; });
   return out;
 }
 
