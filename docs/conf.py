@@ -72,6 +72,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Path|PathLike|DataFrame|Series|Index|ndarray|Figure|Axes|Sequence|Mapping|Iterable|Callable|Any)"),
     # numpydoc's plain-word types ("mapping of str to float, optional", "array_like", "pair of them").
     (r"py:class", r"[a-z][a-z_ ]*( to [A-Za-z_ ]+)?"),
+    # Private base classes of public ones (e.g. the spatial results' common base).
+    (r"py:class", r"compindex\..*\._\w+"),
     # The report's table objects (internal, not in compindex.report.__all__).
     (r"py:class", r"compindex\.report\.(Table|Cell)"),
 ]

@@ -533,7 +533,7 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     start, count
         Compute only replications ``start`` to ``start + count - 1`` of the ``n`` (default: all
         from ``start``): the same rows a whole run computes, to resume or split a long analysis.
-        Combine the parts with :func:`merge`.
+        Combine the parts with :func:`~compindex.uncertainty.merge`.
     progress
         Show a progress bar (tqdm) when the analysis is expected to take more than about two
         seconds. Default: in a terminal or a notebook only. ``False`` turns it off. Results do
@@ -556,7 +556,7 @@ def uncertainty_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
         For bad factors, a non-positive ``n`` or a range outside ``0 .. n - 1``.
     ComputationError
         When the Dask cluster is lost before every chunk is done. The message says how many
-        replications were done; ``.parts`` holds the finished ones (results to :func:`merge`)
+        replications were done; ``.parts`` holds the finished ones (results to :func:`~compindex.uncertainty.merge`)
         and ``.missing_ranges`` the ``(start, count)`` still to run.
     KeyboardInterrupt
         On Ctrl-C, within a fraction of a second (the engine stops between blocks of

@@ -509,6 +509,9 @@ class MoranResult(_GlobalResult):
 class GearyResult(_GlobalResult):
     """Global Geary's C of one score with its inference (see :func:`geary`).
 
+    The attributes not listed here (``permutations``, ``p_sim``, ``mean_sim``, ``sd_sim``, ``sims``,
+    ``n``, ``node``, ``seed``, ``islands``) are as in :class:`MoranResult`.
+
     Attributes
     ----------
     value
@@ -521,8 +524,6 @@ class GearyResult(_GlobalResult):
         (C - 1) / sqrt(var).
     p_norm, p_rand
         Two-sided normal p-values (esda reports one-sided ones for Geary: half of these).
-    permutations, p_sim, mean_sim, sd_sim, sims, n, node, seed, islands
-        As in :class:`MoranResult`.
     """
 
     @property
