@@ -49,3 +49,20 @@ def test_the_command_line_quick_start_runs(tmp_path: Path) -> None:
     out = pd.read_csv(tmp_path / "scores.csv")
     assert list(out.columns) == ["unit", "code", "score", "rank"]
     assert len(out) == 8 * 9  # 8 units x 9 nodes (6 indicators, 2 pillars, the index)
+
+
+def test_the_readme_quick_start_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Quick start (Python)"):readme.index("## Quick start (command line)")]
+    (code,) = re.findall(r"^```python\n(.*?)^```", section, flags=re.S | re.M)
+    assert "import pandas as pd" in code and "examples/data/" in code
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own code
+    res, res2, ua = namespace["res"], namespace["res2"], namespace["ua"]
+    assert len(res.scores) == 8  # type: ignore[attr-defined]
+    # TOPSIS at the index: closeness onto 0-100, so the best unit scores between 0 and 100 and ranks 1
+    top = res2.scores["INDEX"].idxmax()  # type: ignore[attr-defined]
+    assert 0 < res2.scores.loc[top, "INDEX"] <= 100 and int(res2.ranks.loc[top, "INDEX"]) == 1  # type: ignore[attr-defined]
+    summary = ua.summary  # type: ignore[attr-defined]
+    assert len(summary) == 8 and (summary["p05_rank"] <= summary["p95_rank"]).all()
