@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import struct
 import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+import _browser
+from _browser import CHROMIUM, png_size_and_colors
+
 SITE = os.environ.get("COMPINDEX_DOCS_HTML")
 pytestmark = [
     pytest.mark.skipif(not SITE, reason="COMPINDEX_DOCS_HTML is not set (scripts/test.sh builds the site and sets it)"),
@@ -34,29 +34,7 @@ def site() -> Path:
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--window-size=1280,1600", "--enable-logging=stderr", "--v=0", *args],
-                          capture_output=True, text=True, timeout=120)
-
-
-def png_size_and_colors(path: Path) -> tuple[int, int, int]:
-    """(width, height, distinct byte values of the first 400 rows) of an 8-bit RGB/RGBA PNG."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, width, height, ctype = 8, b"", 0, 0, 0
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            width, height, depth, ctype = struct.unpack(">IIBB", chunk[:10])
-            assert depth == 8
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + n
-    raw = zlib.decompress(idat)
-    stride = width * (4 if ctype == 6 else 3) + 1
-    return width, height, len(set(raw[:stride * min(height, 400)]))
+    return _browser.chromium(*args, height=1600)
 
 
 def tutorial_page() -> Path:

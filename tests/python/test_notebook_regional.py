@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import warnings
 from pathlib import Path
 
 import pytest
 
-import compindex
+from _notebooks import execute
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -37,24 +35,11 @@ def test_notebook_is_stored_without_outputs_and_matches_its_generator() -> None:
 
 
 def test_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The kernel is a new process: give it the compindex this test imports.
-    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(compindex.__file__)))  # not resolved: the build tree links files
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
-    with warnings.catch_warnings():
-        # Jupyter's own machinery may warn about its deprecations; they are not compindex's.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        client.execute()
-    errors = [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-              if o.output_type == "stream" and o.name == "stderr"]
-    assert errors == []
-    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                      if o.output_type == "stream")
+    run = execute(NOTEBOOK, tmp_path, monkeypatch)
+    assert run.stderr == []  # no cell wrote to stderr (a warning from compindex, pandas or matplotlib would)
+    printed, images = run.printed, run.images
     assert "SIMULATED" in printed
     assert "Can Tho is in cluster" in printed and "Shorrocks M =" in printed
-    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "Moran's I = " in printed and "Geary's C = " in printed
     # lorenz, dispersion, beta scatter (disparities and convergence); Moran scatterplot and two dot maps (spatial)
     assert images == 6

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import struct
-import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
@@ -16,45 +13,24 @@ import pytest
 from compindex import datasets
 from compindex.report import SECTIONS, unit_report
 
+from _browser import CHROMIUM, chromium, png_size_and_colors
 from _pii_fixtures import pii_names, pii_result
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/setup.sh installs it)")
 
 _PROBE = ("<script>document.body.setAttribute('data-scroll-width', String(document.documentElement.scrollWidth));"
           "</script></body>")
 
 
-def _chromium(*args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           "--window-size=1280,2000", *args], capture_output=True, text=True, timeout=120)
-
-
 def _png_pixels_vary(path: Path) -> bool:
-    """True when the PNG is valid and not one flat color (reads 8-bit RGB/RGBA)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, width, height, ctype = 8, b"", 0, 0, 0
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + n]
-        if kind == b"IHDR":
-            width, height, depth, ctype = struct.unpack(">IIBB", chunk[:10])
-            assert depth == 8
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + n
-    raw = zlib.decompress(idat)
-    stride = width * (4 if ctype == 6 else 3) + 1
+    """True when the screenshot is a valid 1,280 px PNG and not one flat color."""
+    width, height, colors = png_size_and_colors(path)
     assert width == 1280 and height > 100
-    # A blank (one-color) page decodes to a handful of distinct byte values (the color and the
-    # PNG row filters); text and charts give many.
-    return len(set(raw[:stride * min(height, 400)])) > 16
+    return colors > 16
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
-def test_report_in_chromium(tmp_path: Path, lang: str) -> None:
+def test_report_inchromium(tmp_path: Path, lang: str) -> None:
     prov = datasets.load_pii_provinces()
     names = prov["name_vi"].to_dict() if lang == "vi" else pii_names()
     regions = dict(zip(prov["region"], prov["region_vi"])) if lang == "vi" else {}
@@ -65,7 +41,7 @@ def test_report_in_chromium(tmp_path: Path, lang: str) -> None:
     src.write_text(page, encoding="utf-8")
     probe = tmp_path / f"probe_{lang}.html"
     probe.write_text(page.replace("</body>", _PROBE), encoding="utf-8")
-    dom = _chromium("--virtual-time-budget=5000", "--run-all-compositor-stages-before-draw", "--dump-dom",
+    dom = chromium("--virtual-time-budget=5000", "--run-all-compositor-stages-before-draw", "--dump-dom",
                     probe.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
     m = re.search(r'data-scroll-width="(\d+)"', dom.stdout)
@@ -74,7 +50,7 @@ def test_report_in_chromium(tmp_path: Path, lang: str) -> None:
     for heading in rep.section_headings():
         assert f">{heading}</h2>" in dom.stdout, heading
     shot = tmp_path / f"report_{lang}.png"
-    out = _chromium(f"--screenshot={shot}", src.as_uri())
+    out = chromium(f"--screenshot={shot}", src.as_uri())
     assert out.returncode == 0 and shot.exists(), out.stderr[-2000:]
     assert _png_pixels_vary(shot)
     keep = Path("/tmp") / f"compindex_report_{lang}.png"
@@ -90,7 +66,7 @@ def test_report_prints_on_a4_pages(tmp_path: Path) -> None:
     src = tmp_path / "report.html"
     rep.write(src)
     pdf = tmp_path / "report.pdf"
-    out = _chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", src.as_uri())
+    out = chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", src.as_uri())
     assert out.returncode == 0 and pdf.exists(), out.stderr[-2000:]
     data = pdf.read_bytes()
     boxes = {tuple(round(float(v)) for v in m.split()) for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
