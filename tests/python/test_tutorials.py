@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TUTORIALS = sorted((ROOT / "docs" / "tutorials").glob("*.ipynb"))
 NAMES = [p.stem for p in TUTORIALS]
 # Tutorials on the PII demonstration data: their first cell must say the data are simulated.
-SIMULATED = {"02_province_workflow", "03_robust_ranks", "05_weighting_and_aggregation"}
+SIMULATED = {"02_province_workflow", "03_robust_ranks", "05_weighting_and_aggregation", "06_imputation"}
 
 
 def _generator():
