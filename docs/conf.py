@@ -97,6 +97,43 @@ _attribute_docstrings_without_inline_type()
 html_theme = "furo"
 html_title = f"compindex {release}"
 html_static_path: list[str] = []
+
+
+# -- math: MathJax served with the site, never from a CDN ------------------------------------------
+# The site must work offline (and this machine reaches no CDN): the formulas are typeset by the
+# MathJax 2 of Debian's libjs-mathjax (scripts/setup.sh installs it), of which the build copies the
+# part it needs (TeX input, SVG output with the TeX fonts, about 3 MB) into _static/mathjax.
+MATHJAX_DEBIAN = Path(os.environ.get("COMPINDEX_MATHJAX", "/usr/share/javascript/mathjax"))
+MATHJAX_PARTS = ["MathJax.js", "config/TeX-AMS_SVG-full.js", "extensions", "jax/element", "jax/input/TeX",
+                 "jax/output/SVG/jax.js", "jax/output/SVG/config.js", "jax/output/SVG/autoload", "jax/output/SVG/fonts/TeX", "localization/en"]
+
+
+def _copy_mathjax() -> str:
+    import shutil
+
+    if not (MATHJAX_DEBIAN / "MathJax.js").is_file():
+        raise RuntimeError(f"MathJax not found in {MATHJAX_DEBIAN}: install Debian's libjs-mathjax "
+                           "(scripts/setup.sh does) or point COMPINDEX_MATHJAX at a MathJax 2 directory")
+    static = DOCS.parent / "build" / "docs" / "mathjax_static"
+    dest = static / "mathjax"
+    for part in MATHJAX_PARTS:
+        src, dst = MATHJAX_DEBIAN / part, dest / part
+        if dst.exists():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            shutil.copyfile(src, dst)
+    return str(static)
+
+
+html_static_path.append(_copy_mathjax())
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS_SVG-full"
+# MathJax 2 finds the formulas Sphinx and myst-nb mark (class "math", notebook outputs) by their
+# \( \) and \[ \] delimiters.
+mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
+                               "processEscapes": True, "processClass": "math|output_area"}}
 # The C++ API (Doxygen's HTML), copied as html/cpp/ when scripts/docs.sh ran Doxygen first.
 _doxygen = os.environ.get("COMPINDEX_DOXYGEN_HTML")
 html_extra_path = [_doxygen] if _doxygen and Path(_doxygen).is_dir() else []

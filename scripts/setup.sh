@@ -6,7 +6,7 @@
 #   COMPINDEX_TEST_TOOLS=0   skip the test toolchain (Boost.Test; clang and its sanitizer and
 #                            libFuzzer runtimes for test.sh's sanitizer and fuzzing build).
 #                            Default 1: test.sh (and CI) get everything; demo.sh sets 0.
-#   COMPINDEX_DOCS_TOOLS=1   Doxygen, for the C++ API pages of the documentation site (docs.sh;
+#   COMPINDEX_DOCS_TOOLS=1   Doxygen and MathJax (libjs-mathjax), for the documentation site (docs.sh;
 #                            test.sh gets it with the test toolchain).
 #   COMPINDEX_VENV=1         the Python must be able to create a virtual environment (demo.sh):
 #                            install Debian's python3-venv when `python3 -m venv` cannot.
@@ -31,6 +31,7 @@ if [ "${COMPINDEX_TEST_TOOLS:-1}" != 0 ]; then
 fi
 if [ "${COMPINDEX_TEST_TOOLS:-1}" != 0 ] || [ "${COMPINDEX_DOCS_TOOLS:-0}" = 1 ]; then
   command -v doxygen >/dev/null 2>&1 || need+=(doxygen)  # the C++ API pages of scripts/docs.sh
+  [ -f /usr/share/javascript/mathjax/MathJax.js ] || need+=(libjs-mathjax)  # the site's formulas, served locally
 fi
 if [ "${COMPINDEX_VENV:-0}" = 1 ]; then
   # Debian's Python leaves ensurepip (which venv needs) to the python3-venv package.

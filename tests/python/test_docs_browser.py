@@ -102,3 +102,18 @@ def test_cpp_reference_is_linked_when_doxygen_ran() -> None:
         pytest.skip("doxygen is not installed: the C++ pages are left out")
     assert (root / "cpp" / "index.html").is_file(), "the Doxygen pages were not copied into the site"
     assert 'href="../cpp/index.html"' in (root / "reference" / "cpp.html").read_text(encoding="utf-8")
+
+
+def test_formulas_are_typeset_offline() -> None:
+    """Every formula of a method page is typeset by the MathJax served with the site (no CDN):
+    each ``\\( \\)`` or ``\\[ \\]`` span Sphinx wrote becomes an SVG rendering in the browser."""
+    page = site() / "regional.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'src="_static/mathjax/MathJax.js' in html and "cdn" not in html.lower()
+    spans = len(re.findall(r'<(?:span|div) class="math notranslate nohighlight">', html))
+    assert spans > 20
+    dom = chromium("--virtual-time-budget=30000", "--run-all-compositor-stages-before-draw", "--dump-dom",
+                   page.as_uri()).stdout
+    typeset = dom.count('class="MathJax_SVG"') + dom.count('class="MathJax_SVG_Display"')
+    assert typeset >= spans, f"{typeset} of {spans} formulas typeset"
+    assert "Math Processing Error" not in dom

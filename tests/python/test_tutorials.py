@@ -7,14 +7,12 @@ The documentation site executes them too; this test checks them without the site
 from __future__ import annotations
 
 import importlib.util
-import os
 import time
-import warnings
 from pathlib import Path
 
 import pytest
 
-import compindex
+from _notebooks import execute
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -62,31 +60,19 @@ def test_notebook_is_stored_without_outputs(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The kernel is a new process: give it the compindex this test imports.
-    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(compindex.__file__)))  # not resolved: the build tree links files
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")])))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = nbformat.read(ROOT / "docs" / "tutorials" / f"{name}.ipynb", as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
     t0 = time.perf_counter()
-    with warnings.catch_warnings():
-        # Jupyter's own machinery (jupyter_client, zmq, tornado) may warn about its deprecations.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        client.execute()
+    run = execute(ROOT / "docs" / "tutorials" / f"{name}.ipynb", tmp_path, monkeypatch)
     elapsed = time.perf_counter() - t0
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     # No cell wrote to stderr (a warning from compindex, pandas or matplotlib would).
-    assert [o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stderr"] == []
-    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert run.stderr == []
+    printed = run.printed
     if name in SIMULATED:
         assert "SIMULATED" in printed
     if name == "01_build_an_index":
         assert "scored 8 units on 8 nodes" in printed
         assert "exit status 2" in printed and "direction must be 1 or -1" in printed
     if name == "03_robust_ranks":
-        images = sum("image/png" in o.get("data", {}) for o in outputs)
-        assert images == 3
+        assert run.images == 3
         assert "1 thread == 2 threads, bit for bit: True" in printed
     # Notebooks write only into temporary directories, never where they run (the site runs them
     # next to their sources).
