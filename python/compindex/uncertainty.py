@@ -41,6 +41,7 @@ __all__ = [
     "Imputation",
     "LeaveOneOutResult",
     "Normalization",
+    "SensitivityPart",
     "SensitivityResult",
     "Treatment",
     "UncertaintyResult",
@@ -348,8 +349,7 @@ def _cluster_lost(what: str, cause: BaseException, spans: list[tuple[int, int]],
     n_done = sum(c for _, c in done)
     ranges = "; ".join(f"start={s}, count={c}" for s, c in missing[:4]) + (" ..." if len(missing) > 4 else "")
     advice = (f"Run the missing replications ({ranges}) and combine the parts (this error's .parts and the new ones) "
-              "with compindex.uncertainty.merge" if what.startswith("uncertainty") else
-              "Run it again (its Sobol indices need every run of the design)")
+              "with compindex.uncertainty.merge")
     err = ComputationError(
         f"{what}: the Dask cluster failed ({type(cause).__name__}: {str(cause)[:200] or 'no message'}) after "
         f"{n_done} of {rows} replications ({len(done)} of {len(spans)} chunks) were done; no partial result is returned. "
@@ -610,8 +610,9 @@ def _fingerprint(engine: Any, problem: _Problem, n: int, seed: int, sampler: str
     return h.hexdigest()
 
 
-def merge(parts: Sequence[UncertaintyResult]) -> UncertaintyResult:
-    """Combine uncertainty analyses of consecutive replication ranges into one result.
+def merge(parts: Sequence[Any]) -> Any:
+    """Combine uncertainty analyses of consecutive replication ranges into one result (or the
+    :class:`SensitivityPart` of a sensitivity analysis into its :class:`SensitivityResult`).
 
     The parts must come from the same analysis (framework, data, factors, nominal pipeline, ``n``,
     ``seed`` and ``sampler``), computed with ``start``/``count`` in one session (the result keeps
@@ -621,14 +622,15 @@ def merge(parts: Sequence[UncertaintyResult]) -> UncertaintyResult:
     Parameters
     ----------
     parts
-        Results of :func:`uncertainty_analysis`, in any order, whose ranges neither overlap nor
-        leave a gap.
+        Results of :func:`uncertainty_analysis` (or parts of :func:`sensitivity_analysis`), in any
+        order, whose ranges neither overlap nor leave a gap.
 
     Returns
     -------
-    UncertaintyResult
+    UncertaintyResult or SensitivityResult or SensitivityPart
         The statistics over every replication of the parts; :attr:`UncertaintyResult.complete`
-        says whether they cover the whole design.
+        says whether they cover the whole design. Sensitivity parts give the indices when they
+        cover the design, else one part holding them all.
 
     Raises
     ------
@@ -639,6 +641,8 @@ def merge(parts: Sequence[UncertaintyResult]) -> UncertaintyResult:
     parts = list(parts)
     if not parts:
         raise SpecError("merge: no parts")
+    if all(isinstance(p, SensitivityPart) for p in parts):
+        return _merge_sensitivity(parts)
     for k, p in enumerate(parts):
         if not isinstance(p, UncertaintyResult):
             raise SpecError(f"merge: part {k + 1} is a {type(p).__name__}, not an UncertaintyResult")
@@ -650,13 +654,7 @@ def merge(parts: Sequence[UncertaintyResult]) -> UncertaintyResult:
         if p._fingerprint != first._fingerprint:
             raise SpecError(f"merge: part {k} is not from the same analysis as part 1 (framework, data, factors or "
                             "nominal pipeline differ)")
-    parts.sort(key=lambda p: p.start)
-    for a, b in zip(parts[:-1], parts[1:]):
-        end = a.start + a.count
-        if b.start < end:
-            raise SpecError(f"merge: replications {b.start} to {min(end, b.start + b.count) - 1} are in two parts")
-        if b.start > end:
-            raise SpecError(f"merge: replications {end} to {b.start - 1} are missing")
+    _check_ranges(parts)
     if first._engine is None:
         raise SpecError("merge: part 1 has no engine to summarize with (it was not computed by uncertainty_analysis)")
     engine = first._engine
@@ -666,6 +664,33 @@ def merge(parts: Sequence[UncertaintyResult]) -> UncertaintyResult:
     out.attrs = dict(first.attrs)
     out.unit_names = dict(getattr(first, "unit_names", {}) or {})
     return out
+
+
+def _check_ranges(parts: list[Any]) -> None:
+    parts.sort(key=lambda p: p.start)
+    for a, b in zip(parts[:-1], parts[1:]):
+        end = a.start + a.count
+        if b.start < end:
+            raise SpecError(f"merge: replications {b.start} to {min(end, b.start + b.count) - 1} are in two parts")
+        if b.start > end:
+            raise SpecError(f"merge: replications {end} to {b.start - 1} are missing")
+
+
+def _merge_sensitivity(parts: list[SensitivityPart]) -> SensitivityResult | SensitivityPart:
+    first = parts[0]
+    for k, p in enumerate(parts[1:], start=2):
+        for what in ("n", "seed", "target", "settings"):
+            if getattr(p, what) != getattr(first, what):
+                raise SpecError(f"merge: part {k} has {what} = {getattr(p, what)!r} but part 1 has {getattr(first, what)!r}")
+        if p._fingerprint != first._fingerprint:
+            raise SpecError(f"merge: part {k} is not from the same analysis as part 1 (framework, data, factors or "
+                            "nominal pipeline differ)")
+    _check_ranges(parts)
+    merged = SensitivityPart(first.factors, first.target, np.concatenate([p.y for p in parts]), start=parts[0].start,
+                             rows=first.rows, n=first.n, seed=first.seed, settings=first.settings,
+                             fingerprint=first._fingerprint, framework=first.framework)
+    merged.attrs, merged.unit_names = dict(first.attrs), dict(first.unit_names)
+    return merged._indices() if merged.complete else merged
 
 
 # -- sensitivity analysis -------------------------------------------------------------------------
@@ -747,8 +772,9 @@ class SensitivityResult:
 def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequence[Any], *,
                          output: str = "mean_abs_rank_shift", n: int = 1024, seed: int = 0, threads: int | None = None,
                          n_bootstrap: int = 1000, confidence: float = 0.95, tolerance: float = 0.05, client: Any = None,
-                         chunks: int | None = None, progress: bool | None = None, groups: Any = None,
-                         ignore: Sequence[str] = (), **spec: Any) -> SensitivityResult:
+                         chunks: int | None = None, start: int = 0, count: int | None = None,
+                         progress: bool | None = None, groups: Any = None,
+                         ignore: Sequence[str] = (), **spec: Any) -> SensitivityResult | SensitivityPart:
     """Variance-based sensitivity of ranks: Sobol first-order (Saltelli 2010) and total-order
     (Jansen 1999) indices, each factor a group, on a Saltelli design of ``n (k + 2)`` replications
     from a digitally shifted Sobol sequence, with bootstrap confidence intervals and a convergence
@@ -779,6 +805,11 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
         The convergence tolerance of the indices.
     client, chunks
         A ``dask.distributed.Client`` to spread replications over, in ``chunks`` pieces.
+    start, count
+        Run only rows ``start`` to ``start + count - 1`` of the ``n (k + 2)`` rows of the design
+        (default: all from ``start``), to split or resume a long analysis: the call then returns
+        a :class:`SensitivityPart`, and :func:`merge` of parts covering the design gives exactly
+        the indices of one call.
     progress : bool, optional
         A progress bar for analyses expected to take more than about two seconds (default: in a
         terminal or notebook only; ``False``: never).
@@ -791,7 +822,9 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
 
     Returns
     -------
-    SensitivityResult
+    SensitivityResult or SensitivityPart
+        The indices; a :class:`SensitivityPart` (the outputs of the rows run) when ``start`` and
+        ``count`` leave part of the design out.
 
     Raises
     ------
@@ -799,7 +832,8 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
         A bad factor or spec, ``n`` below 2, or Dirichlet weights.
     ComputationError
         When replications fail, or when the Dask cluster is lost before every chunk is done (the
-        message says how many replications were done).
+        message says how many replications were done; ``.parts`` holds the finished ones as
+        :class:`SensitivityPart` objects to :func:`merge` with the missing ranges).
     KeyboardInterrupt
         On Ctrl-C, within a fraction of a second.
     """
@@ -812,18 +846,88 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
             raise SpecError(f"factor {f.name!r}: Dirichlet weights cannot be varied by a Saltelli design; use uniform weights")
     engine = problem.engine()
     design = np.asarray(_U.saltelli_sample(int(n), list(engine.group_of_input), int(seed)))
-    bar = _Progress(design.shape[0], "sensitivity analysis", progress)
-    reps = _run_rows(problem, engine, design, 0, int(seed), int(threads or 0), client, chunks, bar, "sensitivity analysis")
+    rows = design.shape[0]
+    start = int(start)
+    count = rows - start if count is None else int(count)
+    if start < 0 or start >= rows:
+        raise SpecError(f"sensitivity analysis: start must be in 0 .. {rows - 1} (the design has {rows} rows), got {start}")
+    if count <= 0 or start + count > rows:
+        raise SpecError(f"sensitivity analysis: count must be in 1 .. {rows - start} (rows {start} to {rows - 1} remain "
+                        f"of {rows}), got {count}")
+    fingerprint = _fingerprint(engine, problem, int(n), int(seed), "saltelli:" + target)
+
+    def part_of(first: int, reps: Any) -> SensitivityPart:
+        part = SensitivityPart(
+            problem.factors, target, np.asarray(engine.output(reps, target)), start=first, rows=rows, n=int(n),
+            seed=int(seed), settings=(int(n_bootstrap), float(confidence), float(tolerance)), fingerprint=fingerprint,
+            framework=framework)
+        part.attrs = dict(getattr(data, "attrs", None) or {})
+        part.unit_names = _unit_names(data)
+        return part
+
+    bar = _Progress(count, "sensitivity analysis", progress)
+    try:
+        reps = _run_rows(problem, engine, design[start:start + count], start, int(seed), int(threads or 0), client, chunks,
+                         bar, "sensitivity analysis")
+    except ComputationError as e:
+        chunks_done = getattr(e, "_chunks", None)
+        if chunks_done:
+            e.parts = [part_of(s, _concat_runs([p])) for s, p in chunks_done]  # type: ignore[attr-defined]
+        raise
     if reps.failures:
         first = "; ".join(f"replication {i}: {why}" for i, why in reps.failures[:3])
-        raise ComputationError(f"sensitivity analysis: {len(reps.failures)} of {design.shape[0]} replications failed: {first}")
-    y = np.asarray(engine.output(reps, target))
-    idx = _U.sobol_indices(y, int(n), len(problem.factors), int(n_bootstrap), float(confidence), float(tolerance), int(seed))
-    label = "mean absolute rank shift" if not target else f"rank of {target}"
-    out = SensitivityResult(problem.factors, label, idx, y, n=int(n), target=target, framework=framework)
-    out.attrs = dict(getattr(data, "attrs", None) or {})
-    out.unit_names = _unit_names(data)
-    return out
+        raise ComputationError(f"sensitivity analysis: {len(reps.failures)} of {count} replications failed: {first}")
+    part = part_of(start, reps)
+    return part._indices() if part.complete else part
+
+
+class SensitivityPart:
+    """The outputs of a range of rows of a sensitivity analysis's Saltelli design (from
+    ``sensitivity_analysis(..., start=, count=)``); :func:`merge` turns parts that cover the design
+    into the :class:`SensitivityResult` of one call."""
+
+    def __init__(self, factors: list[Any], target: str, y: np.ndarray, *, start: int, rows: int, n: int, seed: int,
+                 settings: tuple[int, float, float], fingerprint: str, framework: Framework) -> None:
+        self.factors = factors
+        self.target = target
+        """The unit whose rank is the output ("" for the mean absolute rank shift)."""
+        self.y = y
+        """The output in each row of the range."""
+        self.start = start
+        """The first row of the design in this part."""
+        self.count = len(y)
+        """How many rows this part holds."""
+        self.rows = rows
+        """The rows of the whole design, ``n (k + 2)``."""
+        self.n = n
+        """The base sample size."""
+        self.seed = seed
+        """The seed of the design."""
+        self.settings = settings
+        """``(n_bootstrap, confidence, tolerance)`` of the indices."""
+        self._fingerprint = fingerprint
+        self.framework = framework
+        self.attrs: dict[str, Any] = {}
+        """The data frame's ``attrs``."""
+        self.unit_names: dict[str, str] = {}
+        """Unit code -> name, from a ``name`` column of the data."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether the part covers the whole design."""
+        return self.start == 0 and self.count == self.rows
+
+    def _indices(self) -> SensitivityResult:
+        n_bootstrap, confidence, tolerance = self.settings
+        idx = _U.sobol_indices(self.y, self.n, len(self.factors), n_bootstrap, confidence, tolerance, self.seed)
+        label = "mean absolute rank shift" if not self.target else f"rank of {self.target}"
+        out = SensitivityResult(self.factors, label, idx, self.y, n=self.n, target=self.target, framework=self.framework)
+        out.attrs = dict(self.attrs)
+        out.unit_names = dict(self.unit_names)
+        return out
+
+    def __repr__(self) -> str:
+        return f"SensitivityPart(rows {self.start} to {self.start + self.count - 1} of {self.rows})"
 
 
 # -- leave one out --------------------------------------------------------------------------------

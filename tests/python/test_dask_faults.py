@@ -125,8 +125,9 @@ def test_the_lost_cluster_message_counts_what_was_done():
     spans = [(0, 100), (100, 200), (200, 250)]
     err = _cluster_lost("sensitivity analysis", OSError("connection refused"), spans, {100: ()}, 1000, 250)
     assert str(err) == ("sensitivity analysis: the Dask cluster failed (OSError: connection refused) after 100 of 250 "
-                        "replications (1 of 3 chunks) were done; no partial result is returned. Run it again (its Sobol "
-                        "indices need every run of the design)")
+                        "replications (1 of 3 chunks) were done; no partial result is returned. Run the missing "
+                        "replications (start=1000, count=100; start=1200, count=50) and combine the parts (this error's "
+                        ".parts and the new ones) with compindex.uncertainty.merge")
     assert err.done_ranges == [(1100, 100)] and err.missing_ranges == [(1000, 100), (1200, 50)]
     err = _cluster_lost("uncertainty analysis", OSError(""), spans, {}, 0, 250)
     assert "(OSError: no message) after 0 of 250 replications (0 of 3 chunks)" in str(err)

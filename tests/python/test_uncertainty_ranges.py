@@ -115,3 +115,47 @@ def test_bad_ranges_and_mismatched_parts_are_refused(index):
         merge([a, pd.DataFrame()])
     # The right parts still merge.
     assert merge([a, b, c]).complete
+
+
+# -- sensitivity analysis --------------------------------------------------------------------------
+SA_FACTORS = [Weights(spread=0.3), Normalization(["min_max", "percentile_rank"]),
+              Aggregation(["arithmetic_mean", "geometric_mean"])]
+
+
+@pytest.mark.parametrize("output", ["mean_abs_rank_shift", "u03"])
+def test_sensitivity_parts_merge_into_the_indices_of_one_call(index, output):
+    fw, data = index
+    kw = dict(output=output, n=64, seed=5, threads=1, n_bootstrap=200, progress=False, range=(1, 100))
+    whole = ci.sensitivity_analysis(fw, data, SA_FACTORS, **kw)
+    rows = 64 * (len(SA_FACTORS) + 2)  # the Saltelli design: n (k + 2) rows
+    cuts = [0, 50, 51, 200, rows]
+    parts = [ci.sensitivity_analysis(fw, data, SA_FACTORS, start=a, count=b - a, **kw) for a, b in zip(cuts[:-1], cuts[1:])]
+    assert all(isinstance(p, ci.uncertainty.SensitivityPart) and not p.complete for p in parts)
+    # every part holds exactly the whole run's outputs of its rows
+    for p in parts:
+        np.testing.assert_array_equal(p.y, whole.y[p.start:p.start + p.count])
+    # in any order; two of them first, then the rest (a partial merge is a part again)
+    half = merge([parts[2], parts[0], parts[1]])
+    assert isinstance(half, ci.uncertainty.SensitivityPart) and (half.start, half.count) == (0, 200)
+    merged = merge([parts[3], half])
+    assert isinstance(merged, ci.uncertainty.SensitivityResult)
+    pd.testing.assert_frame_equal(merged.indices, whole.indices, check_exact=True)
+    np.testing.assert_array_equal(merged.y, whole.y)
+    assert merged.convergence == whole.convergence
+
+
+def test_sensitivity_parts_that_do_not_belong_together_are_refused(index):
+    fw, data = index
+    kw = dict(n=32, threads=1, n_bootstrap=100, progress=False, range=(1, 100))
+    a = ci.sensitivity_analysis(fw, data, SA_FACTORS, seed=1, start=0, count=60, **kw)
+    c = ci.sensitivity_analysis(fw, data, SA_FACTORS, seed=1, start=90, count=70, **kw)
+    with pytest.raises(ci.SpecError, match="merge: replications 60 to 89 are missing"):
+        merge([a, c])
+    other_seed = ci.sensitivity_analysis(fw, data, SA_FACTORS, seed=2, start=60, count=100, **kw)
+    with pytest.raises(ci.SpecError, match="merge: part 2 has seed = 2 but part 1 has 1"):
+        merge([a, other_seed])
+    other_output = ci.sensitivity_analysis(fw, data, SA_FACTORS, seed=1, output="u01", start=60, count=100, **kw)
+    with pytest.raises(ci.SpecError, match="merge: part 2 has target = 'u01' but part 1 has ''"):
+        merge([a, other_output])
+    with pytest.raises(ci.SpecError, match=r"start must be in 0 \.\. 159 \(the design has 160 rows\), got 160"):
+        ci.sensitivity_analysis(fw, data, SA_FACTORS, seed=1, start=160, **kw)
