@@ -1609,8 +1609,6 @@ class imputation:
     expectation-maximization under a multivariate normal model: conditional means
     """
         __hash__: typing.ClassVar[None] = None
-        clamp: bool
-        scope: str
 
         def __eq__(self, arg0: Em, /) -> bool:
             ...
@@ -1628,8 +1626,20 @@ class imputation:
             ...
 
         @property
-        def max_iterations(self) -> int:
+        def clamp(self) -> bool:
+            """
+        Whether imputed values are kept within the indicator's observed range.
+        """
+
+        @clamp.setter
+        def clamp(self, arg0: bool, /) -> None:
             ...
+
+        @property
+        def max_iterations(self) -> int:
+            """
+        The most EM iterations (the result says whether EM converged).
+        """
 
         @max_iterations.setter
         def max_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -1643,15 +1653,29 @@ class imputation:
 
         @property
         def ridge(self) -> float:
-            ...
+            """
+        Added to the diagonal of the (standardized) covariance; 0: none.
+        """
 
         @ridge.setter
         def ridge(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
             ...
 
         @property
-        def tolerance(self) -> float:
+        def scope(self) -> str:
+            """
+        Which indicators are modelled together: ``'pillar'`` (the indicators of each parent), ``'all'``, or a level number.
+        """
+
+        @scope.setter
+        def scope(self, arg0: str, /) -> None:
             ...
+
+        @property
+        def tolerance(self) -> float:
+            """
+        EM stops when no entry of the mean or covariance moves by more than this.
+        """
 
         @tolerance.setter
         def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1662,8 +1686,6 @@ class imputation:
     EM, then a draw from the conditional normal distribution (multiple imputation)
     """
         __hash__: typing.ClassVar[None] = None
-        clamp: bool
-        scope: str
 
         def __eq__(self, arg0: EmDraw, /) -> bool:
             ...
@@ -1681,8 +1703,20 @@ class imputation:
             ...
 
         @property
-        def max_iterations(self) -> int:
+        def clamp(self) -> bool:
+            """
+        Whether drawn values are kept within the indicator's observed range.
+        """
+
+        @clamp.setter
+        def clamp(self, arg0: bool, /) -> None:
             ...
+
+        @property
+        def max_iterations(self) -> int:
+            """
+        The most EM iterations.
+        """
 
         @max_iterations.setter
         def max_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -1696,15 +1730,29 @@ class imputation:
 
         @property
         def ridge(self) -> float:
-            ...
+            """
+        Added to the diagonal of the (standardized) covariance; 0: none.
+        """
 
         @ridge.setter
         def ridge(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
             ...
 
         @property
-        def seed(self) -> int:
+        def scope(self) -> str:
+            """
+        Which indicators are modelled together: ``'pillar'``, ``'all'``, or a level number.
+        """
+
+        @scope.setter
+        def scope(self, arg0: str, /) -> None:
             ...
+
+        @property
+        def seed(self) -> int:
+            """
+        The seed of the counter-based generator the draws come from.
+        """
 
         @seed.setter
         def seed(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -1712,7 +1760,9 @@ class imputation:
 
         @property
         def stream(self) -> int:
-            ...
+            """
+        The generator's stream (uncertainty analysis uses one per replication).
+        """
 
         @stream.setter
         def stream(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -1720,7 +1770,9 @@ class imputation:
 
         @property
         def tolerance(self) -> float:
-            ...
+            """
+        EM stops when no entry of the mean or covariance moves by more than this.
+        """
 
         @tolerance.setter
         def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
@@ -1731,8 +1783,6 @@ class imputation:
     k nearest neighbours on the standardized indicators of the scope (nan-Euclidean distance)
     """
         __hash__: typing.ClassVar[None] = None
-        scope: str
-        weights: str
 
         def __eq__(self, arg0: Knn, /) -> bool:
             ...
@@ -1752,7 +1802,7 @@ class imputation:
         @property
         def group(self) -> str:
             """
-        The data column holding each unit's group.
+        A unit-group column: neighbours only from the unit's own group (empty: any unit).
         """
 
         @group.setter
@@ -1761,7 +1811,9 @@ class imputation:
 
         @property
         def k(self) -> int:
-            ...
+            """
+        The number of neighbours (all donors when fewer).
+        """
 
         @k.setter
         def k(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -1773,13 +1825,31 @@ class imputation:
         The method's name as ``score()`` and the metadata spell it, with its parameters (e.g. ``'z_score(mean=100, sd=10)'``).
         """
 
+        @property
+        def scope(self) -> str:
+            """
+        Which indicators the distances use: ``'pillar'``, ``'all'``, or a level number.
+        """
+
+        @scope.setter
+        def scope(self, arg0: str, /) -> None:
+            ...
+
+        @property
+        def weights(self) -> str:
+            """
+        ``'uniform'`` (plain mean of the neighbours) or ``'distance'`` (inverse-distance weights).
+        """
+
+        @weights.setter
+        def weights(self, arg0: str, /) -> None:
+            ...
+
     class Chained:
         """
     chained regressions (iterative imputation with a linear model)
     """
         __hash__: typing.ClassVar[None] = None
-        clamp: bool
-        scope: str
 
         def __eq__(self, arg0: Chained, /) -> bool:
             ...
@@ -1797,8 +1867,20 @@ class imputation:
             ...
 
         @property
-        def max_iterations(self) -> int:
+        def clamp(self) -> bool:
+            """
+        Whether imputed values are kept within the indicator's observed range.
+        """
+
+        @clamp.setter
+        def clamp(self, arg0: bool, /) -> None:
             ...
+
+        @property
+        def max_iterations(self) -> int:
+            """
+        The most rounds of regressions.
+        """
 
         @max_iterations.setter
         def max_iterations(self, arg0: typing.SupportsInt | typing.SupportsIndex, /) -> None:
@@ -1812,15 +1894,29 @@ class imputation:
 
         @property
         def ridge(self) -> float:
-            ...
+            """
+        The ridge penalty of each regression (0: least squares).
+        """
 
         @ridge.setter
         def ridge(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:
             ...
 
         @property
-        def tolerance(self) -> float:
+        def scope(self) -> str:
+            """
+        Which indicators regress on each other: ``'pillar'``, ``'all'``, or a level number.
+        """
+
+        @scope.setter
+        def scope(self, arg0: str, /) -> None:
             ...
+
+        @property
+        def tolerance(self) -> float:
+            """
+        The rounds stop when imputed values change less than this (scikit-learn's rule).
+        """
 
         @tolerance.setter
         def tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex, /) -> None:

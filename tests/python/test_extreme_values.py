@@ -178,3 +178,36 @@ def test_uncertainty_with_huge_weights_matches_unit_weights() -> None:
         assert np.isfinite(got.scores.to_numpy()).all()
         np.testing.assert_allclose(got.scores.to_numpy(), ref.scores.to_numpy(), rtol=1e-12)
         np.testing.assert_array_equal(got.ranks.to_numpy(), ref.ranks.to_numpy())
+
+
+def _subnormal_weight_index() -> tuple[ci.Framework, pd.DataFrame]:
+    # Found by the random specifications: a pillar whose weight (5e-324, the smallest subnormal)
+    # is 1e324 times smaller than its siblings', over min-max scores onto (1e-300, 2e-300).
+    fw = ci.Framework.from_nodes([
+        {"code": "Index"}, {"code": "i1", "parent": "Index", "weight": 2.0},
+        {"code": "N2", "parent": "Index", "weight": 5e-324}, {"code": "i3", "parent": "N2"},
+        {"code": "N4", "parent": "Index", "weight": 0.5}, {"code": "i5", "parent": "N4"}])
+    data = pd.DataFrame({"i1": [1.0, np.nan, 0.0], "i3": [np.nan, 0.0, 1.0], "i5": [np.nan, 1.0, 0.0]},
+                        index=["u0", "u1", "u2"])
+    return fw, data
+
+
+def test_a_power_mean_far_below_its_largest_child_stays_between_its_children() -> None:
+    fw, data = _subnormal_weight_index()
+    res = ci.score(fw, data, normalization="min_max", range=(1e-300, 2e-300), coverage=0.0,
+                   aggregation_by_node={"Index": "generalized_mean(p=50)"})
+    # u2: i1 = 1e-300 (share 0.8), N2 = 2e-300 (share ~1e-324), N4 = 1e-300 (share 0.2): the mean
+    # is 1e-300 to the last digits (the 2e-300 child's share adds (1e-324 * 2^50)^(1/50) ~ 1e-6 %).
+    assert res.scores.loc["u2", "Index"] == pytest.approx(1e-300, rel=1e-12)
+    assert res.scores.loc["u2", "Index"] >= 1e-300 * (1 - 1e-15)
+
+
+def test_a_unit_whose_only_child_has_a_subnormal_share_scores_as_that_child() -> None:
+    fw, data = _subnormal_weight_index()
+    data["i3"] = [np.nan, 1.0, 0.0]
+    data["i5"] = [1.0, np.nan, 0.0]  # u1 keeps only N2 (i3 = 1, its best), whose share underflows to 0
+    res = ci.score(fw, data, normalization="min_max", range=(0, 100), coverage=0.0)
+    assert res.scores.loc["u1", "N2"] == 100.0
+    assert res.scores.loc["u1", "Index"] == 100.0  # not NaN: the one child present scores the unit
+    # u0: i1 = 100 (weight 2), N4 = 100 (0.5); u2: every child 0
+    assert res.scores.loc["u0", "Index"] == 100.0 and res.scores.loc["u2", "Index"] == 0.0

@@ -100,6 +100,22 @@ inline double robust_power_mean(const double* v, const double* w, std::size_t k,
   double m = v[0];
   for (std::size_t j = 1; j < k; ++j) m = p > 0 ? std::max(m, v[j]) : std::min(m, v[j]);
   if (m == 0.0) return 0.0;  // p > 0 and every value is 0
+  if (std::abs(p) >= 0.5) {
+    // log M = log m + log(sum exp(log w + p log(v / m)) / sw) / p, the sum shifted by its largest
+    // term: no power or weight can overflow or underflow it, and 1 + (a / sw) below is never formed
+    // (it loses the digits of a sum far below the largest value's weight).
+    double lmax = -std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < k; ++j)
+      if (w[j] > 0.0) lmax = std::max(lmax, std::log(w[j]) + p * std::log(v[j] / m));
+    double s = 0.0;
+    for (std::size_t j = 0; j < k; ++j)
+      if (w[j] > 0.0) s += std::exp(std::log(w[j]) + p * std::log(v[j] / m) - lmax);
+    const double e = (lmax + std::log(s) - std::log(sw)) / p;
+    const double r = std::exp(e);
+    const double out = m * r;
+    if (out > 0.0 && std::isfinite(out) && std::isnormal(r)) return out;
+    return std::exp(std::log(m) + e);  // r itself under- or overflowed
+  }
   double a = 0.0;
   for (std::size_t j = 0; j < k; ++j) a += w[j] * (v[j] == m ? 0.0 : std::expm1(p * std::log(v[j] / m)));
   const double r = std::exp(std::log1p(a / sw) / p);
@@ -151,8 +167,27 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
       sw += w;
       sv[cc] = v, sw_[cc] = w, ++cc;
     }
-    if (cc == 0 || static_cast<double>(cc) < need || !(sw > 0.0)) return missing;
+    if (cc == 0 || static_cast<double>(cc) < need) return missing;
     if (cc == 1) return sv[0];
+    if (!(sw >= std::numeric_limits<double>::min())) {
+      // The present children's shares of the node's weight underflow (weights 1e300 apart):
+      // their own weights, scaled by the largest of them, weigh them instead.
+      double wmax = 0.0;
+      for (std::size_t c = 0; c < nc; ++c)
+        if (ch.weights[c] != 0.0 && ch.columns[c][i] == ch.columns[c][i]) wmax = std::max(wmax, ch.weights[c]);
+      s = sw = 0.0;
+      std::size_t j = 0;
+      for (std::size_t c = 0; c < nc; ++c) {
+        const double v = ch.columns[c][i];
+        if (ch.weights[c] == 0.0 || !(v == v)) continue;
+        const double* lg = logs_of(c);
+        const double w = ch.weights[c] / wmax;
+        s += w * (lg ? lg[i] : f(v));
+        sw += w;
+        sw_[j++] = w;
+      }
+      if (!(sw > 0.0)) return missing;
+    }
     const double a = s / sw;
     if (ok(a)) {
       const double r = finish(a);
