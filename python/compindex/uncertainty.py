@@ -612,7 +612,7 @@ def _fingerprint(engine: Any, problem: _Problem, n: int, seed: int, sampler: str
 
 def merge(parts: Sequence[Any]) -> Any:
     """Combine uncertainty analyses of consecutive replication ranges into one result (or the
-    :class:`SensitivityPart` of a sensitivity analysis into its :class:`SensitivityResult`).
+    :class:`~compindex.uncertainty.SensitivityPart` of a sensitivity analysis into its :class:`SensitivityResult`).
 
     The parts must come from the same analysis (framework, data, factors, nominal pipeline, ``n``,
     ``seed`` and ``sampler``), computed with ``start``/``count`` in one session (the result keeps
@@ -808,7 +808,7 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     start, count
         Run only rows ``start`` to ``start + count - 1`` of the ``n (k + 2)`` rows of the design
         (default: all from ``start``), to split or resume a long analysis: the call then returns
-        a :class:`SensitivityPart`, and :func:`merge` of parts covering the design gives exactly
+        a :class:`~compindex.uncertainty.SensitivityPart`, and :func:`~compindex.uncertainty.merge` of parts covering the design gives exactly
         the indices of one call.
     progress : bool, optional
         A progress bar for analyses expected to take more than about two seconds (default: in a
@@ -823,7 +823,7 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     Returns
     -------
     SensitivityResult or SensitivityPart
-        The indices; a :class:`SensitivityPart` (the outputs of the rows run) when ``start`` and
+        The indices; a :class:`~compindex.uncertainty.SensitivityPart` (the outputs of the rows run) when ``start`` and
         ``count`` leave part of the design out.
 
     Raises
@@ -833,7 +833,7 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
     ComputationError
         When replications fail, or when the Dask cluster is lost before every chunk is done (the
         message says how many replications were done; ``.parts`` holds the finished ones as
-        :class:`SensitivityPart` objects to :func:`merge` with the missing ranges).
+        :class:`~compindex.uncertainty.SensitivityPart` objects to :func:`~compindex.uncertainty.merge` with the missing ranges).
     KeyboardInterrupt
         On Ctrl-C, within a fraction of a second.
     """
@@ -883,7 +883,7 @@ def sensitivity_analysis(framework: Framework, data: pd.DataFrame, factors: Sequ
 
 class SensitivityPart:
     """The outputs of a range of rows of a sensitivity analysis's Saltelli design (from
-    ``sensitivity_analysis(..., start=, count=)``); :func:`merge` turns parts that cover the design
+    ``sensitivity_analysis(..., start=, count=)``); :func:`~compindex.uncertainty.merge` turns parts that cover the design
     into the :class:`SensitivityResult` of one call."""
 
     def __init__(self, factors: list[Any], target: str, y: np.ndarray, *, start: int, rows: int, n: int, seed: int,

@@ -373,8 +373,12 @@ class BetaConvergence:
         when :math:`1 + \\beta T \\le 0`, see ``note``).
     half_life
         :math:`\\ln 2/\\lambda` years (NaN when :math:`\\lambda \\le 0`: no convergence).
-    start, end, years
-        The two years and :math:`T` = end - start.
+    start
+        The first year.
+    end
+        The last year.
+    years
+        :math:`T` = end - start.
     fit
         The :class:`OLSFit` (``cov_type`` HC1 by default).
     data
@@ -550,8 +554,12 @@ class RankMobility:
         One row per unit: ``score_from``, ``score_to``, ``rank_from``, ``rank_to`` (1 = best,
         ties share the best place), ``rank_change`` (positive: moved up), ``class_from``,
         ``class_to``, ``move`` (``up``, ``down`` or ``stayed``).
-    start, end, classes
-        The two years and the number of classes.
+    start
+        The first year.
+    end
+        The second year.
+    classes
+        The number of classes.
     """
 
     spearman: float
