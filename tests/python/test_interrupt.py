@@ -43,7 +43,11 @@ SETUP = textwrap.dedent("""
 """)
 
 CHILD = SETUP + textwrap.dedent("""
-    import sys
+    import signal, sys
+    # As in a terminal: SIGINT unblocked and handled by Python (a child inherits the signal mask and
+    # an ignored disposition from whatever started it, here the test process after 600 other tests).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import compindex.uncertainty
     compindex.uncertainty._PROGRESS_AFTER = 0.0  # the bar opens at once: the parent sees the replications start
     what = sys.argv[1]
