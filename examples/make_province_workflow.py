@@ -11,10 +11,13 @@ demonstration data, which are SIMULATED. tests/python/test_notebook.py executes 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_cells import notebook  # noqa: E402  (the generators' shared notebook builder)
 
 CELLS: list[tuple[str, str]] = [
     ("md", """# A province's PII workflow: Can Tho
@@ -122,14 +125,8 @@ print(f"wrote {path}")"""),
 
 
 def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, text in CELLS:
-        nb.cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
-    return nb
+    return notebook(CELLS)
+
 
 
 def main() -> None:

@@ -12,10 +12,13 @@ The last section, "Spatial patterns", maps the provinces and tests whether neigh
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from notebook_cells import notebook  # noqa: E402  (the generators' shared notebook builder)
 
 CELLS: list[tuple[str, str]] = [
     ("md", """# Regional comparison of the PII: disparities, convergence, peer groups and spatial patterns
@@ -162,14 +165,8 @@ data onto them."""),
 
 
 def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, text in CELLS:
-        nb.cells.append(new_code_cell(text) if kind == "code" else new_markdown_cell(text))
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
-    return nb
+    return notebook(CELLS)
+
 
 
 def main() -> None:

@@ -14,8 +14,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import sys
+
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_cells import notebook  # noqa: E402  (the generators' shared notebook builder)
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "tutorials"
 
@@ -1069,14 +1073,8 @@ TUTORIALS: dict[str, list[tuple[str, str]]] = {
 
 def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     """A notebook of the given (kind, source) cells, without outputs and with stable cell ids."""
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, text in cells:
-        nb.cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"
-    return nb
+    return notebook(cells)
+
 
 
 def main() -> None:
