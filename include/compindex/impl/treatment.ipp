@@ -258,17 +258,22 @@ struct extremes {
   }
 };
 
-// Pass 1: count, sum, minimum and maximum (the minimum and maximum exactly as statistics::summarize
-// computes them), copying into `dst` unless it is `src`.
-inline void first_pass(const double* src, double* dst, index_t n, double& count, double& sum, double& mn, double& mx) {
+// The pass over the data: count, sum, minimum and maximum (the minimum and maximum exactly as
+// statistics::summarize computes them), the sums of powers of x - p.c and the most extreme values
+// at each end; copying into `dst` unless it is `src`.
+inline void first_pass(const double* src, double* dst, index_t n, double& count, double& sum, double& mn, double& mx,
+                       power_sums& p, extremes& hi, extremes& lo) {
   const bool copy = dst != src;
+  const double c = p.c;
   mn = std::numeric_limits<double>::infinity(), mx = -mn;
-  double c = 0.0, s = 0.0;
+  double cnt = 0.0, s = 0.0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
   index_t i = 0;
 #if defined(__SSE2__)
   __m128d vmn0 = _mm_set1_pd(mn), vmn1 = vmn0, vmx0 = _mm_set1_pd(mx), vmx1 = vmx0;
   __m128d vc0 = _mm_setzero_pd(), vc1 = vc0, vs0 = vc0, vs1 = vc0;
-  const __m128d one = _mm_set1_pd(1.0);
+  __m128d a1 = vc0, a2 = vc0, a3 = vc0, a4 = vc0, b1 = vc0, b2 = vc0, b3 = vc0, b4 = vc0;
+  const __m128d one = _mm_set1_pd(1.0), vc = _mm_set1_pd(c);
+  __m128d vhi = _mm_set1_pd(hi.bar), vlo = _mm_set1_pd(lo.bar);
   for (; i + 4 <= n; i += 4) {
     const __m128d a = _mm_loadu_pd(src + i), b = _mm_loadu_pd(src + i + 2);
     if (copy) {
@@ -284,6 +289,23 @@ inline void first_pass(const double* src, double* dst, index_t n, double& count,
     vc1 = _mm_add_pd(vc1, _mm_and_pd(ob, one));
     vs0 = _mm_add_pd(vs0, _mm_and_pd(oa, a));
     vs1 = _mm_add_pd(vs1, _mm_and_pd(ob, b));
+    const __m128d da = _mm_and_pd(_mm_sub_pd(a, vc), oa), db = _mm_and_pd(_mm_sub_pd(b, vc), ob);
+    const __m128d da2 = _mm_mul_pd(da, da), db2 = _mm_mul_pd(db, db);
+    a1 = _mm_add_pd(a1, da);
+    b1 = _mm_add_pd(b1, db);
+    a2 = _mm_add_pd(a2, da2);
+    b2 = _mm_add_pd(b2, db2);
+    a3 = _mm_add_pd(a3, _mm_mul_pd(da2, da));
+    b3 = _mm_add_pd(b3, _mm_mul_pd(db2, db));
+    a4 = _mm_add_pd(a4, _mm_mul_pd(da2, da2));
+    b4 = _mm_add_pd(b4, _mm_mul_pd(db2, db2));
+    const __m128d out = _mm_or_pd(_mm_or_pd(_mm_cmpgt_pd(a, vhi), _mm_cmplt_pd(a, vlo)),
+                                  _mm_or_pd(_mm_cmpgt_pd(b, vhi), _mm_cmplt_pd(b, vlo)));
+    if (_mm_movemask_pd(out)) {
+      for (index_t k = i; k < i + 4; ++k) hi.offer(k, src[k]), lo.offer(k, src[k]);
+      vhi = _mm_set1_pd(hi.bar);
+      vlo = _mm_set1_pd(lo.bar);
+    }
   }
   alignas(16) double t[2];
   _mm_store_pd(t, _mm_min_pd(vmn0, vmn1));
@@ -291,19 +313,33 @@ inline void first_pass(const double* src, double* dst, index_t n, double& count,
   _mm_store_pd(t, _mm_max_pd(vmx0, vmx1));
   mx = std::max(t[0], t[1]);
   _mm_store_pd(t, _mm_add_pd(vc0, vc1));
-  c = t[0] + t[1];
+  cnt = t[0] + t[1];
   _mm_store_pd(t, _mm_add_pd(vs0, vs1));
   s = t[0] + t[1];
+  _mm_store_pd(t, _mm_add_pd(a1, b1));
+  s1 = t[0] + t[1];
+  _mm_store_pd(t, _mm_add_pd(a2, b2));
+  s2 = t[0] + t[1];
+  _mm_store_pd(t, _mm_add_pd(a3, b3));
+  s3 = t[0] + t[1];
+  _mm_store_pd(t, _mm_add_pd(a4, b4));
+  s4 = t[0] + t[1];
 #endif
   for (; i < n; ++i) {
     const double v = src[i];
     if (copy) dst[i] = v;
     mn = v < mn ? v : mn;
     mx = v > mx ? v : mx;
-    c += v == v ? 1.0 : 0.0;
-    s += v == v ? v : 0.0;
+    if (v != v) continue;
+    cnt += 1.0, s += v;
+    const double d = v - c, d2 = d * d;
+    s1 += d, s2 += d2, s3 += d2 * d, s4 += d2 * d2;
+    hi.offer(i, v);
+    lo.offer(i, v);
   }
-  count = c, sum = s;
+  count = cnt, sum = s;
+  p.s1 = s1, p.s2 = s2, p.s3 = s3, p.s4 = s4;
+  p.a2 = s2, p.a4 = s4;
 }
 
 // Pass 2: sums of powers of x - c, and (when `hi` is given) the most extreme values at each end.
@@ -388,17 +424,28 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
     if (dst != src) std::copy(src, src + rows, dst);
     return false;
   }
-  double count = 0, sum = 0, mn = 0, mx = 0;
-  first_pass(src, dst, rows, count, sum, mn, mx);
-  if (count < 2.0 * k + 4 || !std::isfinite(sum) || !(mn < mx)) return false;
+  // One pass, the powers taken about the mean of the first few values; again about the mean of
+  // all of them (over the column, now in cache) when the first estimate does not settle the test.
   power_sums p;
-  p.n = count;
-  p.c = sum / count;
-  p.xabs = std::max(std::abs(mn), std::abs(mx));
+  {
+    double c0 = 0;
+    int taken = 0;
+    for (index_t i = 0; i < rows && taken < 64; ++i)
+      if (!std::isnan(src[i])) c0 += src[i], ++taken;
+    p.c = taken ? c0 / taken : 0.0;
+  }
   extremes hi, lo;
   hi.init(k, true);
   lo.init(k, false);
-  power_pass(dst, rows, p, &hi, &lo);
+  double count = 0, sum = 0, mn = 0, mx = 0;
+  first_pass(src, dst, rows, count, sum, mn, mx, p, hi, lo);
+  if (count < 2.0 * k + 4 || !std::isfinite(sum) || !(mn < mx)) return false;
+  p.n = count;
+  p.xabs = std::max(std::abs(mn), std::abs(mx));
+  if (!settled(estimate_shape(p), rule) || !std::isfinite(p.c)) {
+    p.c = sum / count;
+    power_pass(dst, rows, p, nullptr, nullptr);
+  }
   const auto before_est = estimate_shape(p);
   if (!before_est.usable) return false;
   statistics::shape before{before_est.skewness, before_est.kurtosis};
@@ -468,7 +515,13 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
   rep.log_max = mx;
   rep.action = treatment_action::log_transformed;
   const bool mirrored = rep.skew_before < 0;
-  double lc = 0, ls = 0, lmn = std::numeric_limits<double>::infinity(), lmx = -lmn;
+  // The logged values and the sums of their powers about the log of the mean, in one pass; the
+  // sums are taken again about the logged values' mean when that does not settle the test.
+  power_sums q;
+  q.c = treatment_log(rule.fallback, mn, mx, mirrored, sum / count);
+  if (!std::isfinite(q.c)) q.c = 0.0;
+  const double lc0 = q.c;
+  double lc = 0, ls = 0, lmn = std::numeric_limits<double>::infinity(), lmx = -lmn, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
   for (index_t i = 0; i < rows; ++i) {
     const double y = treatment_log(rule.fallback, mn, mx, mirrored, src[i]);  // NaN stays NaN
     dst[i] = y;
@@ -476,17 +529,22 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
       lc += 1.0, ls += y;
       lmn = y < lmn ? y : lmn;
       lmx = y > lmx ? y : lmx;
+      const double d = y - lc0, d2 = d * d;
+      t1 += d, t2 += d2, t3 += d2 * d, t4 += d2 * d2;
     }
   }
-  power_sums q;
   q.n = lc;
-  q.c = lc > 0 ? ls / lc : 0.0;
+  q.s1 = t1, q.s2 = t2, q.s3 = t3, q.s4 = t4, q.a2 = t2, q.a4 = t4;
   q.xabs = std::max(std::abs(lmn), std::abs(lmx));
   statistics::shape logged{nan, nan};
   bool done = false;
   if (lc >= 4 && std::isfinite(ls) && lmn < lmx) {
-    power_pass(dst, rows, q, nullptr, nullptr);
-    const auto est = estimate_shape(q);
+    auto est = estimate_shape(q);
+    if (!settled(est, rule)) {
+      q.c = ls / lc;
+      power_pass(dst, rows, q, nullptr, nullptr);
+      est = estimate_shape(q);
+    }
     if (settled(est, rule)) logged = {est.skewness, est.kurtosis}, done = true;
   }
   if (!done) logged = statistics::skewness_kurtosis(Eigen::Map<const vector>(dst, rows));
