@@ -515,26 +515,21 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
   rep.log_max = mx;
   rep.action = treatment_action::log_transformed;
   const bool mirrored = rep.skew_before < 0;
-  // The logged values and the sums of their powers about the log of the mean, in one pass; the
-  // sums are taken again about the logged values' mean when that does not settle the test.
+  // The logged values (a tight loop around std::log, which leaves no register to accumulators),
+  // then their count, sum, range and sums of powers about the log of the mean over the column
+  // while it is in cache; the powers again about the logged values' mean when that does not
+  // settle the test.
+  for (index_t i = 0; i < rows; ++i) dst[i] = treatment_log(rule.fallback, mn, mx, mirrored, src[i]);  // NaN stays NaN
   power_sums q;
   q.c = treatment_log(rule.fallback, mn, mx, mirrored, sum / count);
   if (!std::isfinite(q.c)) q.c = 0.0;
-  const double lc0 = q.c;
-  double lc = 0, ls = 0, lmn = std::numeric_limits<double>::infinity(), lmx = -lmn, t1 = 0, t2 = 0, t3 = 0, t4 = 0;
-  for (index_t i = 0; i < rows; ++i) {
-    const double y = treatment_log(rule.fallback, mn, mx, mirrored, src[i]);  // NaN stays NaN
-    dst[i] = y;
-    if (y == y) {
-      lc += 1.0, ls += y;
-      lmn = y < lmn ? y : lmn;
-      lmx = y > lmx ? y : lmx;
-      const double d = y - lc0, d2 = d * d;
-      t1 += d, t2 += d2, t3 += d2 * d, t4 += d2 * d2;
-    }
-  }
+  extremes none_hi, none_lo;  // no selection: nothing beats these bars
+  none_hi.init(k, false);
+  none_lo.init(k, true);
+  none_hi.top = true, none_lo.top = false;
+  double lc = 0, ls = 0, lmn = 0, lmx = 0;
+  first_pass(dst, dst, rows, lc, ls, lmn, lmx, q, none_hi, none_lo);
   q.n = lc;
-  q.s1 = t1, q.s2 = t2, q.s3 = t3, q.s4 = t4, q.a2 = t2, q.a4 = t4;
   q.xabs = std::max(std::abs(lmn), std::abs(lmx));
   statistics::shape logged{nan, nan};
   bool done = false;
