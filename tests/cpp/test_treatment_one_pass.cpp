@@ -9,6 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <compindex/pipeline.hpp>
 #include <compindex/statistics.hpp>
 #include <compindex/treatment.hpp>
 
@@ -259,6 +260,53 @@ BOOST_AUTO_TEST_CASE(one_pass_path_is_taken_and_sizes_checked) {
   BOOST_TEST(rep.action == treatment_action::none);
   BOOST_TEST(std::isnan(rep.skew_before));
   for (index_t i = 0; i < a.size(); ++i) BOOST_TEST(bits(a[i]) == bits(b[i]));
+}
+
+BOOST_AUTO_TEST_CASE(pipeline_treats_as_the_reference_and_reuses_its_matrix) {
+  // build() at 1,000 units x 8 indicators with the GII treatment: the treated matrix is the
+  // reference's column by column, bit for bit; a result re-used by run_indicators on other data
+  // (same shape) keeps its treated matrix and still matches; on a different shape it is replaced.
+  std::mt19937_64 rng(11);
+  auto make = [&](index_t n) {
+    matrix v(n, 8);
+    for (index_t j = 0; j < 8; ++j) v.col(j) = lognormal(rng, n, 0.5 * static_cast<double>(j), 0.2 + 0.15 * static_cast<double>(j), 0.02);
+    codes units;
+    for (index_t i = 0; i < n; ++i) units.push_back("u" + std::to_string(i));
+    return dataset(units, v);
+  };
+  std::vector<node> nodes = {{"Index", ""}, {"P1", "Index"}, {"P2", "Index"}};
+  for (int j = 0; j < 8; ++j) nodes.push_back({"i" + std::to_string(j), j < 4 ? "P1" : "P2"});
+  const framework fw(nodes);
+  pipeline_spec spec;
+  spec.treatment = tr::gii{};
+  auto check = [&](const result& r, const dataset& d) {
+    const auto t = r.data(stage::treated);
+    const auto x = d.values();
+    int bad = 0, acted = 0;
+    for (index_t j = 0; j < 8; ++j) {
+      vector ref = x.col(j);
+      const auto rep = detail::treat_column_two_pass(tr::gii{}, ref, "i" + std::to_string(j));
+      acted += rep.action != treatment_action::none;
+      BOOST_TEST(r.treatment[static_cast<std::size_t>(j)].action == rep.action);
+      BOOST_TEST(r.treatment[static_cast<std::size_t>(j)].winsorized_high == rep.winsorized_high, boost::test_tools::per_element());
+      for (index_t i = 0; i < x.rows(); ++i) bad += !same_bits(t(i, j), ref[i]);
+    }
+    BOOST_TEST(bad == 0);
+    BOOST_TEST(acted >= 3);
+  };
+  const auto d1 = make(1000), d2 = make(1000), d3 = make(700);
+  const result r1 = build(fw, d1, spec);
+  check(r1, d1);
+  const plan p(fw, spec);
+  result reused;
+  run_indicators(p, d1, reused);
+  check(reused, d1);
+  const double* buffer = reused.data(stage::treated).data();
+  run_indicators(p, d2, reused);
+  check(reused, d2);
+  BOOST_TEST((reused.data(stage::treated).data() == buffer));  // the same memory, rewritten
+  run_indicators(p, d3, reused);
+  check(reused, d3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
