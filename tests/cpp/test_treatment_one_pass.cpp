@@ -228,6 +228,18 @@ BOOST_AUTO_TEST_CASE(edge_columns) {
   for (index_t i = 0; i < n; ++i) zeros[i] = (i % 3 == 0) ? -0.0 : (i % 3 == 1 ? 0.0 : static_cast<double>(i % 7));
   zeros[11] = 500, zeros[12] = 400;
   compare_all(zeros, "+-0 with outliers");
+  // The next value in after the outliers is a zero of either sign (the first row's sign is kept).
+  for (int first_negative = 0; first_negative < 2; ++first_negative) {
+    vector z(n);
+    for (index_t i = 0; i < n; ++i) z[i] = -1.0 - static_cast<double>(i % 50);
+    z[10] = first_negative ? -0.0 : 0.0;
+    z[20] = first_negative ? 0.0 : -0.0;
+    z[30] = -0.0;
+    z[5] = 1000.0;
+    compare_all(z, "next value a signed zero");
+    z[6] = 800.0;
+    compare_all(z, "next value a signed zero, two outliers");
+  }
   // A column nearly constant up to rounding of its mean.
   vector near(n);
   for (index_t i = 0; i < n; ++i) near[i] = 0.00166969 * (1.0 + (i == 5 ? 0x1p-50 : 0.0));

@@ -478,6 +478,14 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
       else if (side.beats(v, next)) next = v;
     }
     if (at_ext + (top ? low.size() : high.size()) > static_cast<std::size_t>(rule.max_winsorized)) break;
+    // The reference takes the next value from the first row that holds it: its bits matter only
+    // for a zero (+0 and -0 compare equal), then found by the same scan.
+    if (next == 0.0)
+      for (index_t i = 0; i < rows; ++i)
+        if (dst[i] == 0.0) {
+          next = dst[i];
+          break;
+        }
     extreme.clear();
     for (int j = 0; j < k; ++j)
       if (side.p[j].cur == ext) {
