@@ -149,15 +149,16 @@ COMPINDEX_INLINE treatment_report treat_column_two_pass(const treatment::method&
 namespace detail {
 
 // ---------------------------------------------------------------------------------------------
-// The one-pass path. Per column: pass 1 reads the values (copying them into the output when it is
-// another column) for their count, sum, minimum and maximum; pass 2, over the column while it is
-// still in cache, sums the powers 1 to 4 of x - c about c = that mean and keeps the few most
-// extreme values at each end (a bounded selection). Skewness and kurtosis come from the sums;
-// a winsorization step updates the sums for the points it moves; the log fallback writes the
-// logged values in one pass and sums their powers in one more over the cached column. Every
-// threshold decision is taken from the sums only when they settle it beyond a bound on the
-// rounding of both this and the reference computation; otherwise the reference formula
-// (statistics::skewness_kurtosis) decides, on the column as it is at that point.
+// The one-pass path. Per column, one pass over the data (copying it into the output when that is
+// another column) takes the count, sum, minimum and maximum, the sums of the powers 1 to 4 of
+// x - c about c = the mean of the first 64 values, and the few most extreme values at each end (a
+// bounded selection). Skewness and kurtosis come from the sums (taken again about the mean, over
+// the column while it is in cache, when the first ones do not settle the test); a winsorization
+// step updates the sums for the points it moves; the log fallback writes the logged values in one
+// pass and sums their powers over the cached column. Every threshold decision is taken from the
+// sums only when they settle it beyond a bound on the rounding of both this and the reference
+// computation; otherwise the reference formula (statistics::skewness_kurtosis) decides, on the
+// column as it is at that point.
 
 // Sums of powers of d = x - c over the present values, and the magnitudes summed (for the bound).
 struct power_sums {
@@ -342,20 +343,15 @@ inline void first_pass(const double* src, double* dst, index_t n, double& count,
   p.a2 = s2, p.a4 = s4;
 }
 
-// Pass 2: sums of powers of x - c, and (when `hi` is given) the most extreme values at each end.
-inline void power_pass(const double* x, index_t n, power_sums& p, extremes* hi, extremes* lo) {
+// Sums of powers of x - p.c over the column (again, about a better shift or after moves that
+// cancelled most of the sums).
+inline void power_pass(const double* x, index_t n, power_sums& p) {
   const double c = p.c;
   double s1 = 0, s2 = 0, s3 = 0, s4 = 0;
   index_t i = 0;
-  auto offer = [&](index_t row) {
-    const double v = x[row];
-    hi->offer(row, v);
-    lo->offer(row, v);
-  };
 #if defined(__SSE2__)
   const __m128d vc = _mm_set1_pd(c);
   __m128d a1 = _mm_setzero_pd(), a2 = a1, a3 = a1, a4 = a1, b1 = a1, b2 = a1, b3 = a1, b4 = a1;
-  __m128d vhi = _mm_set1_pd(hi ? hi->bar : 0.0), vlo = _mm_set1_pd(lo ? lo->bar : 0.0);
   for (; i + 4 <= n; i += 4) {
     const __m128d a = _mm_loadu_pd(x + i), b = _mm_loadu_pd(x + i + 2);
     const __m128d da = _mm_and_pd(_mm_sub_pd(a, vc), _mm_cmpord_pd(a, a));
@@ -369,15 +365,6 @@ inline void power_pass(const double* x, index_t n, power_sums& p, extremes* hi, 
     b3 = _mm_add_pd(b3, _mm_mul_pd(db2, db));
     a4 = _mm_add_pd(a4, _mm_mul_pd(da2, da2));
     b4 = _mm_add_pd(b4, _mm_mul_pd(db2, db2));
-    if (hi) {
-      const __m128d out = _mm_or_pd(_mm_or_pd(_mm_cmpgt_pd(a, vhi), _mm_cmplt_pd(a, vlo)),
-                                    _mm_or_pd(_mm_cmpgt_pd(b, vhi), _mm_cmplt_pd(b, vlo)));
-      if (_mm_movemask_pd(out)) {
-        for (index_t k = i; k < i + 4; ++k) offer(k);
-        vhi = _mm_set1_pd(hi->bar);
-        vlo = _mm_set1_pd(lo->bar);
-      }
-    }
   }
   alignas(16) double t[2];
   _mm_store_pd(t, _mm_add_pd(a1, b1));
@@ -394,7 +381,6 @@ inline void power_pass(const double* x, index_t n, power_sums& p, extremes* hi, 
     if (std::isnan(v)) continue;
     const double d = v - c, d2 = d * d;
     s1 += d, s2 += d2, s3 += d2 * d, s4 += d2 * d2;
-    if (hi) offer(i);
   }
   p.s1 = s1, p.s2 = s2, p.s3 = s3, p.s4 = s4;
   p.a2 = s2, p.a4 = s4;
@@ -444,7 +430,7 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
   p.xabs = std::max(std::abs(mn), std::abs(mx));
   if (!settled(estimate_shape(p), rule) || !std::isfinite(p.c)) {
     p.c = sum / count;
-    power_pass(dst, rows, p, nullptr, nullptr);
+    power_pass(dst, rows, p);
   }
   const auto before_est = estimate_shape(p);
   if (!before_est.usable) return false;
@@ -497,7 +483,7 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
     moved = static_cast<int>(high.size() + low.size());
     // When the moved points held most of the sums (few strong outliers), what is left has lost
     // digits to the cancellation: the sums are taken again over the column (still in cache).
-    if (p.a4 > 1024.0 * p.s4 || p.a2 > 1024.0 * p.s2) power_pass(dst, rows, p, nullptr, nullptr);
+    if (p.a4 > 1024.0 * p.s4 || p.a2 > 1024.0 * p.s2) power_pass(dst, rows, p);
     const auto after = decide_shape(p, rule, dst, rows);
     rep.skew_after = after.skewness;
     rep.kurtosis_after = after.kurtosis;
@@ -545,7 +531,7 @@ inline bool treat_one_pass(const treatment::gii& rule, const double* src, double
     auto est = estimate_shape(q);
     if (!settled(est, rule)) {
       q.c = ls / lc;
-      power_pass(dst, rows, q, nullptr, nullptr);
+      power_pass(dst, rows, q);
       est = estimate_shape(q);
     }
     if (settled(est, rule)) logged = {est.skewness, est.kurtosis}, done = true;
