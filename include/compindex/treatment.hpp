@@ -84,6 +84,19 @@ bool needs_treatment(double skew, double kurtosis, const treatment::gii& rule);
 /// @throws data_error when the GII log fallback meets max <= 1.
 treatment_report treat_column(const treatment::method& m, Eigen::Ref<vector> x, const std::string& indicator);
 
+/// Treats column `src` into `dst` (same size; `src` is left as it is): the same values and report
+/// as copying `src` into `dst` and treating `dst` in place, in fewer passes over the data.
+/// @throws data_error when the GII log fallback meets max <= 1; spec_error when the sizes differ.
+treatment_report treat_column(const treatment::method& m, vector_cref src, Eigen::Ref<vector> dst, const std::string& indicator);
+
+namespace detail {
+/// The reference implementation treat_column used before the one-pass path (two passes for each
+/// skewness/kurtosis, a rescan per winsorization step), in place. treat_column still runs it on
+/// small columns (fewer than 256 rows) and on the columns the one-pass path leaves to it; the
+/// tests and bench/bench_treatment compare the one-pass path with it.
+treatment_report treat_column_two_pass(const treatment::method& m, Eigen::Ref<vector> x, const std::string& indicator);
+}  // namespace detail
+
 }  // namespace compindex
 
 #ifdef COMPINDEX_HEADER_ONLY

@@ -393,10 +393,21 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
   // Outlier treatment.
   out.treatment.clear();
   if (any_treatment) {
-    auto tr = detail::copy_matrix<matrix>(*out.imputed);
+    // Each column is treated straight from the imputed values into the treated matrix (the copy is
+    // the treatment's first pass); a re-used result keeps its treated matrix when nobody else holds it.
+    shared_matrix tr;
+    matrix* tm = out.treated.get() != out.imputed.get() ? out.treated.unique_owned() : nullptr;
+    if (tm && tm->rows() == n && tm->cols() == ni) {
+      tr = std::move(out.treated);
+    } else {
+      auto fresh = detail::new_matrix<matrix>(n, ni);
+      tm = fresh.get();
+      tr = std::move(fresh);
+    }
+    const auto im = *out.imputed;
     out.treatment.reserve(static_cast<std::size_t>(ni));
     for (index_t j = 0; j < ni; ++j) {
-      out.treatment.push_back(treat_column(p.treatment[static_cast<std::size_t>(j)], tr->col(j), icode(j)));
+      out.treatment.push_back(treat_column(p.treatment[static_cast<std::size_t>(j)], im.col(j), tm->col(j), icode(j)));
       const auto& rep = out.treatment.back();
       if (rep.action == treatment_action::log_transformed && !rep.passes_after)
         out.diagnostics.push_back({"treatment_incomplete", icode(j),
