@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -55,6 +56,72 @@ inline double quantile(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+
+// What one replication needs of the tree, resolved once per engine, for the fast path: for each
+// aggregate (children before parents), its children's columns and, when no child's weight can
+// vary between replications, their normalized weights. The fast path computes an arithmetic or
+// geometric mean with the library's arithmetic, operation for operation (aggregation.ipp:
+// normalized_weights and power_family, whose rows with every child present are one weighted sum
+// in child order, scaled by 1 / total, exp for a geometric mean), so its scores are the library's
+// to the bit. Whatever is unusual in a node (a missing value, a non-finite result, a value a
+// geometric mean refuses) hands that node to the library's aggregate_node, which fills in the
+// missing rows (or throws the library's error).
+struct fast_tree {
+  struct node {
+    std::size_t id = 0;                 // framework index
+    index_t col = 0;                    // aggregate column
+    std::vector<std::size_t> children;  // framework indexes
+    std::vector<index_t> ind_col;       // per child: indicator column, -1 for an aggregate
+    std::vector<index_t> agg_col;       // per child: aggregate column, -1 for an indicator
+    codes child_codes;
+    bool fixed = false;                 // no child's weight varies: normalized weights cached
+    std::vector<std::vector<double>> nw;  // per weight set (one without a weight-sets factor)
+    std::vector<double> total;
+  };
+  std::vector<node> order;
+  std::vector<signed char> base_kind;  // per node: 0 arithmetic, 1 geometric (-1: indicator)
+  // Per aggregation factor (by factor position) and alternative: the kind it sets.
+  std::vector<std::vector<signed char>> alt_kind;
+};
+
+// 0 for an arithmetic mean, 1 for a geometric mean (as aggregate_node computes them), -1 else.
+inline signed char mean_kind(const compindex::aggregation::method& m) {
+  using namespace compindex::aggregation;
+  if (std::holds_alternative<arithmetic_mean>(m)) return 0;
+  if (std::holds_alternative<geometric_mean>(m)) return 1;
+  if (const auto* g = std::get_if<generalized_mean>(&m)) return g->p == 1.0 ? 0 : g->p == 0.0 ? 1 : -1;
+  return -1;
+}
+
+// The library's weight normalization (aggregation.ipp, normalized_weights), into nw[0..k).
+inline double normalize_weights(const double* w, std::size_t k, double* nw) {
+  double mx = 0.0;
+  for (std::size_t c = 0; c < k; ++c) mx = std::max(mx, std::abs(w[c]));
+  for (std::size_t c = 0; c < k; ++c) nw[c] = 0.0;
+  if (!(mx > 0.0)) return 0.0;
+  double t = 0.0;
+  for (std::size_t c = 0; c < k; ++c) t += w[c] / mx;
+  double tot = 0.0;
+  for (std::size_t c = 0; c < k; ++c) tot += nw[c] = (w[c] / mx) / t;
+  return tot;
+}
+
+// o[i] (+)= w * s[i] over the units.
+inline void weighted_add(double* __restrict o, const double* __restrict s, double w, index_t n, bool first) {
+  if (first)
+    for (index_t i = 0; i < n; ++i) o[i] = w * s[i];
+  else
+    for (index_t i = 0; i < n; ++i) o[i] += w * s[i];
+}
+
+// o[i] (+)= w * log(s[i]) over the units.
+inline void weighted_add_log(double* __restrict o, const double* __restrict s, double w, index_t n, bool first) {
+  if (first)
+    for (index_t i = 0; i < n; ++i) o[i] = w * std::log(s[i]);
+  else
+    for (index_t i = 0; i < n; ++i) o[i] += w * std::log(s[i]);
+}
+
 }  // namespace detail
 
 struct engine::impl {
@@ -78,6 +145,15 @@ struct engine::impl {
   // the replication's Philox stream (null for deterministic variants).
   std::vector<std::shared_ptr<const plan>> stochastic;
   bool has_weights = false;
+
+  // The fast path (detail::fast_tree): every aggregate is an arithmetic or a geometric mean in
+  // every alternative, and the framework has no ratio node. Null otherwise.
+  std::unique_ptr<detail::fast_tree> fast;
+  // Per variant and indicator column: the smallest value and the largest magnitude when every
+  // value is finite (NaN, NaN when some value is missing or not finite). They bound the scores of
+  // the aggregates (a weighted mean lies between its children's extremes), so that a replication
+  // needs no scan for values a geometric mean refuses, nor for non-finite results.
+  std::vector<std::vector<double>> col_min, col_max;
 
   impl(const framework& f, const dataset& d, const pipeline_spec& s) : fw(f), data(d), spec(s), base(f, s) {}
 };
@@ -251,6 +327,80 @@ COMPINDEX_INLINE engine::engine(const framework& fw, const dataset& data, const 
       P.variant_error[v] = e.what();
     }
   }
+
+  // The fast path's tree, when every aggregate is an arithmetic or geometric mean in every
+  // alternative and no node is a ratio.
+  bool fast_ok = true;
+  for (std::size_t i = 0; i < f.size(); ++i)
+    if (f.is_ratio(i) || (!f.is_indicator(i) && detail::mean_kind(P.base.aggregation[i]) < 0)) fast_ok = false;
+  for (const auto& fac : P.factors)
+    if (fac.kind == detail::resolved::aggregation)
+      for (const auto& m : fac.aggregations)
+        if (detail::mean_kind(m) < 0) fast_ok = false;
+  if (fast_ok) {
+    auto ft = std::make_unique<detail::fast_tree>();
+    ft->base_kind.assign(f.size(), -1);
+    for (auto a : f.aggregates()) ft->base_kind[a] = detail::mean_kind(P.base.aggregation[a]);
+    ft->alt_kind.resize(P.factors.size());
+    std::vector<char> varies(f.size(), 0);  // the node's weight can differ from its weight set's
+    for (std::size_t k = 0; k < P.factors.size(); ++k) {
+      const auto& fac = P.factors[k];
+      if (fac.kind == detail::resolved::aggregation)
+        for (const auto& m : fac.aggregations) ft->alt_kind[k].push_back(detail::mean_kind(m));
+      if (fac.kind == detail::resolved::weights)
+        for (auto i : fac.nodes) varies[i] = 1;
+      if (fac.kind == detail::resolved::exclusion)
+        for (auto i : fac.excluded)
+          if (i != framework::npos) varies[i] = 1;
+    }
+    std::vector<const vector*> sets{&P.base.weights};
+    if (P.f_sets >= 0) {
+      sets.clear();
+      for (const auto& ws : P.factors[static_cast<std::size_t>(P.f_sets)].set_weights) sets.push_back(&ws);
+    }
+    for (auto a : f.evaluation_order()) {
+      detail::fast_tree::node nd;
+      nd.id = a;
+      nd.col = static_cast<index_t>(f.aggregate_column(a));
+      nd.fixed = true;
+      for (auto c : f.children(a)) {
+        nd.children.push_back(c);
+        const bool ind = f.is_indicator(c);
+        nd.ind_col.push_back(ind ? static_cast<index_t>(f.indicator_column(c)) : -1);
+        nd.agg_col.push_back(ind ? -1 : static_cast<index_t>(f.aggregate_column(c)));
+        nd.child_codes.push_back(f.at(c).code);
+        if (varies[c]) nd.fixed = false;
+      }
+      if (nd.fixed) {
+        std::vector<double> cw(nd.children.size());
+        for (const vector* ws : sets) {
+          for (std::size_t c = 0; c < cw.size(); ++c) cw[c] = (*ws)[static_cast<index_t>(nd.children[c])];
+          nd.nw.emplace_back(cw.size());
+          nd.total.push_back(detail::normalize_weights(cw.data(), cw.size(), nd.nw.back().data()));
+        }
+      }
+      ft->order.push_back(std::move(nd));
+    }
+    P.col_min.assign(n_var, std::vector<double>());
+    P.col_max.assign(n_var, std::vector<double>());
+    for (std::size_t v = 0; v < n_var; ++v) {
+      if (!P.variants[v]) continue;
+      const auto& x = *P.variants[v];
+      P.col_min[v].assign(static_cast<std::size_t>(x.cols()), nan);
+      P.col_max[v].assign(static_cast<std::size_t>(x.cols()), nan);
+      for (index_t j = 0; j < x.cols(); ++j) {
+        double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+        bool finite = true;
+        for (index_t i = 0; i < x.rows(); ++i) {
+          finite = finite && std::isfinite(x(i, j));
+          lo = std::min(lo, x(i, j));
+          hi = std::max(hi, std::abs(x(i, j)));
+        }
+        if (finite && x.rows() > 0) P.col_min[v][static_cast<std::size_t>(j)] = lo, P.col_max[v][static_cast<std::size_t>(j)] = hi;
+      }
+    }
+    P.fast = std::move(ft);
+  }
 }
 
 COMPINDEX_INLINE engine::~engine() = default;
@@ -290,11 +440,12 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
   replications out;
   out.index.resize(rows);
   for (std::size_t r = 0; r < rows; ++r) out.index[r] = first + r;
-  out.ranks.setConstant(static_cast<index_t>(rows), n_units, nan);
-  out.scores.setConstant(static_cast<index_t>(rows), n_units, nan);
+  // Every row is written by its replication (NaN if it fails), so the outputs start uninitialized.
+  out.ranks.resize(static_cast<index_t>(rows), n_units);
+  out.scores.resize(static_cast<index_t>(rows), n_units);
   out.inputs = inputs;
   out.choices.assign(rows, std::vector<int>(P.factors.size(), -1));
-  if (P.has_weights) out.weights_used.setConstant(static_cast<index_t>(rows), static_cast<index_t>(f.size()), nan);
+  if (P.has_weights) out.weights_used.resize(static_cast<index_t>(rows), static_cast<index_t>(f.size()));
   const unsigned nt = compindex::detail::thread_count(opt.threads, rows);
   std::vector<std::vector<failure>> fails(nt);
   const auto root_col = static_cast<index_t>(f.aggregate_column(f.root()));
@@ -308,6 +459,129 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
   std::atomic<std::size_t> next_block{0}, rows_done{0};
   std::atomic<bool> stopped{false};
 
+  // One replication on the fast path (see detail::fast_tree): every aggregate in evaluation order
+  // from the cached normalized data of variant v (and its cached logs), with the replication's
+  // weights w and aggregation choices; the root's scores end up in `aggregated`.
+  struct fast_buffers {
+    std::vector<signed char> kinds;
+    std::vector<double> cw, nwb;
+    std::vector<double> lo, hi;  // per aggregate column: bounds of its scores (see impl::col_min)
+    children_view view;
+  };
+  auto fast_replication = [&](std::size_t v, const vector& w, const std::vector<int>& choices, fast_buffers& B,
+                              matrix& aggregated) {
+    const auto& ft = *P.fast;
+    B.kinds.assign(ft.base_kind.begin(), ft.base_kind.end());
+    for (std::size_t k = 0; k < P.factors.size(); ++k) {
+      const auto& fac = P.factors[k];
+      if (fac.kind != detail::resolved::aggregation) continue;
+      const signed char kind = ft.alt_kind[k][static_cast<std::size_t>(choices[k])];
+      for (auto i : fac.nodes) B.kinds[i] = kind;
+    }
+    const std::size_t set = P.f_sets >= 0 ? static_cast<std::size_t>(choices[static_cast<std::size_t>(P.f_sets)]) : 0;
+    const matrix& x = *P.variants[v];
+    const matrix& lx = P.log_variants[v];
+    const auto& cmin = P.col_min[v];
+    const auto& cmax = P.col_max[v];
+    const index_t n = n_units;
+    constexpr double big = 1e300, tiny = 1e-290;
+    const double inf = std::numeric_limits<double>::infinity();
+    double* cw = B.cw.data();
+    for (const auto& nd : ft.order) {
+      const std::size_t k = nd.children.size();
+      double kk = 0.0;  // the children that carry weight
+      std::size_t only = 0;
+      double lo = inf, hi = 0.0;  // bounds over the weighted children (hi NaN: some child unbounded)
+      for (std::size_t c = 0; c < k; ++c) {
+        cw[c] = w[static_cast<index_t>(nd.children[c])];
+        if (cw[c] == 0.0) continue;
+        kk += 1.0, only = c;
+        const bool ind = nd.ind_col[c] >= 0;
+        const double cl = ind ? cmin[static_cast<std::size_t>(nd.ind_col[c])] : B.lo[static_cast<std::size_t>(nd.agg_col[c])];
+        const double ch = ind ? cmax[static_cast<std::size_t>(nd.ind_col[c])] : B.hi[static_cast<std::size_t>(nd.agg_col[c])];
+        lo = std::min(lo, cl);
+        hi = ch <= big && hi <= big ? std::max(hi, ch) : nan;
+      }
+      const double* nw = nd.fixed ? nd.nw[set].data() : B.nwb.data();
+      const double total = nd.fixed ? nd.total[set] : detail::normalize_weights(cw, k, B.nwb.data());
+      const bool geo = B.kinds[nd.id] == 1;
+      double* __restrict o = aggregated.col(nd.col).data();
+      double& out_lo = B.lo[static_cast<std::size_t>(nd.col)];
+      double& out_hi = B.hi[static_cast<std::size_t>(nd.col)];
+      out_lo = -inf, out_hi = nan;
+      auto column = [&](std::size_t c) {
+        return nd.ind_col[c] >= 0 ? x.col(nd.ind_col[c]).data() : aggregated.col(nd.agg_col[c]).data();
+      };
+      bool library = false;  // hand the node to aggregate_node
+      if (geo)  // its domain check: a weighted child with a value <= 0 (scanned unless bounded away from 0)
+        for (std::size_t c = 0; c < k && !library; ++c) {
+          if (cw[c] == 0.0) continue;
+          const double cl = nd.ind_col[c] >= 0 ? cmin[static_cast<std::size_t>(nd.ind_col[c])] : B.lo[static_cast<std::size_t>(nd.agg_col[c])];
+          if (cl > 0.0) continue;
+          const double* a = column(c);
+          bool bad = false;
+          for (index_t i = 0; i < n; ++i) bad |= a[i] <= 0.0;
+          library = bad;
+        }
+      if (!library) {
+        if (kk == 0.0 || !(total > 0.0)) {
+          std::fill(o, o + n, nan);
+          continue;
+        }
+        if (kk == 1.0) {  // one child: its scores
+          const double* a = column(only);
+          std::copy(a, a + n, o);
+          out_lo = lo, out_hi = hi;
+          continue;
+        }
+        bool first_child = true;
+        for (std::size_t c = 0; c < k; ++c) {
+          if (cw[c] == 0.0) continue;
+          if (nd.ind_col[c] >= 0)
+            detail::weighted_add(o, geo ? lx.col(nd.ind_col[c]).data() : x.col(nd.ind_col[c]).data(), nw[c], n, first_child);
+          else if (geo)
+            detail::weighted_add_log(o, column(c), nw[c], n, first_child);
+          else
+            detail::weighted_add(o, column(c), nw[c], n, first_child);
+          first_child = false;
+        }
+        const double inv_total = total == 1.0 ? 1.0 : 1.0 / total;
+        if (geo)
+          for (index_t i = 0; i < n; ++i) o[i] = std::exp(o[i] * inv_total);
+        else if (inv_total != 1.0)
+          for (index_t i = 0; i < n; ++i) o[i] *= inv_total;
+        if (hi <= big) {
+          // Every weighted child is finite and at most 1e300 in magnitude: so is their weighted
+          // mean (the normalized weights sum to 1), which lies between their extremes up to rounding.
+          out_hi = 2.0 * hi;
+          out_lo = lo > tiny ? 0.5 * lo : -inf;
+          continue;
+        }
+        bool finite = true;
+        for (index_t i = 0; i < n; ++i) finite &= std::abs(o[i]) <= std::numeric_limits<double>::max();
+        if (finite) continue;
+      }
+      // A missing value, a non-finite result or a domain error: the library's node computes the
+      // rows the sums above cannot (or throws its error), as the general path would.
+      const compindex::aggregation::method* m = &P.base.aggregation[nd.id];
+      for (std::size_t f2 = 0; f2 < P.factors.size(); ++f2) {
+        const auto& fac = P.factors[f2];
+        if (fac.kind == detail::resolved::aggregation && std::find(fac.nodes.begin(), fac.nodes.end(), nd.id) != fac.nodes.end())
+          m = &fac.aggregations[static_cast<std::size_t>(choices[f2])];
+      }
+      auto& fv = B.view;
+      fv.columns.clear();
+      fv.weights.clear();
+      fv.logs.clear();
+      for (std::size_t c = 0; c < k; ++c) {
+        fv.columns.push_back(column(c));
+        fv.weights.push_back(cw[c]);
+        fv.logs.push_back(nd.ind_col[c] >= 0 ? lx.col(nd.ind_col[c]).data() : nullptr);
+      }
+      aggregate_node(*m, fv, n, P.base.coverage[nd.id], o, f.at(nd.id).code, P.data.units(), nd.child_codes);
+    }
+  };
+
   auto work = [&](unsigned t) {
     // Per-thread buffers, refilled for each replication without allocating.
     aggregator agg(f, false);  // the root's ranks only: ratio nodes are not computed
@@ -318,6 +592,16 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     rank_vector root_ranks(n_units);
     std::vector<std::unique_ptr<plan>> own_plans(P.stochastic.size());  // stochastic variants' plans, copied once per thread
     result drawn;
+    fast_buffers fb;  // the fast path's
+    if (P.fast) {
+      std::size_t most = 0;
+      for (const auto& nd : P.fast->order) most = std::max(most, nd.children.size());
+      fb.cw.resize(most);
+      fb.nwb.resize(most);
+      fb.lo.resize(f.n_aggregates());
+      fb.hi.resize(f.n_aggregates());
+      aggregated.resize(n_units, static_cast<index_t>(f.n_aggregates()));
+    }
     for (;;) {
       if (ctl.stop && ctl.stop->load(std::memory_order_relaxed)) {
         stopped.store(true, std::memory_order_relaxed);
@@ -328,8 +612,8 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
       const std::size_t lo = b * block, hi = std::min(rows, lo + block);
       for (std::size_t r = lo; r < hi; ++r) {
         const std::size_t rep = first + r;
+        bool weights_written = false;
         try {
-          methods = P.base.aggregation;
           std::size_t ai = 0, ti = 0, ni = 0;
           // The weight set first, so that weight perturbations and exclusions apply to it.
           const vector* center = &P.base.weights;
@@ -373,9 +657,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
               case K::normalization: ni = choice; break;
               case K::imputation: ai = choice; break;
               case K::treatment: ti = choice; break;
-              case K::aggregation:
-                for (auto i : fac.nodes) methods[i] = fac.aggregations[choice];
-                break;
+              case K::aggregation: break;  // applied below
               case K::exclusion:
                 if (fac.excluded[choice] != framework::npos) w[static_cast<index_t>(fac.excluded[choice])] = 0.0;
                 break;
@@ -383,23 +665,35 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
             }
           }
           if (P.has_weights) out.weights_used.row(static_cast<index_t>(r)) = w.transpose();
+          weights_written = true;
           const std::size_t v = ai * (P.n_tr * P.n_norm) + ti * P.n_norm + ni;
-          if (P.stochastic[v]) {
-            // Multiple imputation: one EM draw per replication, from the replication's own stream
-            // (so the draw does not depend on the thread that runs it).
-            auto& pl = own_plans[v];
-            if (!pl) pl = std::make_unique<plan>(*P.stochastic[v]);
-            for (std::size_t j = 0; j < pl->imputation.size(); ++j)
-              if (auto* d = std::get_if<compindex::imputation::em_draw>(&pl->imputation[j])) {
-                const auto& d0 = std::get<compindex::imputation::em_draw>(P.stochastic[v]->imputation[j]);
-                d->seed = d0.seed ^ (opt.seed * 0x9E3779B97F4A7C15ull);
-                d->stream = rep + 1;
-              }
-            run_indicators(*pl, P.data, drawn);
-            agg.run(*drawn.normalized, w, methods, P.base.coverage, P.data.units(), aggregated, nullptr);
-          } else {
+          if (P.fast && !P.stochastic[v]) {
             if (!P.variants[v]) throw data_error(P.variant_error[v]);
-            agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
+            fast_replication(v, w, out.choices[r], fb, aggregated);
+          } else {
+            methods = P.base.aggregation;
+            for (std::size_t k = 0; k < P.factors.size(); ++k) {
+              const auto& fac = P.factors[k];
+              if (fac.kind == detail::resolved::aggregation)
+                for (auto i : fac.nodes) methods[i] = fac.aggregations[static_cast<std::size_t>(out.choices[r][k])];
+            }
+            if (P.stochastic[v]) {
+              // Multiple imputation: one EM draw per replication, from the replication's own stream
+              // (so the draw does not depend on the thread that runs it).
+              auto& pl = own_plans[v];
+              if (!pl) pl = std::make_unique<plan>(*P.stochastic[v]);
+              for (std::size_t j = 0; j < pl->imputation.size(); ++j)
+                if (auto* d = std::get_if<compindex::imputation::em_draw>(&pl->imputation[j])) {
+                  const auto& d0 = std::get<compindex::imputation::em_draw>(P.stochastic[v]->imputation[j]);
+                  d->seed = d0.seed ^ (opt.seed * 0x9E3779B97F4A7C15ull);
+                  d->stream = rep + 1;
+                }
+              run_indicators(*pl, P.data, drawn);
+              agg.run(*drawn.normalized, w, methods, P.base.coverage, P.data.units(), aggregated, nullptr);
+            } else {
+              if (!P.variants[v]) throw data_error(P.variant_error[v]);
+              agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
+            }
           }
           out.scores.row(static_cast<index_t>(r)) = aggregated.col(root_col).transpose();
           rank_scores_into(aggregated.col(root_col).data(), n_units, root_ranks.data(), rank_ws);
@@ -408,6 +702,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
         } catch (const std::exception& e) {
           out.ranks.row(static_cast<index_t>(r)).setConstant(nan);
           out.scores.row(static_cast<index_t>(r)).setConstant(nan);
+          if (P.has_weights && !weights_written) out.weights_used.row(static_cast<index_t>(r)).setConstant(nan);
           fails[t].push_back({rep, e.what()});
         }
       }
