@@ -14,6 +14,7 @@
 
 #include <compindex/uncertainty.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -178,6 +179,108 @@ std::size_t check_against_oracles(const ci::framework& fw, const ci::dataset& d,
   return ok;
 }
 
+
+// summarize() as it was before the outranking counts became integers and the quantiles counts
+// (the oracle of summary_statistics_unchanged): sorting per unit, counters of doubles.
+struct old_summary {
+  ci::vector mean_rank, median_rank, p05_rank, p95_rank, mean_abs_shift;
+  ci::matrix outrank;
+  std::size_t n_successful = 0;
+};
+
+double old_quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return std::nan("");
+  const double h = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const auto hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+old_summary old_summarize(const ci::vector& nominal_ranks, const ua::replications& runs) {
+  old_summary s;
+  const ci::index_t rows = runs.ranks.rows(), n = runs.ranks.cols();
+  std::vector<char> ok(static_cast<std::size_t>(rows), 1);
+  for (auto& f : runs.failures) {
+    auto it = std::lower_bound(runs.index.begin(), runs.index.end(), f.replication);
+    if (it != runs.index.end() && *it == f.replication) ok[static_cast<std::size_t>(it - runs.index.begin())] = 0;
+  }
+  for (auto c : ok) s.n_successful += c != 0;
+  s.mean_rank.setConstant(n, ci::nan);
+  s.median_rank.setConstant(n, ci::nan);
+  s.p05_rank.setConstant(n, ci::nan);
+  s.p95_rank.setConstant(n, ci::nan);
+  std::vector<double> v;
+  for (ci::index_t u = 0; u < n; ++u) {
+    v.clear();
+    for (ci::index_t r = 0; r < rows; ++r)
+      if (ok[static_cast<std::size_t>(r)] && !std::isnan(runs.ranks(r, u))) v.push_back(runs.ranks(r, u));
+    if (v.empty()) continue;
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (double x : v) sum += x;
+    s.mean_rank[u] = sum / static_cast<double>(v.size());
+    s.median_rank[u] = old_quantile(v, 0.5);
+    s.p05_rank[u] = old_quantile(v, 0.05);
+    s.p95_rank[u] = old_quantile(v, 0.95);
+  }
+  s.mean_abs_shift.setConstant(rows, ci::nan);
+  for (ci::index_t r = 0; r < rows; ++r) {
+    if (!ok[static_cast<std::size_t>(r)]) continue;
+    double sum = 0;
+    ci::index_t m = 0;
+    for (ci::index_t u = 0; u < n; ++u) {
+      const double a = runs.ranks(r, u), b = nominal_ranks[u];
+      if (std::isnan(a) || std::isnan(b)) continue;
+      sum += std::abs(a - b);
+      ++m;
+    }
+    if (m) s.mean_abs_shift[r] = sum / static_cast<double>(m);
+  }
+  const auto nn = static_cast<std::size_t>(n);
+  std::vector<double> wins(nn * nn, 0.0), both(nn * nn, 0.0);
+  for (ci::index_t r = 0; r < rows; ++r)
+    for (std::size_t i = 0; i < nn; ++i) {
+      const double a = runs.ranks(r, static_cast<ci::index_t>(i));
+      if (!ok[static_cast<std::size_t>(r)] || std::isnan(a)) continue;
+      for (std::size_t j = 0; j < nn; ++j) {
+        const double b = runs.ranks(r, static_cast<ci::index_t>(j));
+        const double val = std::isnan(b) ? 0.0 : 1.0;
+        both[i * nn + j] += val;
+        wins[i * nn + j] += (a < b) ? val : 0.0;
+      }
+    }
+  s.outrank = ci::matrix::Constant(n, n, ci::nan);
+  for (std::size_t i = 0; i < nn; ++i)
+    for (std::size_t j = 0; j < nn; ++j)
+      if (i != j && both[i * nn + j] > 0)
+        s.outrank(static_cast<ci::index_t>(i), static_cast<ci::index_t>(j)) = wins[i * nn + j] / both[i * nn + j];
+  return s;
+}
+
+bool same_vector(const ci::vector& a, const ci::vector& b) {
+  if (a.size() != b.size()) return false;
+  for (ci::index_t i = 0; i < a.size(); ++i)
+    if (!same_bits(a[i], b[i])) return false;
+  return true;
+}
+
+void check_summary(const ua::engine& e, const ua::replications& runs, unsigned threads) {
+  ua::options o;
+  o.threads = threads;
+  const auto want = old_summarize(e.nominal_ranks(), runs);
+  const auto got = ua::summarize(e, runs, o);
+  BOOST_TEST(got.n_successful == want.n_successful);
+  BOOST_TEST(same_vector(got.mean_rank, want.mean_rank));
+  BOOST_TEST(same_vector(got.median_rank, want.median_rank));
+  BOOST_TEST(same_vector(got.p05_rank, want.p05_rank));
+  BOOST_TEST(same_vector(got.p95_rank, want.p95_rank));
+  BOOST_TEST(same_vector(got.mean_abs_shift, want.mean_abs_shift));
+  BOOST_TEST_REQUIRE(got.outrank_probability.rows() == want.outrank.rows());
+  for (ci::index_t i = 0; i < want.outrank.rows(); ++i)
+    for (ci::index_t j = 0; j < want.outrank.cols(); ++j)
+      BOOST_TEST_REQUIRE(same_bits(got.outrank_probability(i, j), want.outrank(i, j)), "outranking " << i << ", " << j);
+}
+
 const setup means{{ci::normalization::min_max{}, ci::normalization::percentile_rank{}},
                   {ci::aggregation::arithmetic_mean{}, ci::aggregation::geometric_mean{}}};
 
@@ -279,6 +382,33 @@ BOOST_AUTO_TEST_CASE(one_level_aggregation_factor_keeps_other_nodes_nominal) {
     BOOST_TEST_REQUIRE(!want.failed);
     for (ci::index_t u = 0; u < d.n_units(); ++u) BOOST_TEST_REQUIRE(same_bits(runs.scores(static_cast<ci::index_t>(r), u), want.scores[u]));
   }
+}
+
+BOOST_AUTO_TEST_CASE(summary_statistics_unchanged) {
+  const auto fw = tree();
+  const auto d = data(7, true, false);
+  ci::pipeline_spec spec;  // min-max onto 0-100: the geometric alternative fails on zeros
+  std::vector<ua::factor> f{ua::weights_factor{"weights", {}, 0.5}, ua::aggregation_factor{"aggregation", means.aggs, {}, 0}};
+  ua::engine e(fw, d, spec, f);
+  ua::options o;
+  o.n = 300;
+  auto runs = e.evaluate(e.sample(0, 300, o), 0, o);
+  BOOST_TEST(!runs.failures.empty());
+  for (unsigned t : {1u, 2u, 3u}) check_summary(e, runs, t);
+  // Unranked units in some replications, and ties.
+  std::mt19937_64 g(3);
+  std::uniform_int_distribution<int> unit(0, 39), row(0, 299);
+  for (int k = 0; k < 200; ++k) runs.ranks(row(g), unit(g)) = ci::nan;
+  for (int k = 0; k < 100; ++k) {
+    const auto r = row(g);
+    runs.ranks(r, unit(g)) = runs.ranks(r, unit(g));
+  }
+  for (ci::index_t u = 0; u < 40; ++u) runs.ranks(17, u) = ci::nan;  // a replication with nobody ranked
+  for (ci::index_t r = 0; r < 300; ++r) runs.ranks(r, 5) = ci::nan;  // a unit never ranked
+  for (unsigned t : {1u, 2u}) check_summary(e, runs, t);
+  // Ranks that are not whole numbers (replications assembled by hand) take the general route.
+  runs.ranks(4, 2) = 2.5;
+  check_summary(e, runs, 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -592,6 +592,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     rank_vector root_ranks(n_units);
     std::vector<std::unique_ptr<plan>> own_plans(P.stochastic.size());  // stochastic variants' plans, copied once per thread
     result drawn;
+    matrix block_scores(static_cast<index_t>(block), n_units), block_ranks(static_cast<index_t>(block), n_units);
     fast_buffers fb;  // the fast path's
     if (P.fast) {
       std::size_t most = 0;
@@ -612,6 +613,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
       const std::size_t lo = b * block, hi = std::min(rows, lo + block);
       for (std::size_t r = lo; r < hi; ++r) {
         const std::size_t rep = first + r;
+        const auto br = static_cast<index_t>(r - lo);  // the row in the block's buffers
         bool weights_written = false;
         try {
           std::size_t ai = 0, ti = 0, ni = 0;
@@ -695,17 +697,22 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
               agg.run(*P.variants[v], w, methods, P.base.coverage, P.data.units(), aggregated, &P.log_variants[v]);
             }
           }
-          out.scores.row(static_cast<index_t>(r)) = aggregated.col(root_col).transpose();
+          block_scores.row(br) = aggregated.col(root_col).transpose();
           rank_scores_into(aggregated.col(root_col).data(), n_units, root_ranks.data(), rank_ws);
           for (index_t u = 0; u < root_ranks.size(); ++u)
-            out.ranks(static_cast<index_t>(r), u) = root_ranks[u] == unranked ? nan : static_cast<double>(root_ranks[u]);
+            block_ranks(br, u) = root_ranks[u] == unranked ? nan : static_cast<double>(root_ranks[u]);
         } catch (const std::exception& e) {
-          out.ranks.row(static_cast<index_t>(r)).setConstant(nan);
-          out.scores.row(static_cast<index_t>(r)).setConstant(nan);
+          block_ranks.row(br).setConstant(nan);
+          block_scores.row(br).setConstant(nan);
           if (P.has_weights && !weights_written) out.weights_used.row(static_cast<index_t>(r)).setConstant(nan);
           fails[t].push_back({rep, e.what()});
         }
       }
+      // The block's rows into the outputs: each unit's column receives a contiguous run, rather
+      // than every replication writing one value in each unit's column (a page apart at scale).
+      const auto nb = static_cast<index_t>(hi - lo);
+      out.scores.middleRows(static_cast<index_t>(lo), nb) = block_scores.topRows(nb);
+      out.ranks.middleRows(static_cast<index_t>(lo), nb) = block_ranks.topRows(nb);
       rows_done.fetch_add(hi - lo, std::memory_order_relaxed);
       if (ctl.done) ctl.done->fetch_add(hi - lo, std::memory_order_relaxed);
     }
@@ -735,6 +742,85 @@ COMPINDEX_INLINE vector engine::nominal_ranks() const {
   return ranks_as_double(p_->nominal.ranks.col(static_cast<index_t>(p_->fw.root())));
 }
 
+namespace detail {
+
+// Outranking counts from ranks held as small integers, rows x n row-major, in which an unranked
+// unit (or every unit of a failed replication) holds `none`, the type's largest value. For units
+// [i0, i1): wins[i n + j] += the replications in which both are ranked and i ranks strictly ahead
+// of j, and, over the replications listed in `partial` (those in which some unit is unranked),
+// both[i n + j] += those in which both are ranked. Units are taken in tiles whose counters (of
+// type R, flushed before they can overflow) stay in the cache while every replication streams
+// past: each pair costs a compare and an add on packed integers. An unranked i (none) is ahead of
+// nobody; a ranked i is "ahead" of an unranked j there, which the pass over `partial` takes back.
+template <class R>
+void outrank_counts(const std::vector<R>& rk, std::size_t rows, std::size_t n, const std::vector<std::size_t>& partial,
+                    std::size_t i0, std::size_t i1, std::vector<std::uint32_t>& wins, std::vector<std::uint32_t>& both) {
+  constexpr R none = std::numeric_limits<R>::max();
+  constexpr std::size_t chunk = static_cast<std::size_t>(std::numeric_limits<R>::max());  // rows per flush
+  const std::size_t tile = std::max<std::size_t>(2, std::min<std::size_t>(64, (std::size_t{256} << 10) / (sizeof(R) * std::max<std::size_t>(n, 1))));
+  std::vector<R> cw(tile * n), cb;
+  if (!partial.empty()) cb.resize(tile * n);
+  for (std::size_t t0 = i0; t0 < i1; t0 += tile) {
+    const std::size_t t1 = std::min(i1, t0 + tile);
+    for (std::size_t c0 = 0; c0 < rows; c0 += chunk) {
+      const std::size_t c1 = std::min(rows, c0 + chunk);
+      std::fill(cw.begin(), cw.end(), R(0));
+      for (std::size_t r = c0; r < c1; ++r) {
+        const R* __restrict row = &rk[r * n];
+        std::size_t i = t0;
+        for (; i + 1 < t1; i += 2) {  // two units per pass over the row
+          const R a0 = row[i], a1 = row[i + 1];
+          R* __restrict w0 = &cw[(i - t0) * n];
+          R* __restrict w1 = w0 + n;
+          for (std::size_t j = 0; j < n; ++j) {
+            const R x = row[j];
+            w0[j] = static_cast<R>(w0[j] + (a0 < x));
+            w1[j] = static_cast<R>(w1[j] + (a1 < x));
+          }
+        }
+        for (; i < t1; ++i) {
+          const R a0 = row[i];
+          R* __restrict w0 = &cw[(i - t0) * n];
+          for (std::size_t j = 0; j < n; ++j) w0[j] = static_cast<R>(w0[j] + (a0 < row[j]));
+        }
+      }
+      for (std::size_t i = t0; i < t1; ++i)
+        for (std::size_t j = 0; j < n; ++j) wins[i * n + j] += cw[(i - t0) * n + j];
+    }
+    // Replications with unranked units: their pairs with both ranked, and the wins over an
+    // unranked unit counted above taken back.
+    if (!partial.empty()) {
+      std::fill(cb.begin(), cb.end(), R(0));
+      std::size_t since = 0;
+      auto flush = [&] {
+        for (std::size_t i = t0; i < t1; ++i)
+          for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t k = (i - t0) * n + j;
+            both[i * n + j] += cb[k];
+          }
+        std::fill(cb.begin(), cb.end(), R(0));
+        since = 0;
+      };
+      for (std::size_t r : partial) {
+        const R* __restrict row = &rk[r * n];
+        for (std::size_t i = t0; i < t1; ++i) {
+          const R a = row[i];
+          if (a == none) continue;
+          R* __restrict b0 = &cb[(i - t0) * n];
+          for (std::size_t j = 0; j < n; ++j) b0[j] = static_cast<R>(b0[j] + (row[j] != none));
+          // Every unranked j counted as a win of i above: take them back.
+          for (std::size_t j = 0; j < n; ++j)
+            if (row[j] == none) --wins[i * n + j];
+        }
+        if (++since == chunk) flush();
+      }
+      flush();
+    }
+  }
+}
+
+}  // namespace detail
+
 COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const options& opt) {
   ua_result s;
   s.units = e.units();
@@ -743,18 +829,67 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
   s.nominal_ranks = e.nominal_ranks();
   s.nominal_scores = e.nominal().node_scores(e.fw(), e.fw().root());
   const index_t rows = runs.ranks.rows(), n = static_cast<index_t>(s.units.size());
-  std::vector<char> ok(static_cast<std::size_t>(rows), 1);
+  const auto nn = static_cast<std::size_t>(n), nr = static_cast<std::size_t>(rows);
+  std::vector<char> ok(nr, 1);
   for (auto& f : runs.failures) {
     auto it = std::lower_bound(runs.index.begin(), runs.index.end(), f.replication);
     if (it != runs.index.end() && *it == f.replication) ok[static_cast<std::size_t>(it - runs.index.begin())] = 0;
   }
   for (auto c : ok) s.n_successful += c != 0;
+  // Ranks are whole numbers from 1 to n (or NaN): then counting replaces sorting below. Anything
+  // else (replications assembled by hand) takes the general route.
+  bool whole = true;
+  for (index_t u = 0; u < n && whole; ++u)
+    for (index_t r = 0; r < rows; ++r) {
+      const double x = runs.ranks(r, u);
+      if (!ok[static_cast<std::size_t>(r)] || std::isnan(x)) continue;
+      if (!(x >= 1.0 && x <= static_cast<double>(n) && x == std::floor(x))) {
+        whole = false;
+        break;
+      }
+    }
   s.mean_rank.setConstant(n, nan);
   s.median_rank.setConstant(n, nan);
   s.p05_rank.setConstant(n, nan);
   s.p95_rank.setConstant(n, nan);
   std::vector<double> v;
+  std::vector<std::size_t> hist(whole ? nn + 1 : 0);
   for (index_t u = 0; u < n; ++u) {
+    if (whole) {
+      // A histogram of the unit's ranks: its order statistics are the sorted values.
+      std::fill(hist.begin(), hist.end(), std::size_t{0});
+      std::size_t m = 0;
+      std::uint64_t total = 0;
+      for (index_t r = 0; r < rows; ++r) {
+        const double x = runs.ranks(r, u);
+        if (!ok[static_cast<std::size_t>(r)] || std::isnan(x)) continue;
+        const auto k = static_cast<std::size_t>(x);
+        ++hist[k], ++m, total += k;
+      }
+      if (m == 0) continue;
+      // The k-th smallest rank (0-based).
+      auto order_stat = [&](std::size_t k) {
+        std::size_t seen = 0;
+        for (std::size_t b = 1; b <= nn; ++b) {
+          seen += hist[b];
+          if (seen > k) return static_cast<double>(b);
+        }
+        return static_cast<double>(nn);
+      };
+      auto quantile = [&](double q) {  // as detail::quantile on the sorted values
+        const double h = q * static_cast<double>(m - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(h));
+        const auto hi = std::min(lo + 1, m - 1);
+        const double a = order_stat(lo), b = order_stat(hi);
+        return a + (h - static_cast<double>(lo)) * (b - a);
+      };
+      // The sum of whole numbers is exact (as the sorted sum was).
+      s.mean_rank[u] = static_cast<double>(total) / static_cast<double>(m);
+      s.median_rank[u] = quantile(0.5);
+      s.p05_rank[u] = quantile(0.05);
+      s.p95_rank[u] = quantile(0.95);
+      continue;
+    }
     v.clear();
     for (index_t r = 0; r < rows; ++r)
       if (ok[static_cast<std::size_t>(r)] && !std::isnan(runs.ranks(r, u))) v.push_back(runs.ranks(r, u));
@@ -780,13 +915,65 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
     }
     if (m) s.mean_abs_shift[r] = sum / static_cast<double>(m);
   }
-  // P(rank_i < rank_j) over the replications in which both are ranked. Row-major counters, and
-  // the units split over threads by row i (each thread owns its rows: no sharing, and every sum
-  // runs over the replications in the same order whatever the thread count).
-  const auto nn = static_cast<std::size_t>(n);
-  std::vector<double> wins(nn * nn, 0.0), both(nn * nn, 0.0);
-  // Replication-major copy of the ranks (NaN as 0 with a validity flag) so the inner loop is contiguous.
-  std::vector<double> rk(static_cast<std::size_t>(rows) * nn), valid(static_cast<std::size_t>(rows) * nn);
+  // P(rank_i < rank_j) over the replications in which both are ranked: counts of whole numbers,
+  // so the order in which they are added (the thread count) cannot change them.
+  const unsigned nt = compindex::detail::thread_count(opt.threads, nn);
+  s.outrank_probability = matrix::Constant(n, n, nan);
+  std::vector<std::uint32_t> wins, both;
+  std::size_t n_full = 0;  // replications in which every unit is ranked
+  auto run_threads = [&](auto&& body) {
+    if (nt == 1) {
+      body(std::size_t{0}, nn);
+    } else {
+      std::vector<std::thread> pool;
+      for (unsigned t = 0; t < nt; ++t) pool.emplace_back(body, nn * t / nt, nn * (t + 1) / nt);
+      for (auto& th : pool) th.join();
+    }
+  };
+  auto integer_counts = [&](auto zero) {
+    using R = decltype(zero);
+    constexpr R none = std::numeric_limits<R>::max();
+    // Row-major copy of the ranks, transposed by tiles (the ranks are column-major).
+    std::vector<R> rk(nr * nn);
+    std::vector<std::size_t> partial;
+    constexpr std::size_t t = 64;
+    for (std::size_t r0 = 0; r0 < nr; r0 += t)
+      for (std::size_t u0 = 0; u0 < nn; u0 += t)
+        for (std::size_t u = u0; u < std::min(nn, u0 + t); ++u)
+          for (std::size_t r = r0; r < std::min(nr, r0 + t); ++r) {
+            const double x = runs.ranks(static_cast<index_t>(r), static_cast<index_t>(u));
+            rk[r * nn + u] = ok[r] && !std::isnan(x) ? static_cast<R>(x) : none;
+          }
+    for (std::size_t r = 0; r < nr; ++r) {
+      bool all = true;
+      for (std::size_t u = 0; u < nn && all; ++u) all = rk[r * nn + u] != none;
+      if (all)
+        ++n_full;
+      else
+        partial.push_back(r);
+    }
+    wins.assign(nn * nn, 0);
+    if (!partial.empty()) both.assign(nn * nn, 0);
+    run_threads([&](std::size_t i0, std::size_t i1) { detail::outrank_counts<R>(rk, nr, nn, partial, i0, i1, wins, both); });
+  };
+  if (whole && nn < 32767) {
+    integer_counts(std::int16_t{0});
+  } else if (whole && nn < 2147483647u) {
+    integer_counts(std::int32_t{0});
+  }
+  if (whole) {
+    for (std::size_t i = 0; i < nn; ++i)
+      for (std::size_t j = 0; j < nn; ++j) {
+        const double b = static_cast<double>(n_full + (both.empty() ? 0 : both[i * nn + j]));
+        if (i != j && b > 0)
+          s.outrank_probability(static_cast<index_t>(i), static_cast<index_t>(j)) = static_cast<double>(wins[i * nn + j]) / b;
+      }
+    s.runs = std::move(runs);
+    return s;
+  }
+  // The general route: counters of doubles, row-major, the units split over threads by row i.
+  std::vector<double> dwins(nn * nn, 0.0), dboth(nn * nn, 0.0);
+  std::vector<double> rk(nr * nn), valid(nr * nn);
   for (index_t r = 0; r < rows; ++r)
     for (std::size_t j = 0; j < nn; ++j) {
       const double x = runs.ranks(r, static_cast<index_t>(j));
@@ -794,35 +981,26 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
       rk[static_cast<std::size_t>(r) * nn + j] = present ? x : 0.0;
       valid[static_cast<std::size_t>(r) * nn + j] = present ? 1.0 : 0.0;
     }
-  auto count_rows = [&](std::size_t i0, std::size_t i1) {
+  run_threads([&](std::size_t i0, std::size_t i1) {
     for (index_t r = 0; r < rows; ++r) {
       const double* row = &rk[static_cast<std::size_t>(r) * nn];
       const double* val = &valid[static_cast<std::size_t>(r) * nn];
       for (std::size_t i = i0; i < i1; ++i) {
         if (val[i] == 0.0) continue;
         const double a = row[i];
-        double* wi = &wins[i * nn];
-        double* bi = &both[i * nn];
+        double* wi = &dwins[i * nn];
+        double* bi = &dboth[i * nn];
         for (std::size_t j = 0; j < nn; ++j) {
           bi[j] += val[j];
           wi[j] += (a < row[j]) ? val[j] : 0.0;
         }
       }
     }
-  };
-  const unsigned nt = compindex::detail::thread_count(opt.threads, nn);
-  if (nt == 1) {
-    count_rows(0, nn);
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < nt; ++t) pool.emplace_back(count_rows, nn * t / nt, nn * (t + 1) / nt);
-    for (auto& th : pool) th.join();
-  }
-  s.outrank_probability = matrix::Constant(n, n, nan);
+  });
   for (std::size_t i = 0; i < nn; ++i)
     for (std::size_t j = 0; j < nn; ++j)
-      if (i != j && both[i * nn + j] > 0)
-        s.outrank_probability(static_cast<index_t>(i), static_cast<index_t>(j)) = wins[i * nn + j] / both[i * nn + j];
+      if (i != j && dboth[i * nn + j] > 0)
+        s.outrank_probability(static_cast<index_t>(i), static_cast<index_t>(j)) = dwins[i * nn + j] / dboth[i * nn + j];
   s.runs = std::move(runs);
   return s;
 }
