@@ -479,7 +479,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
       for (auto i : fac.nodes) B.kinds[i] = kind;
     }
     const std::size_t set = P.f_sets >= 0 ? static_cast<std::size_t>(choices[static_cast<std::size_t>(P.f_sets)]) : 0;
-    const matrix& x = *P.variants[v];
+    const shared_matrix::view_type x = *P.variants[v];  // a view: no copy
     const matrix& lx = P.log_variants[v];
     const auto& cmin = P.col_min[v];
     const auto& cmax = P.col_max[v];
