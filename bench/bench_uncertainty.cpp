@@ -383,26 +383,26 @@ int main(int argc, char** argv) {
   const bool scale = !bench::has_flag(argc, argv, "--no-scale");
   const int reps = bench::arg_int(argc, argv, "--reps", 7);
   if (overview) {
-  std::printf("compindex uncertainty benchmark: 10,000 replications, weights +/-25%%, 2 normalizations x 2 aggregations x treatment on/off;\n");
-  std::printf("%u hardware threads. Naive = the whole pipeline re-run per replication (1,000 runs, scaled).\n\n",
-              std::thread::hardware_concurrency());
-  std::printf("| index | engine, 1 thread | engine, all threads | naive re-runs | speed-up | Sobol SA, n = 1024 (6,144 runs) |\n");
-  std::printf("|---|---|---|---|---|---|\n");
-  {
-    std::vector<ci::node> nodes{{"I", ""}, {"S1", "I"}, {"S2", "I"}};
-    for (int p = 0; p < 10; ++p) nodes.push_back({"P" + std::to_string(p), p < 5 ? "S1" : "S2"});
-    for (int j = 0; j < 50; ++j) nodes.push_back({"x" + std::to_string(j), "P" + std::to_string(j / 5)});
-    ci::framework fw(nodes);
-    std::mt19937_64 g(1);
-    std::lognormal_distribution<double> ln(0, 1);
-    ci::matrix v(50, 50);
-    for (int i = 0; i < 50; ++i)
-      for (int j = 0; j < 50; ++j) v(i, j) = ln(g);
-    ci::codes units;
-    for (int i = 0; i < 50; ++i) units.push_back("u" + std::to_string(i));
-    run_case("50 units x 50 indicators", fw, ci::dataset(units, v));
-  }
-  run_case("PII demo, 63 x 52 (simulated)", ci::datasets::pii_framework(), ci::datasets::pii_demo(2024));
+    std::printf("compindex uncertainty benchmark: 10,000 replications, weights +/-25%%, 2 normalizations x 2 aggregations x treatment on/off;\n");
+    std::printf("%u hardware threads. Naive = the whole pipeline re-run per replication (1,000 runs, scaled).\n\n",
+                std::thread::hardware_concurrency());
+    std::printf("| index | engine, 1 thread | engine, all threads | naive re-runs | speed-up | Sobol SA, n = 1024 (6,144 runs) |\n");
+    std::printf("|---|---|---|---|---|---|\n");
+    {
+      std::vector<ci::node> nodes{{"I", ""}, {"S1", "I"}, {"S2", "I"}};
+      for (int p = 0; p < 10; ++p) nodes.push_back({"P" + std::to_string(p), p < 5 ? "S1" : "S2"});
+      for (int j = 0; j < 50; ++j) nodes.push_back({"x" + std::to_string(j), "P" + std::to_string(j / 5)});
+      ci::framework fw(nodes);
+      std::mt19937_64 g(1);
+      std::lognormal_distribution<double> ln(0, 1);
+      ci::matrix v(50, 50);
+      for (int i = 0; i < 50; ++i)
+        for (int j = 0; j < 50; ++j) v(i, j) = ln(g);
+      ci::codes units;
+      for (int i = 0; i < 50; ++i) units.push_back("u" + std::to_string(i));
+      run_case("50 units x 50 indicators", fw, ci::dataset(units, v));
+    }
+    run_case("PII demo, 63 x 52 (simulated)", ci::datasets::pii_framework(), ci::datasets::pii_demo(2024));
   }
   asem_size(reps);
   if (scale)
