@@ -395,9 +395,25 @@ BOOST_AUTO_TEST_CASE(summary_statistics_unchanged) {
   auto runs = e.evaluate(e.sample(0, 300, o), 0, o);
   BOOST_TEST(!runs.failures.empty());
   for (unsigned t : {1u, 2u, 3u}) check_summary(e, runs, t);
-  // Unranked units in some replications, and ties.
   std::mt19937_64 g(3);
   std::uniform_int_distribution<int> unit(0, 39), row(0, 299);
+  // Every unit ranked in every replication (the failed ones replaced by a successful one), with
+  // ties: units sharing a rank.
+  {
+    auto full = runs;
+    full.failures.clear();
+    ci::index_t good = 0;
+    while (full.ranks.row(good).array().isNaN().any()) ++good;
+    for (ci::index_t r = 0; r < 300; ++r)
+      if (full.ranks.row(r).array().isNaN().any()) full.ranks.row(r) = full.ranks.row(good);
+    for (int k = 0; k < 150; ++k) {
+      const auto r = row(g);
+      full.ranks(r, unit(g)) = full.ranks(r, unit(g));
+    }
+    for (ci::index_t u = 0; u < 40; ++u) full.ranks(9, u) = 1.0;  // everyone tied first
+    for (unsigned t : {1u, 2u}) check_summary(e, full, t);
+  }
+  // Unranked units in some replications, and ties.
   for (int k = 0; k < 200; ++k) runs.ranks(row(g), unit(g)) = ci::nan;
   for (int k = 0; k < 100; ++k) {
     const auto r = row(g);

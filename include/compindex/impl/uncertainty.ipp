@@ -745,78 +745,72 @@ COMPINDEX_INLINE vector engine::nominal_ranks() const {
 namespace detail {
 
 // Outranking counts from ranks held as small integers, rows x n row-major, in which an unranked
-// unit (or every unit of a failed replication) holds `none`, the type's largest value. For units
-// [i0, i1): wins[i n + j] += the replications in which both are ranked and i ranks strictly ahead
-// of j, and, over the replications listed in `partial` (those in which some unit is unranked),
-// both[i n + j] += those in which both are ranked. Units are taken in tiles whose counters (of
-// type R, flushed before they can overflow) stay in the cache while every replication streams
-// past: each pair costs a compare and an add on packed integers. An unranked i (none) is ahead of
-// nobody; a ranked i is "ahead" of an unranked j there, which the pass over `partial` takes back.
+// unit (or every unit of a failed replication) holds `none`, the type's largest value. For the
+// pairs i < j with i in [i0, i1): wins[i n + j] += the replications in which both are ranked and
+// i ranks strictly ahead of j, and, over the replications listed in `partial` (those in which
+// some unit is unranked), both[i n + j] += those in which both are ranked. The pairs j < i follow
+// from these and the ties (summarize). Units are taken in tiles whose counters (of type R, flushed
+// before they can overflow) stay in the cache while every replication streams past: each pair
+// costs a compare and an add on packed integers. An unranked i (none) is ahead of nobody; a
+// ranked i is "ahead" of an unranked j there, which the pass over `partial` takes back.
 template <class R>
 void outrank_counts(const std::vector<R>& rk, std::size_t rows, std::size_t n, const std::vector<std::size_t>& partial,
-                    std::size_t i0, std::size_t i1, std::vector<std::uint32_t>& wins, std::vector<std::uint32_t>& both) {
+                    std::size_t i0, std::size_t i1, std::vector<std::uint32_t>& wins, std::vector<std::uint32_t>& both,
+                    std::vector<R>& cw, std::vector<R>& cb) {
   constexpr R none = std::numeric_limits<R>::max();
   constexpr std::size_t chunk = static_cast<std::size_t>(std::numeric_limits<R>::max());  // rows per flush
-  const std::size_t tile = std::max<std::size_t>(2, std::min<std::size_t>(64, (std::size_t{256} << 10) / (sizeof(R) * std::max<std::size_t>(n, 1))));
-  std::vector<R> cw(tile * n), cb;
+  const std::size_t tile = i1 - i0;
+  cw.resize(tile * n);
   if (!partial.empty()) cb.resize(tile * n);
-  for (std::size_t t0 = i0; t0 < i1; t0 += tile) {
-    const std::size_t t1 = std::min(i1, t0 + tile);
-    for (std::size_t c0 = 0; c0 < rows; c0 += chunk) {
-      const std::size_t c1 = std::min(rows, c0 + chunk);
-      std::fill(cw.begin(), cw.end(), R(0));
-      for (std::size_t r = c0; r < c1; ++r) {
-        const R* __restrict row = &rk[r * n];
-        std::size_t i = t0;
-        for (; i + 1 < t1; i += 2) {  // two units per pass over the row
-          const R a0 = row[i], a1 = row[i + 1];
-          R* __restrict w0 = &cw[(i - t0) * n];
-          R* __restrict w1 = w0 + n;
-          for (std::size_t j = 0; j < n; ++j) {
-            const R x = row[j];
-            w0[j] = static_cast<R>(w0[j] + (a0 < x));
-            w1[j] = static_cast<R>(w1[j] + (a1 < x));
-          }
-        }
-        for (; i < t1; ++i) {
-          const R a0 = row[i];
-          R* __restrict w0 = &cw[(i - t0) * n];
-          for (std::size_t j = 0; j < n; ++j) w0[j] = static_cast<R>(w0[j] + (a0 < row[j]));
+  for (std::size_t c0 = 0; c0 < rows; c0 += chunk) {
+    const std::size_t c1 = std::min(rows, c0 + chunk);
+    std::fill(cw.begin(), cw.end(), R(0));
+    for (std::size_t r = c0; r < c1; ++r) {
+      const R* __restrict row = &rk[r * n];
+      std::size_t i = i0;
+      for (; i + 1 < i1; i += 2) {  // two units per pass over the row (i + 1 against itself adds 0)
+        const R a0 = row[i], a1 = row[i + 1];
+        R* __restrict w0 = &cw[(i - i0) * n];
+        R* __restrict w1 = w0 + n;
+        for (std::size_t j = i + 1; j < n; ++j) {
+          const R x = row[j];
+          w0[j] = static_cast<R>(w0[j] + (a0 < x));
+          w1[j] = static_cast<R>(w1[j] + (a1 < x));
         }
       }
-      for (std::size_t i = t0; i < t1; ++i)
-        for (std::size_t j = 0; j < n; ++j) wins[i * n + j] += cw[(i - t0) * n + j];
-    }
-    // Replications with unranked units: their pairs with both ranked, and the wins over an
-    // unranked unit counted above taken back.
-    if (!partial.empty()) {
-      std::fill(cb.begin(), cb.end(), R(0));
-      std::size_t since = 0;
-      auto flush = [&] {
-        for (std::size_t i = t0; i < t1; ++i)
-          for (std::size_t j = 0; j < n; ++j) {
-            const std::size_t k = (i - t0) * n + j;
-            both[i * n + j] += cb[k];
-          }
-        std::fill(cb.begin(), cb.end(), R(0));
-        since = 0;
-      };
-      for (std::size_t r : partial) {
-        const R* __restrict row = &rk[r * n];
-        for (std::size_t i = t0; i < t1; ++i) {
-          const R a = row[i];
-          if (a == none) continue;
-          R* __restrict b0 = &cb[(i - t0) * n];
-          for (std::size_t j = 0; j < n; ++j) b0[j] = static_cast<R>(b0[j] + (row[j] != none));
-          // Every unranked j counted as a win of i above: take them back.
-          for (std::size_t j = 0; j < n; ++j)
-            if (row[j] == none) --wins[i * n + j];
-        }
-        if (++since == chunk) flush();
+      for (; i < i1; ++i) {
+        const R a0 = row[i];
+        R* __restrict w0 = &cw[(i - i0) * n];
+        for (std::size_t j = i + 1; j < n; ++j) w0[j] = static_cast<R>(w0[j] + (a0 < row[j]));
       }
-      flush();
     }
+    for (std::size_t i = i0; i < i1; ++i)
+      for (std::size_t j = i + 1; j < n; ++j) wins[i * n + j] += static_cast<std::uint32_t>(cw[(i - i0) * n + j]);
   }
+  // Replications with unranked units: their pairs with both ranked, and the wins over an
+  // unranked unit counted above taken back.
+  if (partial.empty()) return;
+  std::fill(cb.begin(), cb.end(), R(0));
+  std::size_t since = 0;
+  auto flush = [&] {
+    for (std::size_t i = i0; i < i1; ++i)
+      for (std::size_t j = i + 1; j < n; ++j) both[i * n + j] += static_cast<std::uint32_t>(cb[(i - i0) * n + j]);
+    std::fill(cb.begin(), cb.end(), R(0));
+    since = 0;
+  };
+  for (std::size_t r : partial) {
+    const R* __restrict row = &rk[r * n];
+    for (std::size_t i = i0; i < i1; ++i) {
+      const R a = row[i];
+      if (a == none) continue;
+      R* __restrict b0 = &cb[(i - i0) * n];
+      for (std::size_t j = i + 1; j < n; ++j) b0[j] = static_cast<R>(b0[j] + (row[j] != none));
+      for (std::size_t j = i + 1; j < n; ++j)
+        if (row[j] == none) --wins[i * n + j];
+    }
+    if (++since == chunk) flush();
+  }
+  flush();
 }
 
 }  // namespace detail
@@ -930,6 +924,7 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
       for (auto& th : pool) th.join();
     }
   };
+  std::vector<std::uint32_t> ties;  // pairs i < j of equal ranks (allocated at the first tie)
   auto integer_counts = [&](auto zero) {
     using R = decltype(zero);
     constexpr R none = std::numeric_limits<R>::max();
@@ -944,17 +939,52 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
             const double x = runs.ranks(static_cast<index_t>(r), static_cast<index_t>(u));
             rk[r * nn + u] = ok[r] && !std::isnan(x) ? static_cast<R>(x) : none;
           }
+    // Per replication: whether every unit is ranked, and its ties (units sharing a rank).
+    std::vector<std::size_t> seen(nn + 1, 0), head(nn + 1, nn), next(nn, nn);
     for (std::size_t r = 0; r < nr; ++r) {
-      bool all = true;
-      for (std::size_t u = 0; u < nn && all; ++u) all = rk[r * nn + u] != none;
+      const R* row = &rk[r * nn];
+      bool all = true, tie = false;
+      for (std::size_t u = 0; u < nn; ++u) {
+        if (row[u] == none) {
+          all = false;
+          continue;
+        }
+        const auto k = static_cast<std::size_t>(row[u]);
+        tie = tie || seen[k] == r + 1;
+        seen[k] = r + 1;
+      }
       if (all)
         ++n_full;
       else
         partial.push_back(r);
+      if (!tie) continue;
+      if (ties.empty()) ties.assign(nn * nn, 0);
+      for (std::size_t u = nn; u-- > 0;)  // lists of the units of each rank, in increasing order
+        if (row[u] != none) {
+          const auto k = static_cast<std::size_t>(row[u]);
+          next[u] = head[k];
+          head[k] = u;
+        }
+      for (std::size_t u = 0; u < nn; ++u) {
+        if (row[u] == none) continue;
+        const auto k = static_cast<std::size_t>(row[u]);
+        if (head[k] == nn) continue;
+        for (std::size_t a = head[k]; a != nn; a = next[a])
+          for (std::size_t b = next[a]; b != nn; b = next[b]) ++ties[a * nn + b];
+        head[k] = nn;
+      }
     }
     wins.assign(nn * nn, 0);
     if (!partial.empty()) both.assign(nn * nn, 0);
-    run_threads([&](std::size_t i0, std::size_t i1) { detail::outrank_counts<R>(rk, nr, nn, partial, i0, i1, wins, both); });
+    // Tiles of units, taken in turn by the threads (the later ones have fewer pairs i < j).
+    const std::size_t tile = std::max<std::size_t>(2, std::min<std::size_t>(64, (std::size_t{256} << 10) / (sizeof(R) * std::max<std::size_t>(nn, 1))));
+    const std::size_t n_tiles = (nn + tile - 1) / tile;
+    std::atomic<std::size_t> next_tile{0};
+    run_threads([&](std::size_t, std::size_t) {
+      std::vector<R> cw, cb;
+      for (std::size_t k = next_tile++; k < n_tiles; k = next_tile++)
+        detail::outrank_counts<R>(rk, nr, nn, partial, k * tile, std::min(nn, (k + 1) * tile), wins, both, cw, cb);
+    });
   };
   if (whole && nn < 32767) {
     integer_counts(std::int16_t{0});
@@ -962,11 +992,15 @@ COMPINDEX_INLINE ua_result summarize(const engine& e, replications runs, const o
     integer_counts(std::int32_t{0});
   }
   if (whole) {
+    // Over the replications in which both are ranked, j is ahead of i when i is neither ahead
+    // of j nor tied with it.
     for (std::size_t i = 0; i < nn; ++i)
-      for (std::size_t j = 0; j < nn; ++j) {
-        const double b = static_cast<double>(n_full + (both.empty() ? 0 : both[i * nn + j]));
-        if (i != j && b > 0)
-          s.outrank_probability(static_cast<index_t>(i), static_cast<index_t>(j)) = static_cast<double>(wins[i * nn + j]) / b;
+      for (std::size_t j = i + 1; j < nn; ++j) {
+        const std::size_t b = n_full + (both.empty() ? 0 : both[i * nn + j]);
+        if (b == 0) continue;
+        const std::size_t w = wins[i * nn + j], back = b - w - (ties.empty() ? 0 : ties[i * nn + j]);
+        s.outrank_probability(static_cast<index_t>(i), static_cast<index_t>(j)) = static_cast<double>(w) / static_cast<double>(b);
+        s.outrank_probability(static_cast<index_t>(j), static_cast<index_t>(i)) = static_cast<double>(back) / static_cast<double>(b);
       }
     s.runs = std::move(runs);
     return s;
