@@ -593,6 +593,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
     std::vector<std::unique_ptr<plan>> own_plans(P.stochastic.size());  // stochastic variants' plans, copied once per thread
     result drawn;
     matrix block_scores(static_cast<index_t>(block), n_units), block_ranks(static_cast<index_t>(block), n_units);
+    matrix block_weights(static_cast<index_t>(block), P.has_weights ? static_cast<index_t>(f.size()) : 0);
     fast_buffers fb;  // the fast path's
     if (P.fast) {
       std::size_t most = 0;
@@ -666,7 +667,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
               default: break;
             }
           }
-          if (P.has_weights) out.weights_used.row(static_cast<index_t>(r)) = w.transpose();
+          if (P.has_weights) block_weights.row(br) = w.transpose();
           weights_written = true;
           const std::size_t v = ai * (P.n_tr * P.n_norm) + ti * P.n_norm + ni;
           if (P.fast && !P.stochastic[v]) {
@@ -704,7 +705,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
         } catch (const std::exception& e) {
           block_ranks.row(br).setConstant(nan);
           block_scores.row(br).setConstant(nan);
-          if (P.has_weights && !weights_written) out.weights_used.row(static_cast<index_t>(r)).setConstant(nan);
+          if (P.has_weights && !weights_written) block_weights.row(br).setConstant(nan);
           fails[t].push_back({rep, e.what()});
         }
       }
@@ -713,6 +714,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
       const auto nb = static_cast<index_t>(hi - lo);
       out.scores.middleRows(static_cast<index_t>(lo), nb) = block_scores.topRows(nb);
       out.ranks.middleRows(static_cast<index_t>(lo), nb) = block_ranks.topRows(nb);
+      if (P.has_weights) out.weights_used.middleRows(static_cast<index_t>(lo), nb) = block_weights.topRows(nb);
       rows_done.fetch_add(hi - lo, std::memory_order_relaxed);
       if (ctl.done) ctl.done->fetch_add(hi - lo, std::memory_order_relaxed);
     }
