@@ -131,8 +131,12 @@ std::size_t check_against_oracles(const ci::framework& fw, const ci::dataset& d,
     if (f_norm >= 0) vs.normalization = s.norms[static_cast<std::size_t>(runs.choices[r][static_cast<std::size_t>(f_norm)])];
     const ci::plan base(fw, spec);
     std::vector<ci::aggregation::method> methods = base.aggregation;
-    if (f_agg >= 0)
-      for (auto a : fw.aggregates()) methods[a] = s.aggs[static_cast<std::size_t>(runs.choices[r][static_cast<std::size_t>(f_agg)])];
+    if (f_agg >= 0) {
+      const auto& af = std::get<ua::aggregation_factor>(factors[static_cast<std::size_t>(f_agg)]);
+      for (auto a : fw.aggregates())
+        if (af.nodes.empty() || std::find(af.nodes.begin(), af.nodes.end(), fw.at(a).code) != af.nodes.end())
+          methods[a] = s.aggs[static_cast<std::size_t>(runs.choices[r][static_cast<std::size_t>(f_agg)])];
+    }
     const ci::vector w = runs.weights_used.size() ? ci::vector(runs.weights_used.row(ri).transpose()) : base.weights;
     const auto want = general_path(fw, d, vs, w, methods);
     // The thread count changes nothing.
@@ -156,8 +160,11 @@ std::size_t check_against_oracles(const ci::framework& fw, const ci::dataset& d,
     ci::pipeline_spec bs = vs;
     for (std::size_t i = 0; i < fw.size(); ++i)
       if (i != fw.root()) bs.weights[fw.at(i).code] = w[static_cast<ci::index_t>(i)];
-    const bool geo = f_agg >= 0 && runs.choices[r][static_cast<std::size_t>(f_agg)] != 0;
-    if (f_agg >= 0) bs.aggregation = methods[fw.root()];
+    bool geo = false;  // some node takes logs
+    for (auto a : fw.aggregates()) {
+      bs.aggregation_by_node[fw.at(a).code] = methods[a];
+      geo = geo || !std::holds_alternative<ci::aggregation::arithmetic_mean>(methods[a]);
+    }
     ci::result full;
     try {
       full = ci::build(fw, d, bs);
@@ -332,7 +339,7 @@ BOOST_AUTO_TEST_CASE(constant_column_exclusion_and_single_children) {
   spec.normalization = ci::normalization::percentile_rank{};  // the nominal run needs one that works
   // Min-max fails on the constant column (those replications fail with its reason); percentile
   // ranks tie it. Leaving one node out gives pillars with one weighted child, and P2's only
-  // child left out gives a pillar without score.
+  // child (x7) left out gives a pillar without score.
   std::vector<ua::factor> f{ua::normalization_factor{"normalization", means.norms},
                             ua::aggregation_factor{"aggregation", means.aggs, {}, 0},
                             ua::exclusion_factor{"exclusion", {"x0", "x4", "x5", "x7", "P1", "x8"}, true},
@@ -382,6 +389,32 @@ BOOST_AUTO_TEST_CASE(one_level_aggregation_factor_keeps_other_nodes_nominal) {
     BOOST_TEST_REQUIRE(!want.failed);
     for (ci::index_t u = 0; u < d.n_units(); ++u) BOOST_TEST_REQUIRE(same_bits(runs.scores(static_cast<ci::index_t>(r), u), want.scores[u]));
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_single_child_with_zeros_and_missing_values_under_a_geometric_mean) {
+  // P2's only child x7 is normalized onto 0-100 (a 0 at its minimum) and has missing values: P2
+  // scores as x7, and the geometric mean of S2 must refuse its 0 as the library does.
+  const auto fw = tree();
+  auto d = data(8, false, false);
+  ci::matrix v = d.values();
+  v(0, 7) = ci::nan, v(7, 7) = ci::nan;
+  d = ci::dataset(d.units(), v);
+  ci::pipeline_spec spec;
+  spec.output_range = {1, 100};
+  spec.range_by_indicator["x7"] = {0, 100};
+  // With P3 left out, S2 has the single child P2 too, and the 0 must still be refused at S2.
+  std::vector<ua::factor> f{ua::weights_factor{"weights", {"P0", "P3"}, 0.25}, ua::aggregation_factor{"aggregation", means.aggs, {}, 0},
+                            ua::exclusion_factor{"exclusion", {"P3"}, true}};
+  // Only the sub-indices and the index vary, the pillars stay arithmetic: P2 is x7 with its 0.
+  std::vector<ua::factor> g{ua::weights_factor{"weights", {"P0", "P3"}, 0.25},
+                            ua::aggregation_factor{"aggregation", means.aggs, {"S1", "S2", "I"}, 0},
+                            ua::exclusion_factor{"exclusion", {"P3"}, true}};
+  const auto ok_g = check_against_oracles(fw, d, spec, g, means, 64);
+  BOOST_TEST(ok_g > 0u);
+  BOOST_TEST(ok_g < 64u);
+  const auto ok = check_against_oracles(fw, d, spec, f, means, 64);
+  BOOST_TEST(ok > 0u);
+  BOOST_TEST(ok < 64u);  // the geometric replications fail
 }
 
 BOOST_AUTO_TEST_CASE(summary_statistics_unchanged) {

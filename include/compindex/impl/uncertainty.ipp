@@ -491,7 +491,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
       const std::size_t k = nd.children.size();
       double kk = 0.0;  // the children that carry weight
       std::size_t only = 0;
-      double lo = inf, hi = 0.0;  // bounds over the weighted children (hi NaN: some child unbounded)
+      double lo = inf, hi = 0.0;  // bounds over the weighted children (NaN: some child unbounded)
       for (std::size_t c = 0; c < k; ++c) {
         cw[c] = w[static_cast<index_t>(nd.children[c])];
         if (cw[c] == 0.0) continue;
@@ -499,7 +499,7 @@ COMPINDEX_INLINE replications engine::evaluate(const matrix& inputs, std::size_t
         const bool ind = nd.ind_col[c] >= 0;
         const double cl = ind ? cmin[static_cast<std::size_t>(nd.ind_col[c])] : B.lo[static_cast<std::size_t>(nd.agg_col[c])];
         const double ch = ind ? cmax[static_cast<std::size_t>(nd.ind_col[c])] : B.hi[static_cast<std::size_t>(nd.agg_col[c])];
-        lo = std::min(lo, cl);
+        if (!(cl >= lo)) lo = cl;  // NaN (a child without bounds) stays NaN
         hi = ch <= big && hi <= big ? std::max(hi, ch) : nan;
       }
       const double* nw = nd.fixed ? nd.nw[set].data() : B.nwb.data();
