@@ -14,6 +14,13 @@
 /// each replication only re-weights, re-aggregates and re-ranks. The exception is a stochastic
 /// imputation (imputation::em_draw): a replication using it re-runs the per-indicator stages with
 /// its own draw, from Philox stream replication + 1, so it stays thread-count invariant.
+///
+/// When every aggregate is an arithmetic or a geometric mean (in every alternative) and no node is
+/// a ratio, a replication is one pass over the cached data: per aggregate, a weighted sum over the
+/// units with the library's arithmetic (normalized weights cached for nodes whose children's
+/// weights never vary; the natural logs of each normalized data set cached for geometric means),
+/// so its scores are those of the general path to the bit; a node with a missing value, a
+/// non-finite result or a value a geometric mean refuses is handed to the library's node method.
 
 #include "aggregation.hpp"
 #include "config.hpp"
