@@ -87,7 +87,8 @@ inline void rank_run(const double* x, std::uint64_t* r, std::size_t len, rank_t 
 
 }  // namespace detail
 
-// Three steps, each a pass over the column or its entries:
+// From 256 units, three steps, each a pass over the column or its entries (smaller columns sort
+// (high half of the key, row) entries by comparison, then take step 3's walk):
 // 1. unranked everywhere (which also brings the output into cache in order) and the extremes;
 // 2. one entry per score: a 32-bit reduced key (the score's descending key minus the best
 //    score's, shifted right so the range fits 32 bits: monotone, so equal scores share it and
@@ -100,38 +101,37 @@ inline void rank_run(const double* x, std::uint64_t* r, std::size_t len, rank_t 
 COMPINDEX_INLINE void rank_scores_into(const double* x, index_t n, rank_t* out, rank_workspace& ws) {
   if (n > static_cast<index_t>(std::numeric_limits<rank_t>::max()))
     detail::throw_spec("ranking: " + std::to_string(n) + " units are more than 32-bit ranks can hold");
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (index_t i = 0; i < n; ++i) {
-    const double v = x[i];
-    out[i] = unranked;
-    lo = v < lo ? v : lo;  // NaN compares false: skipped
-    hi = v > hi ? v : hi;
-  }
-  if (!(lo <= hi)) return;  // no score
-  const std::uint64_t best = detail::descending_key(hi + 0.0);
-  const int bits = detail::bit_width(detail::descending_key(lo + 0.0) - best);
-  const int shift = bits > 32 ? bits - 32 : 0;
   const auto un = static_cast<std::size_t>(n);
   ws.sorted.resize(un);
   std::uint64_t* a = ws.sorted.data();
   std::size_t m = 0;
-  auto entry = [&](index_t i) {
-    const auto r = static_cast<std::uint32_t>((detail::descending_key(x[i] + 0.0) - best) >> shift);
-    return (static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint64_t>(i);
-  };
-  if (un < 256) {
-    for (index_t i = 0; i < n; ++i)
-      if (!std::isnan(x[i])) a[m++] = entry(i);
+  if (un < 256) {  // small columns: the high half of the key, a comparison sort, no extremes pass
+    for (index_t i = 0; i < n; ++i) {
+      out[i] = unranked;
+      if (!std::isnan(x[i]))
+        a[m++] = (detail::descending_key(x[i] + 0.0) & 0xFFFFFFFF00000000ULL) | static_cast<std::uint64_t>(i);
+    }
     std::sort(a, a + m);
   } else {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (index_t i = 0; i < n; ++i) {
+      const double v = x[i];
+      out[i] = unranked;
+      lo = v < lo ? v : lo;  // NaN compares false: skipped
+      hi = v > hi ? v : hi;
+    }
+    if (!(lo <= hi)) return;  // no score
+    const std::uint64_t best = detail::descending_key(hi + 0.0);
+    const int bits = detail::bit_width(detail::descending_key(lo + 0.0) - best);
+    const int shift = bits > 32 ? bits - 32 : 0;
     std::array<std::array<std::uint32_t, 2048>, 3> hist{};
     for (index_t i = 0; i < n; ++i) {
       if (std::isnan(x[i])) continue;
-      const std::uint64_t e = entry(i);
-      ++hist[0][(e >> 32) & 0x7FF];
-      ++hist[1][(e >> 43) & 0x7FF];
-      ++hist[2][e >> 54];
-      a[m++] = e;
+      const auto r = static_cast<std::uint32_t>((detail::descending_key(x[i] + 0.0) - best) >> shift);
+      ++hist[0][r & 0x7FF];
+      ++hist[1][(r >> 11) & 0x7FF];
+      ++hist[2][r >> 22];
+      a[m++] = (static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint64_t>(i);
     }
     ws.scratch.resize(un);
     a = detail::radix_sort_high_half(a, ws.scratch.data(), m, hist);
