@@ -14,7 +14,9 @@
 //                   kernel, rank_scores_into, over every column with one reused workspace);
 //   previous      : the kernel rank_nodes used before issue #18 (kept below for comparison);
 //   floor         : the cheapest correct ranking of the same columns written here (see
-//                   floor_rank): same output, on one thread and on the threads rank_nodes uses.
+//                   floor_rank): same output, on one thread and on the threads rank_nodes uses;
+//   not a ranking : at scale, one counting pass on 16 bits plus the rank writes (wrong wherever
+//                   two scores share a bucket): the least memory traffic of any bucket ranking.
 // The floor skips what makes the kernel total (missing scores, ties, +0 == -0); the program
 // checks that it gives compindex's ranks on every column without missing scores or ties.
 //
@@ -22,6 +24,7 @@
 #include "bench_common.hpp"
 
 #include <compindex/compindex.hpp>
+#include <compindex/detail/huge_pages.hpp>
 
 #include <Eigen/Core>
 
@@ -261,6 +264,37 @@ void floor_rank(const double* x, index_t n, rank_t* out, two_arrays& ws) {
   }
 }
 
+// Not a ranking (for comparison only): one counting pass on the top 16 bits of the same reduced
+// key, then each score's place in its bucket as its rank. Wrong wherever two scores share a
+// bucket (most cells at scale); it shows what one extremes pass, one counting pass and one write
+// of the ranks cost, the least memory traffic any ranking by buckets has.
+void one_counting_pass(const double* x, index_t n, rank_t* out, std::vector<std::uint32_t>& keys,
+                       std::vector<std::uint32_t>& hist) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (index_t i = 0; i < n; ++i) {
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
+  }
+  const std::uint64_t best = descending_key(hi), range = descending_key(lo) - best;
+  int bits = 0;
+  while (bits < 64 && (range >> bits) != 0) ++bits;
+  const int shift = bits > 16 ? bits - 16 : 0;
+  keys.resize(static_cast<std::size_t>(n));
+  hist.assign(65536, 0);
+  for (index_t i = 0; i < n; ++i) {
+    const std::uint32_t r = static_cast<std::uint32_t>((descending_key(x[i]) - best) >> shift) & 0xFFFF;
+    keys[static_cast<std::size_t>(i)] = r;
+    ++hist[r];
+  }
+  std::uint32_t sum = 0;
+  for (auto& c : hist) {
+    const std::uint32_t t = c;
+    c = sum;
+    sum += t;
+  }
+  for (index_t i = 0; i < n; ++i) out[i] = static_cast<rank_t>(hist[keys[static_cast<std::size_t>(i)]]++ + 1);
+}
+
 // f(column) for every column, shared over `threads` threads as rank_nodes shares them.
 void over_columns(std::size_t columns, unsigned threads, const std::function<void(std::size_t, unsigned)>& f) {
   std::atomic<std::size_t> next{0};
@@ -338,7 +372,8 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
   {
     rank_workspace ws;
     rows.push_back({"rank_nodes' kernel on 1 thread (rank_scores_into, fresh output)", measure(reps, [&] {
-                      rank_matrix r(n, static_cast<index_t>(nodes));
+                      rank_matrix r;
+                      detail::resize_matrix(r, n, static_cast<index_t>(nodes));  // as rank_nodes allocates
                       for (std::size_t i = 0; i < nodes; ++i) rank_scores_into(cols[i], n, r.col(static_cast<index_t>(i)).data(), ws);
                       consume(r(0, 0));
                     })});
@@ -352,7 +387,8 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
     std::vector<two_arrays> ws(nt);
     rank_matrix prev;
     rows.push_back({"previous kernel (before #18), " + std::to_string(nt) + (nt == 1 ? " thread" : " threads"), measure(reps, [&] {
-                      prev.resize(n, static_cast<index_t>(nodes));
+                      prev = rank_matrix();
+                      detail::resize_matrix(prev, n, static_cast<index_t>(nodes));
                       over_columns(nodes, nt, [&](std::size_t i, unsigned t) {
                         previous_rank(cols[i], n, prev.col(static_cast<index_t>(i)).data(), ws[t]);
                       });
@@ -376,7 +412,8 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
     rank_matrix fl;
     rows.push_back({"floor (hand-written), " + std::to_string(nt) + (nt == 1 ? " thread" : " threads") + ", fresh output",
                     measure(reps, [&] {
-                      fl = rank_matrix(n, static_cast<index_t>(nodes));
+                      fl = rank_matrix();
+                      detail::resize_matrix(fl, n, static_cast<index_t>(nodes));
                       over_columns(nodes, nt, [&](std::size_t i, unsigned t) {
                         floor_rank(cols[i], n, fl.col(static_cast<index_t>(i)).data(), ws[t]);
                       });
@@ -384,7 +421,8 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
                     })});
     if (nt > 1)
       rows.push_back({"floor (hand-written), 1 thread, fresh output", measure(reps, [&] {
-                      rank_matrix r(n, static_cast<index_t>(nodes));
+                      rank_matrix r;
+                      detail::resize_matrix(r, n, static_cast<index_t>(nodes));
                       over_columns(nodes, 1, [&](std::size_t i, unsigned t) {
                         floor_rank(cols[i], n, r.col(static_cast<index_t>(i)).data(), ws[t]);
                       });
@@ -396,6 +434,19 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
                       });
                       consume(fl(0, 0));
                     })});
+    if (!per_call_us) {  // at scale only (its 64 Ki counters dwarf a small column)
+      std::vector<std::vector<std::uint32_t>> keys(nt), hist(nt);
+      rows.push_back({"not a ranking: one counting pass (16 bits) + rank writes, " + std::to_string(nt) +
+                          (nt == 1 ? " thread" : " threads") + ", reused output",
+                      measure(reps, [&] {
+                        over_columns(nodes, nt, [&](std::size_t i, unsigned t) {
+                          one_counting_pass(cols[i], n, fl.col(static_cast<index_t>(i)).data(), keys[t], hist[t]);
+                        });
+                        consume(fl(0, 0));
+                      })});
+      // back to the floor's ranks for the check below
+      over_columns(nodes, 1, [&](std::size_t i, unsigned t) { floor_rank(cols[i], n, fl.col(static_cast<index_t>(i)).data(), ws[t]); });
+    }
     // The floor is a floor for the same job: on every column without missing scores or ties it
     // gives rank_nodes' ranks.
     std::size_t checked = 0, differ = 0;
