@@ -220,7 +220,7 @@ void floor_rank(const double* x, index_t n, rank_t* out, two_arrays& ws) {
   const auto m = static_cast<std::size_t>(n);
   std::uint64_t* a = ws.a.data();
   std::uint64_t* b = ws.b.data();
-  if (m < 256) {  // small columns: a comparison sort of (high half of the key, row), no extremes pass
+  if (m < 128) {  // small columns: a comparison sort of (high half of the key, row), no extremes pass
     for (index_t i = 0; i < n; ++i) a[i] = (descending_key(x[i]) & 0xFFFFFFFF00000000ULL) | static_cast<std::uint64_t>(i);
     std::sort(a, a + m);
   } else {

@@ -6,7 +6,7 @@
 /// Two forms: `rank_scores` returns doubles with NaN for unranked (for arithmetic on ranks, as in
 /// uncertainty analysis); `rank_scores_into` writes 32-bit ranks with 0 (`unranked`) for
 /// unranked, the form a `result` stores. Both sort by a radix sort of the scores' bits, so
-/// ranking costs a few passes over a column rather than a comparison sort: from 256 units, one
+/// ranking costs a few passes over a column rather than a comparison sort: from 128 units, one
 /// pass for the column's extremes, one that keys every score by 32 bits spent on the column's own
 /// range (so close scores rarely share a key, whatever the column's scale), at most three 11-bit
 /// counting passes, and one walk that writes the places.

@@ -87,7 +87,7 @@ inline void rank_run(const double* x, std::uint64_t* r, std::size_t len, rank_t 
 
 }  // namespace detail
 
-// From 256 units, three steps, each a pass over the column or its entries (smaller columns sort
+// From 128 units, three steps, each a pass over the column or its entries (smaller columns sort
 // (high half of the key, row) entries by comparison, then take step 3's walk):
 // 1. unranked everywhere (which also brings the output into cache in order) and the extremes;
 // 2. one entry per score: a 32-bit reduced key (the score's descending key minus the best
@@ -105,7 +105,7 @@ COMPINDEX_INLINE void rank_scores_into(const double* x, index_t n, rank_t* out, 
   ws.sorted.resize(un);
   std::uint64_t* a = ws.sorted.data();
   std::size_t m = 0;
-  if (un < 256) {  // small columns: the high half of the key, a comparison sort, no extremes pass
+  if (un < 128) {  // small columns: the high half of the key, a comparison sort, no extremes pass
     for (index_t i = 0; i < n; ++i) {
       out[i] = unranked;
       if (!std::isnan(x[i]))
