@@ -74,7 +74,7 @@ inline void rank_run(const double* x, std::uint64_t* r, std::size_t len, rank_t 
       for (; w > 0 && x[entry_row(r[w - 1])] < xv; --w) r[w] = r[w - 1];
       r[w] = v;
     }
-  } else {  // scores far apart in magnitude can share a reduced key in numbers
+  } else {  // many distinct scores in one key: a range that dwarfs most gaps (one 0 far below a packed bulk)
     std::sort(r, r + len, [x](std::uint64_t a, std::uint64_t b) { return x[entry_row(a)] > x[entry_row(b)]; });
   }
   rank_t place = first;
