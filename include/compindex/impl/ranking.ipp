@@ -24,76 +24,126 @@ inline std::uint64_t descending_key(double x) noexcept {
   return ~ascending;
 }
 
-// Sorts ws.sorted[0..m) (each entry: the high 32 bits of a descending key, then a unit row in the
-// low 32 bits) by its high half: LSD radix sort on 11-bit digits, skipping the digits every entry
-// shares (most of the exponent, for scores on one scale); small inputs use a comparison sort.
-// Stable, so entries with equal high halves stay in row order.
-inline void sort_by_high_half(rank_workspace& ws, std::size_t m) {
-  auto& a = ws.sorted;
-  if (m < 256) {
-    std::sort(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(m));  // high half, then row
-    return;
-  }
-  constexpr int shift[] = {32, 43, 54};
-  constexpr std::uint64_t mask[] = {0x7FF, 0x7FF, 0x3FF};
-  std::array<std::array<std::uint32_t, 2048>, 3> hist{};
-  for (std::size_t i = 0; i < m; ++i)
-    for (int p = 0; p < 3; ++p) ++hist[static_cast<std::size_t>(p)][(a[i] >> shift[p]) & mask[p]];
-  ws.scratch.resize(a.size());
+// The number of significant bits of v (0 for 0).
+inline int bit_width(std::uint64_t v) noexcept {
+  int b = 0;
+  while (b < 64 && (v >> b) != 0) ++b;
+  return b;
+}
+
+// The 32-bit row of an entry (reduced key in the high half, unit row in the low half).
+inline std::size_t entry_row(std::uint64_t e) noexcept { return static_cast<std::size_t>(e & 0xFFFFFFFFULL); }
+
+// Sorts a[0..m) by the high halves of its entries: LSD radix sort on 11-bit digits whose counts
+// `hist` already holds, skipping the digits every entry shares; `b` is scratch of m entries.
+// Stable. Returns the array holding the result (a or b).
+inline std::uint64_t* radix_sort_high_half(std::uint64_t* a, std::uint64_t* b, std::size_t m,
+                                           std::array<std::array<std::uint32_t, 2048>, 3>& hist) {
   for (int p = 0; p < 3; ++p) {
     auto& h = hist[static_cast<std::size_t>(p)];
-    if (h[(a[0] >> shift[p]) & mask[p]] == m) continue;  // every entry has this digit
+    const int shift = 32 + 11 * p;
+    if (h[(a[0] >> shift) & 0x7FF] == m) continue;  // every entry has this digit
     std::uint32_t sum = 0;
     for (auto& c : h) {
       const std::uint32_t t = c;
       c = sum;
       sum += t;
     }
-    std::uint64_t* out = ws.scratch.data();
-    for (std::size_t i = 0; i < m; ++i) out[h[(a[i] >> shift[p]) & mask[p]]++] = a[i];
-    a.swap(ws.scratch);
+    for (std::size_t i = 0; i < m; ++i) b[h[(a[i] >> shift) & 0x7FF]++] = a[i];
+    std::swap(a, b);
+  }
+  return a;
+}
+
+// Ranks of a run r[0..len) of entries that share their reduced key (so they are adjacent to
+// every score between them), the first of which takes place `first`: equal scores (+0 == -0)
+// share the best place. Orders the run by score unless every score in it is equal (ties).
+inline void rank_run(const double* x, std::uint64_t* r, std::size_t len, rank_t first, rank_t* out) {
+  const double x0 = x[entry_row(r[0])];
+  bool same = true;
+  for (std::size_t q = 1; q < len; ++q) same = same && x[entry_row(r[q])] == x0;
+  if (same) {
+    for (std::size_t q = 0; q < len; ++q) out[entry_row(r[q])] = first;
+    return;
+  }
+  if (len <= 16) {  // insertion sort, descending
+    for (std::size_t q = 1; q < len; ++q) {
+      const std::uint64_t v = r[q];
+      const double xv = x[entry_row(v)];
+      std::size_t w = q;
+      for (; w > 0 && x[entry_row(r[w - 1])] < xv; --w) r[w] = r[w - 1];
+      r[w] = v;
+    }
+  } else {  // many distinct scores in one key: a range that dwarfs most gaps (one 0 far below a packed bulk)
+    std::sort(r, r + len, [x](std::uint64_t a, std::uint64_t b) { return x[entry_row(a)] > x[entry_row(b)]; });
+  }
+  rank_t place = first;
+  out[entry_row(r[0])] = place;
+  for (std::size_t q = 1; q < len; ++q) {
+    if (!(x[entry_row(r[q])] == x[entry_row(r[q - 1])])) place = first + static_cast<rank_t>(q);
+    out[entry_row(r[q])] = place;
   }
 }
 
 }  // namespace detail
 
+// From 128 units, three steps, each a pass over the column or its entries (smaller columns sort
+// (high half of the key, row) entries by comparison, then take step 3's walk):
+// 1. unranked everywhere (which also brings the output into cache in order) and the extremes;
+// 2. one entry per score: a 32-bit reduced key (the score's descending key minus the best
+//    score's, shifted right so the range fits 32 bits: monotone, so equal scores share it and
+//    distinct scores mostly do not, whatever the scale of the column), then the unit row; the
+//    counts of the key's three 11-bit digits are gathered in the same pass;
+// 3. an LSD radix sort of the entries by reduced key (a digit every entry shares is skipped),
+//    then one walk that writes each entry's place; runs of entries sharing a reduced key (ties,
+//    or distinct scores closer than the key resolves) are ordered by score on the spot.
+// -0 is keyed as +0 (x + 0.0), so the two zeros tie.
 COMPINDEX_INLINE void rank_scores_into(const double* x, index_t n, rank_t* out, rank_workspace& ws) {
   if (n > static_cast<index_t>(std::numeric_limits<rank_t>::max()))
     detail::throw_spec("ranking: " + std::to_string(n) + " units are more than 32-bit ranks can hold");
-  ws.sorted.resize(static_cast<std::size_t>(n));
-  constexpr std::uint64_t high = 0xFFFFFFFF00000000ULL, low = 0xFFFFFFFFULL;
+  const auto un = static_cast<std::size_t>(n);
+  ws.sorted.resize(un);
+  std::uint64_t* a = ws.sorted.data();
   std::size_t m = 0;
-  for (index_t i = 0; i < n; ++i) {
-    out[i] = unranked;
-    if (std::isnan(x[i])) continue;
-    ws.sorted[m++] = (detail::descending_key(x[i]) & high) | static_cast<std::uint64_t>(i);
+  if (un < 128) {  // small columns: the high half of the key, a comparison sort, no extremes pass
+    for (index_t i = 0; i < n; ++i) {
+      out[i] = unranked;
+      if (!std::isnan(x[i]))
+        a[m++] = (detail::descending_key(x[i] + 0.0) & 0xFFFFFFFF00000000ULL) | static_cast<std::uint64_t>(i);
+    }
+    std::sort(a, a + m);
+  } else {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (index_t i = 0; i < n; ++i) {
+      const double v = x[i];
+      out[i] = unranked;
+      lo = v < lo ? v : lo;  // NaN compares false: skipped
+      hi = v > hi ? v : hi;
+    }
+    if (!(lo <= hi)) return;  // no score
+    const std::uint64_t best = detail::descending_key(hi + 0.0);
+    const int bits = detail::bit_width(detail::descending_key(lo + 0.0) - best);
+    const int shift = bits > 32 ? bits - 32 : 0;
+    std::array<std::array<std::uint32_t, 2048>, 3> hist{};
+    for (index_t i = 0; i < n; ++i) {
+      if (std::isnan(x[i])) continue;
+      const auto r = static_cast<std::uint32_t>((detail::descending_key(x[i] + 0.0) - best) >> shift);
+      ++hist[0][r & 0x7FF];
+      ++hist[1][(r >> 11) & 0x7FF];
+      ++hist[2][r >> 22];
+      a[m++] = (static_cast<std::uint64_t>(r) << 32) | static_cast<std::uint64_t>(i);
+    }
+    ws.scratch.resize(un);
+    a = detail::radix_sort_high_half(a, ws.scratch.data(), m, hist);
   }
-  if (m == 0) return;
-  detail::sort_by_high_half(ws, m);
-  // Entries whose scores agree in their high 32 bits (ties, or scores within about 1e-6 of each
-  // other) form runs: order each run by the full key, then by row.
-  std::uint64_t* e = ws.sorted.data();
-  auto full = [&](std::uint64_t v) { return detail::descending_key(x[v & low]); };
   for (std::size_t k = 0; k < m;) {
     std::size_t j = k + 1;
-    while (j < m && (e[j] & high) == (e[k] & high)) ++j;
-    if (j - k > 1)
-      std::sort(e + k, e + j, [&](std::uint64_t a, std::uint64_t b) {
-        const std::uint64_t ka = full(a), kb = full(b);
-        return ka != kb ? ka < kb : (a & low) < (b & low);
-      });
+    while (j < m && (a[j] >> 32) == (a[k] >> 32)) ++j;
+    if (j == k + 1)
+      out[detail::entry_row(a[k])] = static_cast<rank_t>(k + 1);
+    else
+      detail::rank_run(x, a + k, j - k, static_cast<rank_t>(k + 1), out);
     k = j;
-  }
-  // Equal scores are adjacent and share the best place. They have equal keys, except +0 and -0,
-  // which sit at the end and the start of two neighbouring runs.
-  const std::uint64_t plus_zero = detail::descending_key(0.0) & high, minus_zero = detail::descending_key(-0.0) & high;
-  rank_t place = 1;
-  out[e[0] & low] = 1;
-  for (std::size_t k = 1; k < m; ++k) {
-    const std::uint64_t h = e[k] & high, h0 = e[k - 1] & high;
-    const bool tie = (h == h0 || (h0 == plus_zero && h == minus_zero)) && x[e[k] & low] == x[e[k - 1] & low];
-    if (!tie) place = static_cast<rank_t>(k + 1);
-    out[e[k] & low] = place;
   }
 }
 
