@@ -235,6 +235,15 @@ void run_case(const case_config& c) {
                                    reused.aggregated);
                     consume(reused.aggregated(0, 0));
                   })});
+  // The same job through score(), the entry point build() uses: an arithmetic mean of min-max
+  // normalized indicators is computed block by block of units while its normalized values are in
+  // cache (the same values bit for bit).
+  result reused_s;
+  aggregator reused_sagg(fw);
+  rows.push_back({"(a) scoring with score() (as build() scores)", measure(c.reps, !c.per_call_us, [&] {
+                    score(p_plain, data, reused_s, reused_sagg);
+                    consume(reused_s.aggregated(0, 0));
+                  })});
   rows.push_back({"(a') scoring into fresh memory (a new result each run)", measure(c.reps, !c.per_call_us, [&] {
                     result out;
                     run_indicators(p_plain, data, out);
@@ -268,6 +277,79 @@ void run_case(const case_config& c) {
   std::printf("Baseline: %s for %.1f MB (%.2f GB/s).\n\n", fmt_time(t_base.wall).c_str(), bytes / 1e6, bytes / t_base.wall / 1e9);
 
   if (!c.breakdown) return;
+
+  // Where build() spends its time: its steps, each timed alone as build() runs it (into fresh
+  // memory), without treatment and with the GII treatment. "other" is build() minus the steps:
+  // putting the result together, the missing-score diagnostics and freeing the result.
+  {
+    struct build_row {
+      std::string step;
+      timing plain, gii;
+    };
+    std::vector<build_row> br;
+    auto both = [&](const std::string& step, const std::function<void(const pipeline_spec&, const plan&)>& f) {
+      const timing a = measure(c.reps, true, [&] { f(plain, p_plain); });
+      const timing b = measure(c.reps, true, [&] { f(gii, p_gii); });
+      br.push_back({step, a, b});
+    };
+    both("plan(fw, spec): resolving and checking the spec", [&](const pipeline_spec& sp, const plan&) {
+      const plan pl(fw, sp);
+      consume(pl.weights[0]);
+    });
+    both("score(): per-indicator stages + aggregation", [&](const pipeline_spec&, const plan& pl) {
+      result out;
+      aggregator ag(fw);
+      score(pl, data, out, ag);
+      consume(out.aggregated(0, 0));
+    });
+    both("    of which the input checks (a summary pass per column)", [&](const pipeline_spec&, const plan&) {
+      index_t k = 0;
+      for (index_t j = 0; j < m; ++j) k += statistics::summarize(X.col(j).data(), n).count;
+      consume(static_cast<double>(k));
+    });
+    both("    of which the per-indicator stages alone (run_indicators)", [&](const pipeline_spec&, const plan& pl) {
+      result out;
+      run_indicators(pl, data, out);
+      consume((*out.normalized)(0, 0));
+    });
+    both("    of which aggregation alone (aggregate)", [&](const pipeline_spec&, const plan& pl) {
+      const matrix a = aggregate(fw, *scored.normalized, pl.weights, pl.aggregation, pl.coverage, data.units());
+      consume(a(0, 0));
+    });
+    both("ranks: rank_nodes (fresh memory, 2 threads)", [&](const pipeline_spec&, const plan&) {
+      const rank_matrix r = rank_nodes(fw, *scored.normalized, agg);
+      consume(r(0, 0));
+    });
+    both("effective weights", [&](const pipeline_spec&, const plan& pl) {
+      const vector e = effective_weights(fw, pl.weights);
+      consume(e[0]);
+    });
+    both("build() (everything)", [&](const pipeline_spec& sp, const plan&) {
+      const result r = build(fw, data, sp);
+      consume(r.aggregated(0, 0));
+    });
+    auto other = [&](bool with_gii) {
+      auto pick = [&](std::size_t k) { return with_gii ? br[k].gii : br[k].plain; };
+      // build - (plan + score + ranks + effective weights): rows 0, 1, 5, 6; build is row 7.
+      timing t = pick(7);
+      for (std::size_t k : {std::size_t(0), std::size_t(1), std::size_t(5), std::size_t(6)}) {
+        t.wall -= pick(k).wall;
+        t.cpu -= pick(k).cpu;
+      }
+      return t;
+    };
+    br.insert(br.end() - 1, {"other: build() minus the steps above", other(false), other(true)});
+    std::printf("#### Breakdown of build() at this size\n\n");
+    std::printf("Each step timed alone, as build() runs it (a new result each run). The treatment is inside "
+                "the per-indicator stages. Ranks use 2 threads: their CPU time counts the calling thread only.\n\n");
+    std::printf("| Step | without treatment | × baseline | CPU × baseline | with GII treatment | × baseline | CPU × baseline |\n"
+                "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (auto& r : br)
+      std::printf("| %s | %s | %.2f | %.2f | %s | %.2f | %.2f |\n", r.step.c_str(), fmt_time(r.plain.wall).c_str(),
+                  r.plain.wall / t_base.wall, r.plain.cpu / t_base.cpu, fmt_time(r.gii.wall).c_str(), r.gii.wall / t_base.wall,
+                  r.gii.cpu / t_base.cpu);
+    std::printf("\n");
+  }
 
   // Where scoring spends its time: the building blocks run_indicators and aggregate are made of,
   // each over every indicator column (or every aggregate node), timed the same way.
