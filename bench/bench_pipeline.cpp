@@ -17,6 +17,7 @@
 #include "bench_common.hpp"
 
 #include <compindex/compindex.hpp>
+#include <compindex/detail/huge_pages.hpp>
 
 #include <Eigen/Core>
 
@@ -235,6 +236,15 @@ void run_case(const case_config& c) {
                                    reused.aggregated);
                     consume(reused.aggregated(0, 0));
                   })});
+  // The same job through score(), the entry point build() uses: an arithmetic mean of min-max
+  // normalized indicators is computed block by block of units while its normalized values are in
+  // cache (the same values bit for bit).
+  result reused_s;
+  aggregator reused_sagg(fw);
+  rows.push_back({"(a) scoring with score() (as build() scores)", measure(c.reps, !c.per_call_us, [&] {
+                    score(p_plain, data, reused_s, reused_sagg);
+                    consume(reused_s.aggregated(0, 0));
+                  })});
   rows.push_back({"(a') scoring into fresh memory (a new result each run)", measure(c.reps, !c.per_call_us, [&] {
                     result out;
                     run_indicators(p_plain, data, out);
@@ -268,6 +278,126 @@ void run_case(const case_config& c) {
   std::printf("Baseline: %s for %.1f MB (%.2f GB/s).\n\n", fmt_time(t_base.wall).c_str(), bytes / 1e6, bytes / t_base.wall / 1e9);
 
   if (!c.breakdown) return;
+
+  // Where build() spends its time. build() = plan + run(), and run() is score(), effective
+  // weights, rank_nodes and putting the result together; the benchmark runs that sequence step by
+  // step, with a clock read between steps, into fresh memory as build() does, and takes each
+  // step's median over the repetitions (after a warm-up run). The total of the steps is compared
+  // with build() itself, timed separately. Then, for the split inside score(), the per-indicator
+  // stages and the aggregation are timed alone (run_indicators into a new result; aggregate into
+  // a new matrix), and the input checks (a summary pass per column: with the treatment they are
+  // a pass of their own; without, normalization's own summary pass makes them).
+  {
+    const char* steps[] = {"plan(fw, spec): resolving and checking the spec",
+                           "score(): per-indicator stages + aggregation",
+                           "effective weights",
+                           "ranks: rank_nodes (2 threads; CPU: calling thread)",
+                           "other: missing-score diagnostics, result assembly, freeing the result"};
+    constexpr int n_steps = 5;
+    auto run_steps = [&](const pipeline_spec& sp, std::vector<std::vector<double>>& wall, std::vector<std::vector<double>>& cpu) {
+      double w0 = 0, c0 = 0;
+      int k = 0;
+      auto lap = [&] {
+        const double c1 = thread_cpu_seconds();
+        const double w1 = std::chrono::duration<double>(clock_type::now().time_since_epoch()).count();
+        if (k > 0) {
+          wall[static_cast<std::size_t>(k - 1)].push_back(w1 - w0);
+          cpu[static_cast<std::size_t>(k - 1)].push_back(c1 - c0);
+        }
+        w0 = std::chrono::duration<double>(clock_type::now().time_since_epoch()).count();
+        c0 = thread_cpu_seconds();
+        ++k;
+      };
+      lap();
+      {
+        auto out = std::make_unique<result>();
+        const plan pl(fw, sp);
+        lap();
+        aggregator ag(pl.fw);
+        score(pl, data, *out, ag);
+        lap();
+        out->weights = pl.weights;
+        out->effective_weights = effective_weights(pl.fw, pl.weights);
+        lap();
+        out->ranks = rank_nodes(pl.fw, *out->normalized, out->aggregated);
+        lap();
+        const auto root_col = static_cast<index_t>(pl.fw.aggregate_column(pl.fw.root()));
+        for (index_t i = 0; i < n; ++i)
+          if (std::isnan(out->aggregated(i, root_col)))
+            out->diagnostics.push_back({"missing_score", pl.fw.at(pl.fw.root()).code, "unit has no score"});
+        consume(out->aggregated(0, root_col));
+        const result moved = std::move(*out);  // build() returns its result by value
+        out.reset();
+        consume(moved.aggregated(0, 0));
+      }
+      lap();
+    };
+    struct column {
+      std::vector<timing> step;
+      timing total, build;
+    };
+    auto breakdown = [&](const pipeline_spec& sp) {
+      std::vector<std::vector<double>> wall(n_steps), cpu(n_steps);
+      std::vector<std::vector<double>> w_warm(n_steps), c_warm(n_steps);
+      run_steps(sp, w_warm, c_warm);
+      std::vector<double> tw, tc;
+      for (int r = 0; r < c.reps; ++r) {
+        run_steps(sp, wall, cpu);
+        double sw = 0, sc = 0;
+        for (int k = 0; k < n_steps; ++k) sw += wall[static_cast<std::size_t>(k)].back(), sc += cpu[static_cast<std::size_t>(k)].back();
+        tw.push_back(sw);
+        tc.push_back(sc);
+      }
+      column col;
+      for (int k = 0; k < n_steps; ++k)
+        col.step.push_back({median_of(wall[static_cast<std::size_t>(k)]), median_of(cpu[static_cast<std::size_t>(k)])});
+      col.total = {median_of(tw), median_of(tc)};
+      col.build = measure(c.reps, true, [&] {
+        const result r = build(fw, data, sp);
+        consume(r.aggregated(0, 0));
+      });
+      return col;
+    };
+    const column bp = breakdown(plain), bg = breakdown(gii);
+    auto alone = [&](const std::function<void(const plan&)>& f) {
+      return std::make_pair(measure(c.reps, true, [&] { f(p_plain); }), measure(c.reps, true, [&] { f(p_gii); }));
+    };
+    const auto checks = alone([&](const plan&) {
+      index_t k = 0;
+      for (index_t j = 0; j < m; ++j) k += statistics::summarize(X.col(j).data(), n).count;
+      consume(static_cast<double>(k));
+    });
+    const auto stages = alone([&](const plan& pl) {
+      result out;
+      run_indicators(pl, data, out);
+      consume((*out.normalized)(0, 0));
+    });
+    const auto aggregation = alone([&](const plan& pl) {
+      const matrix a = aggregate(fw, *scored.normalized, pl.weights, pl.aggregation, pl.coverage, data.units());
+      consume(a(0, 0));
+    });
+    std::printf("#### Breakdown of build() at this size\n\n");
+    std::printf("Medians over the repetitions, into fresh memory as build() runs. Ranks use 2 threads: their CPU "
+                "time counts the calling thread only (compare wall times). The treatment is inside the per-indicator "
+                "stages.\n\n");
+    std::printf("| Step | without treatment | × baseline | CPU × baseline | with GII treatment | × baseline | CPU × baseline |\n"
+                "|---|---:|---:|---:|---:|---:|---:|\n");
+    auto line = [&](const std::string& step, const timing& a, const timing& b) {
+      std::printf("| %s | %s | %.2f | %.2f | %s | %.2f | %.2f |\n", step.c_str(), fmt_time(a.wall).c_str(), a.wall / t_base.wall,
+                  a.cpu / t_base.cpu, fmt_time(b.wall).c_str(), b.wall / t_base.wall, b.cpu / t_base.cpu);
+    };
+    for (int k = 0; k < n_steps; ++k) {
+      line(steps[k], bp.step[static_cast<std::size_t>(k)], bg.step[static_cast<std::size_t>(k)]);
+      if (k == 1) {
+        line("    input checks alone (a summary pass per column)", checks.first, checks.second);
+        line("    per-indicator stages alone (run_indicators, new result)", stages.first, stages.second);
+        line("    aggregation alone (aggregate, new matrix)", aggregation.first, aggregation.second);
+      }
+    }
+    line("total of the steps", bp.total, bg.total);
+    line("build() (everything, timed as one call)", bp.build, bg.build);
+    std::printf("\n");
+  }
 
   // Where scoring spends its time: the building blocks run_indicators and aggregate are made of,
   // each over every indicator column (or every aggregate node), timed the same way.
@@ -406,10 +536,10 @@ void run_case(const case_config& c) {
       matrix y(n, m), agg_floor(n, static_cast<index_t>(fw.n_aggregates()));
       y.setConstant(1.0);
       agg_floor.setConstant(1.0);
-      auto floor_scoring = [&] {
+      auto floor_scoring = [&](matrix& yo, matrix& ao) {
         for (auto a : order) {
           const auto& ch = fw.children(a);
-          double* o = agg_floor.col(static_cast<index_t>(fw.aggregate_column(a))).data();
+          double* o = ao.col(static_cast<index_t>(fw.aggregate_column(a))).data();
           if (fw.level(a) == 2) {
             const double* xs[5];
             double* ys[5];
@@ -419,7 +549,7 @@ void run_case(const case_config& c) {
               const std::size_t ind = ch[static_cast<std::size_t>(k)];
               const index_t j = static_cast<index_t>(fw.indicator_column(ind));
               xs[k] = X.col(j).data();
-              ys[k] = y.col(j).data();
+              ys[k] = yo.col(j).data();
               const auto sm = statistics::summarize(xs[k], n);
               const double dir = fw.at(ind).direction < 0 ? -1.0 : 1.0;
               sc[k] = dir * 100.0 / (sm.max - sm.min);
@@ -433,15 +563,23 @@ void run_case(const case_config& c) {
             for (index_t i = 0; i < n; ++i) o[i] = 0.0;
             for (auto k : ch) {
               const double wk = p_plain.weights[static_cast<index_t>(k)] / total;
-              const double* x = agg_floor.col(static_cast<index_t>(fw.aggregate_column(k))).data();
+              const double* x = ao.col(static_cast<index_t>(fw.aggregate_column(k))).data();
               for (index_t i = 0; i < n; ++i) o[i] += wk * x[i];
             }
           }
         }
       };
       parts.push_back({"for comparison: a floor for scoring (hand-written, reused output)", measure(c.reps, !c.per_call_us, [&] {
-                         floor_scoring();
+                         floor_scoring(y, agg_floor);
                          consume(agg_floor(0, 0));
+                       })});
+      // The same into fresh memory (on huge pages, as compindex's results are): a floor for the
+      // scoring inside build(), which returns a new result.
+      parts.push_back({"for comparison: the floor into fresh memory (new output each run)", measure(c.reps, !c.per_call_us, [&] {
+                         auto yf = detail::new_matrix<matrix>(n, m);
+                         auto af = detail::new_matrix<matrix>(n, static_cast<index_t>(fw.n_aggregates()));
+                         floor_scoring(*yf, *af);
+                         consume((*af)(0, 0));
                        })});
       // The floor computes what (a) computes wherever a row has every value (the checks below
       // compare it with compindex's result), so it is a floor for the same job.

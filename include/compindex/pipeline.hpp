@@ -164,6 +164,17 @@ struct result {
 /// Runs the per-indicator stages (denomination to normalization) into `out`.
 void run_indicators(const plan& p, const dataset& data, result& out);
 
+class aggregator;
+
+/// Scoring: the per-indicator stages and the aggregation into `out` (its stages, `aggregated` and
+/// `node_details`), with the same values bit for bit as run_indicators followed by
+/// aggregator::run with the plan's weights, methods and coverage. Where an aggregate takes the
+/// arithmetic mean of indicators normalized by min_max or distance_to_max (without a transform),
+/// its indicators are normalized and averaged block by block of units, while the normalized
+/// values are still in cache, instead of in two passes over the whole normalized matrix. `out`'s
+/// buffers are reused when nobody else holds them (re-runs). `agg` must be for `p.fw`.
+void score(const plan& p, const dataset& data, result& out, aggregator& agg);
+
 /// A reusable aggregation workspace for one framework: each aggregate's children are resolved
 /// once, so repeated aggregation (uncertainty analysis re-aggregates thousands of times) does no
 /// string work. Not thread-safe: use one per thread. The framework must outlive it.
@@ -184,6 +195,11 @@ class aggregator {
            const matrix* log_normalized = nullptr, std::vector<aggregation_details>* details = nullptr);
 
  private:
+  friend void score(const plan& p, const dataset& data, result& out, aggregator& agg);
+  // run, leaving alone the aggregates marked in `done` (per node; score has computed them).
+  void run_impl(matrix_cref normalized, const vector& weights, const std::vector<compindex::aggregation::method>& methods,
+                const std::vector<double>& coverage, const codes& units, matrix& aggregated, const matrix* log_normalized,
+                std::vector<aggregation_details>* details, const std::vector<char>* done);
   const framework* fw_;
   std::vector<codes> child_codes_;  // per aggregate column
   children_view view_;

@@ -196,6 +196,14 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
     return robust(sv.data(), sw_.data(), cc, sw);
   };
   constexpr index_t block = 2048;  // 16 KiB of sums stay in the L1 cache while the children stream
+  // The rows of a block that come out NaN or not finite (a child is missing, mostly): their sums
+  // over the present children, taken together child by child without branches (see below).
+  std::vector<index_t> redo(static_cast<std::size_t>(std::min(block, n)));
+  std::vector<const double*> wcol, wlog;  // the weighted children: columns, cached logs, weights
+  std::vector<double> wnw;
+  for (std::size_t c = 0; c < nc; ++c)
+    if (ch.weights[c] != 0.0) wcol.push_back(ch.columns[c]), wlog.push_back(logs_of(c)), wnw.push_back(nw[c]);
+  const std::size_t nwc = wcol.size();
   for (index_t b0 = 0; b0 < n; b0 += block) {
     const index_t m = std::min(block, n - b0);
     double* __restrict o = out + b0;
@@ -240,8 +248,45 @@ void power_family(const children_view& ch, index_t n, double coverage, double* o
       const double a = o[i] * inv_total;
       o[i] = ok(a) ? finish(a) : missing;
     }
-    for (index_t i = 0; i < m; ++i)
-      if (!(std::abs(o[i]) <= std::numeric_limits<double>::max())) o[i] = slow_row(b0 + i);
+    std::size_t nr = 0;
+    for (index_t i = 0; i < m; ++i) {
+      redo[nr] = i;
+      nr += !(std::abs(o[i]) <= std::numeric_limits<double>::max());
+    }
+    if (nr == 0) continue;
+    // slow_row's sums for every row to redo at once: s and sw start at +0 and add w f(v) and w for
+    // each present weighted child in child order, a missing child adding +0 instead. That is
+    // slow_row's sum bit for bit: s + (+0) == s for every s but -0, and a sum that starts at +0
+    // never becomes -0 in round-to-nearest (x + y is -0 only when both are). The rows whose sums
+    // cannot be finished as they are (one child present, weights that underflow, a sum `ok`
+    // rejects or a result that is not finite) go to slow_row itself.
+    for (std::size_t q = 0; q < nr; ++q) {
+      const index_t i = redo[q];
+      double s = 0.0, sw = 0.0, cc = 0.0;
+      for (std::size_t c = 0; c < nwc; ++c) {
+        const double v = wcol[c][b0 + i];
+        const bool present = v == v;
+        const double fv = present ? (wlog[c] ? wlog[c][b0 + i] : f(v)) : 0.0;
+        s += present ? wnw[c] * fv : 0.0;
+        sw += present ? wnw[c] : 0.0;
+        cc += present ? 1.0 : 0.0;
+      }
+      if (cc == 0.0 || cc < need) {
+        o[i] = missing;
+        continue;
+      }
+      if (cc != 1.0 && sw >= std::numeric_limits<double>::min()) {
+        const double a = s / sw;
+        if (ok(a)) {
+          const double fin = finish(a);
+          if (std::isfinite(fin)) {
+            o[i] = fin;
+            continue;
+          }
+        }
+      }
+      o[i] = slow_row(b0 + i);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include "../normalization.hpp"
 #include "../detail/format.hpp"
+#include "../detail/min_max.hpp"
 #include "../statistics.hpp"
 #include "../treatment.hpp"
 
@@ -93,20 +94,6 @@ inline double prepare_parameter(double raw, const column_context& c, const char*
   return c.direction * v;
 }
 
-// The output range: two different finite bounds whose span is finite too (a span beyond the
-// largest double, such as (-1.7e308, 1.7e308), would map values to infinity or NaN).
-inline void check_output_range(const range& r) {
-  if (!(r.lower < r.upper) && !(r.lower > r.upper))
-    throw_spec("normalization range: lower and upper must differ, got " + fmt_double(r.lower));
-  if (!std::isfinite(r.upper - r.lower))
-    throw_spec("normalization range (" + fmt_double(r.lower) + ", " + fmt_double(r.upper) +
-               "): its span overflows the largest double; use a narrower range");
-}
-
-// (x - a) / (b - a) when b - a, or x - a, overflows: every term halved, which is exact for the
-// values that matter here (a halved subnormal loses a bit it cannot contribute to the result).
-inline double halved_fraction(double x, double a, double b) { return (0.5 * x - 0.5 * a) / (0.5 * b - 0.5 * a); }
-
 // A normalization's output must be finite where its input is (a user's goalposts, target or z
 // parameters can push a value beyond the largest double).
 inline void check_finite_output(const double* out, index_t n, const column_context& c, const char* method) {
@@ -132,19 +119,7 @@ COMPINDEX_INLINE bool normalize_column_into(const normalization::method& m, cons
   // min_max and distance_to_max in one pass: direction, scaling and range together. (The two
   // formulas are equal; distance_to_max is COINr's 1 - (max - x)/(max - min).)
   if (!(m.index() == 0 || m.index() == 3)) return false;
-  if (sm.count == 0) detail::throw_data("indicator '" + detail::ind_name(c) + "' has no data (every value is missing)");
-  detail::check_output_range(r);
-  const double dir = c.direction < 0 ? -1.0 : 1.0;
-  const double mn = dir > 0 ? sm.min : -sm.max, mx = dir > 0 ? sm.max : -sm.min;
-  if (!(mx > mn))
-    detail::throw_data("indicator '" + detail::ind_name(c) + "' is constant (every value is " + detail::fmt_double(sm.min) + "); " +
-                       (m.index() == 0 ? "min_max" : "distance_to_max") + " is undefined for it");
-  const double w = mx - mn, lo = r.lower, span = r.upper - r.lower;
-  if (std::isinf(w)) {  // the data's span overflows (e.g. -1e308 .. 1e308)
-    for (index_t i = 0; i < n; ++i) dst[i] = lo + span * detail::halved_fraction(dir * src[i], mn, mx);
-    return true;
-  }
-  for (index_t i = 0; i < n; ++i) dst[i] = lo + span * ((dir * src[i] - mn) / w);
+  detail::min_max_apply(detail::min_max_prepare(m, r, sm, c), src, dst, n);
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include "../pipeline.hpp"
 #include "../detail/format.hpp"
 #include "../detail/huge_pages.hpp"
+#include "../detail/min_max.hpp"
 #include "../detail/threads.hpp"
 #include "../statistics.hpp"
 
@@ -259,7 +260,12 @@ COMPINDEX_INLINE vector result::node_scores(const framework& fw, std::size_t i) 
 // ---------------------------------------------------------------------------------------------
 // running
 
-COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result& out) {
+namespace detail {
+// run_indicators; with `fused` (per indicator column), the columns marked there are checked and
+// their min-max parameters put in `params`, but their values are left for score to write.
+// Returns the normalized matrix it wrote (out.normalized).
+inline matrix* run_indicators_impl(const plan& p, const dataset& data, result& out, const std::vector<char>* fused,
+                                   std::vector<min_max_params>* params) {
   const framework& fw = p.fw;
   const auto raw = data.values();
   const index_t n = data.n_units(), ni = static_cast<index_t>(fw.n_indicators());
@@ -449,6 +455,10 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
       // checks), then the normalized values written straight into the output.
       const auto sm = statistics::summarize(src.col(j).data(), n);
       if (!checks_first) check_summary(j, sm);
+      if (fused && (*fused)[static_cast<std::size_t>(j)]) {  // written by score, block by block
+        (*params)[static_cast<std::size_t>(j)] = min_max_prepare(method, p.output_range[static_cast<std::size_t>(j)], sm, ctx);
+        continue;
+      }
       if (normalize_column_into(method, p.output_range[static_cast<std::size_t>(j)], src.col(j).data(), nm->col(j).data(), n,
                                 sm, ctx))
         continue;
@@ -460,6 +470,76 @@ COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result&
     normalize_column(method, p.output_range[static_cast<std::size_t>(j)], nm->col(j), ctx);
   }
   out.normalized = std::move(nm_owner);
+  return nm;
+}
+}  // namespace detail
+
+COMPINDEX_INLINE void run_indicators(const plan& p, const dataset& data, result& out) {
+  detail::run_indicators_impl(p, data, out, nullptr, nullptr);
+}
+
+COMPINDEX_INLINE void score(const plan& p, const dataset& data, result& out, aggregator& agg) {
+  const framework& fw = p.fw;
+  const index_t n = data.n_units(), ni = static_cast<index_t>(fw.n_indicators());
+  // The aggregates scored block by block: arithmetic means of indicators normalized by min-max
+  // (or distance to max) without a transform, each indicator in one such aggregate at most.
+  std::vector<char> done(fw.size(), 0), fused(static_cast<std::size_t>(ni), 0);
+  std::vector<std::size_t> blocked;
+  if (data.values().cols() == ni) {  // else run_indicators_impl throws
+    for (auto a : fw.evaluation_order()) {
+      if (fw.is_indicator(a) || fw.is_ratio(a) || fw.children(a).empty()) continue;
+      const auto& m = p.aggregation[a];
+      const auto* g = std::get_if<aggregation::generalized_mean>(&m);
+      if (!std::holds_alternative<aggregation::arithmetic_mean>(m) && !(g && g->p == 1.0)) continue;
+      bool ok = true;
+      for (auto c : fw.children(a)) {
+        if (!fw.is_indicator(c)) {
+          ok = false;
+          break;
+        }
+        const std::size_t j = fw.indicator_column(c);
+        const auto mi = p.normalization[j].index();
+        ok = ok && !fused[j] && p.transform[j].index() == 0 && (mi == 0 || mi == 3);
+      }
+      if (!ok) continue;
+      done[a] = 1;
+      for (auto c : fw.children(a)) fused[fw.indicator_column(c)] = 1;
+      blocked.push_back(a);
+    }
+  }
+  std::vector<detail::min_max_params> params(static_cast<std::size_t>(ni));
+  matrix& nm = *detail::run_indicators_impl(p, data, out, blocked.empty() ? nullptr : &fused, &params);
+  detail::resize_matrix(out.aggregated, n, static_cast<index_t>(fw.n_aggregates()));
+  if (!blocked.empty()) {
+    // Per aggregate, per block of units: its indicators' normalized values (written to the
+    // normalized matrix, and still in cache when read back), then their mean. Each value and
+    // each mean is computed as run_indicators and aggregator::run compute it, so the results are
+    // the same bit for bit; only the order in which the cells are visited changes.
+    const auto src = *out.treated;
+    constexpr index_t block = 4096;
+    children_view view;
+    for (auto a : blocked) {
+      const auto& ch = fw.children(a);
+      const auto col = fw.aggregate_column(a);
+      double* o = out.aggregated.col(static_cast<index_t>(col)).data();
+      for (index_t b0 = 0; b0 < n; b0 += block) {
+        const index_t m = std::min(block, n - b0);
+        view.columns.clear();
+        view.weights.clear();
+        for (auto c : ch) {
+          const index_t j = static_cast<index_t>(fw.indicator_column(c));
+          double* d = nm.col(j).data() + b0;
+          detail::min_max_apply(params[static_cast<std::size_t>(j)], src.col(j).data() + b0, d, m);
+          view.columns.push_back(d);
+          view.weights.push_back(p.weights[static_cast<index_t>(c)]);
+        }
+        aggregate_node(p.aggregation[a], view, m, p.coverage[a], o + b0, fw.at(a).code, data.units(), agg.child_codes_[col]);
+      }
+    }
+  }
+  out.node_details.clear();
+  agg.run_impl(*out.normalized, p.weights, p.aggregation, p.coverage, data.units(), out.aggregated, nullptr,
+               &out.node_details, &done);
 }
 
 namespace detail {
@@ -499,6 +579,14 @@ COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weig
                                       const std::vector<compindex::aggregation::method>& methods,
                                       const std::vector<double>& coverage, const codes& units, matrix& agg,
                                       const matrix* log_normalized, std::vector<aggregation_details>* details) {
+  run_impl(normalized, weights, methods, coverage, units, agg, log_normalized, details, nullptr);
+}
+
+COMPINDEX_INLINE void aggregator::run_impl(matrix_cref normalized, const vector& weights,
+                                           const std::vector<compindex::aggregation::method>& methods,
+                                           const std::vector<double>& coverage, const codes& units, matrix& agg,
+                                           const matrix* log_normalized, std::vector<aggregation_details>* details,
+                                           const std::vector<char>* done) {
   const framework& fw = *fw_;
   const index_t n = normalized.rows();
   if (normalized.cols() != static_cast<index_t>(fw.n_indicators()))
@@ -512,6 +600,7 @@ COMPINDEX_INLINE void aggregator::run(matrix_cref normalized, const vector& weig
                               : agg.col(static_cast<index_t>(fw.aggregate_column(i))).data();
   };
   for (auto a : fw.evaluation_order()) {
+    if (done && (*done)[a]) continue;
     if (fw.is_ratio(a)) {
       double* out = agg.col(static_cast<index_t>(fw.aggregate_column(a))).data();
       if (ratios_)
@@ -595,11 +684,10 @@ COMPINDEX_INLINE rank_matrix rank_nodes(const framework& fw, matrix_cref normali
 
 COMPINDEX_INLINE result run(const plan& p, const dataset& data) {
   result out;
-  run_indicators(p, data, out);
+  aggregator agg(p.fw);
+  score(p, data, out, agg);
   out.weights = p.weights;
   out.effective_weights = effective_weights(p.fw, p.weights);
-  out.aggregated = aggregate(p.fw, *out.normalized, p.weights, p.aggregation, p.coverage, data.units(),
-                             &out.node_details);
   out.ranks = rank_nodes(p.fw, *out.normalized, out.aggregated);
   const auto root_col = static_cast<index_t>(p.fw.aggregate_column(p.fw.root()));
   for (index_t i = 0; i < data.n_units(); ++i)
