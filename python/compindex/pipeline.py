@@ -219,6 +219,11 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     """
     if not isinstance(framework, Framework):
         raise SpecError(f"score: expected a compindex.Framework, got {type(framework).__name__}")
+    if type(data).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(data, "map_partitions"):
+        # A Dask DataFrame: scored partition by partition (docs/distributed.md), same results.
+        from ._dask_scoring import score_partitioned
+
+        return score_partitioned(framework, data, groups=groups, ignore=ignore, source=source, **spec)  # type: ignore[return-value]
     check_spec_keywords(spec)
     core_spec = make_spec(framework, **spec)
     dens = sorted({d.denominator for d in core_spec.denominators.values()})

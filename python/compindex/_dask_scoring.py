@@ -1,0 +1,600 @@
+"""Scoring a Dask DataFrame partition by partition, with the same results as in memory.
+
+How (docs/distributed.md has the user's side):
+
+1. **Summaries** (one pass, a Dask reduction over the partitions): each partition's length and,
+   for every indicator scored by min-max (or distance to the maximum) with no stage before it,
+   its count, minimum and maximum. Minimum, maximum and count do not depend on the order in which
+   partitions are merged, so they are those of the whole column exactly.
+2. **Columns** (one indicator at a time): an indicator whose stages need more than that (a mean or
+   median imputation, the GII treatment, a z-score, a transform, goalposts, a percentile rank...)
+   is gathered on the client, 8 bytes per unit, with its unit codes, and run through the core's
+   own per-indicator stages on that one column. The core sums in row order, so its means, standard
+   deviations and moments cannot be merged from partial sums bit for bit: running the core on the
+   column in row order gives them exactly. Its normalized column is written to the work directory
+   (a ``.npy`` file), and each partition reads its slice.
+3. **Scores** (``map_partitions``): each partition normalizes its min-max indicators with the
+   global minimum and maximum (the core's formula, operation for operation), takes the other
+   indicators' slices, and aggregates with the core's own aggregation; the scores are written to
+   the work directory as Parquet, one file per partition.
+4. **Ranks** (one node at a time): each node's score column is gathered (8 bytes per unit),
+   ranked by the core's own ranking (equal scores share the best place, missing scores unranked)
+   and written as a ``.npy`` of ``int32``; each partition reads its slice.
+
+So every score and rank is the in-memory run's bit for bit, and no process holds more than a
+partition plus one column (its values, unit codes and ranks).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import tempfile
+import warnings
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._convert import to_dataset, unit_index
+from .errors import CompindexWarning, DataError, SpecError
+from .framework import Framework
+
+__all__ = ["PartitionedResult", "SUPPORTED"]
+
+#: What a partitioned run supports; anything else raises SpecError saying to score in memory.
+SUPPORTED = {
+    "imputation": ("none", "mean", "median", "group_mean", "group_median"),
+    "treatment": ("none", "gii"),
+    "transform": ("none", "log", "log10", "log1p", "sqrt", "box_cox"),
+    "normalization": ("min_max", "distance_to_max", "z_score", "goalposts", "distance_to_target", "fraction_of_max",
+                      "distance_to_reference", "rank", "percentile_rank", "borda", "none"),
+    "aggregation": ("arithmetic_mean", "geometric_mean", "harmonic_mean", "generalized_mean", "owa", "mean_min", "mpi",
+                    "ratio nodes"),
+}
+
+# Core method types (by class name) that a partition can apply with summaries only.
+_SUMMARY_NORMALIZATION = {"MinMax": 0, "DistanceToMax": 3}
+_ROW_LOCAL_AGGREGATION = {"ArithmeticMean", "GeometricMean", "HarmonicMean", "GeneralizedMean", "Owa", "MeanMin", "Mpi"}
+_MULTIVARIATE_IMPUTATION = {"Em": "em", "EmDraw": "em_draw", "Knn": "knn", "Chained": "chained"}
+_AGGREGATION_NAMES = {"Copeland": "copeland", "Ampi": "ampi", "Topsis": "topsis", "Wroclaw": "wroclaw",
+                      "BenefitOfDoubt": "benefit_of_doubt"}
+
+
+def _kind(m: Any) -> str:
+    return type(m).__name__
+
+
+@dataclass
+class _Context:
+    """What every partition task needs (pickled to the workers; the core spec is rebuilt there)."""
+
+    framework: Framework
+    spec: dict[str, Any]
+    source: str
+    ignore: tuple[str, ...]
+    denominators: list[str]
+    # indicator column -> (direction, global min, global max, range lower, range upper), summary path only
+    summary: dict[int, tuple[float, float, float, float, float]] = field(default_factory=dict)
+    columns: dict[int, str] = field(default_factory=dict)  # indicator column -> its normalized .npy (column path)
+    offsets: list[int] = field(default_factory=list)  # partition -> its first row
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_cache")}
+
+    def core(self) -> tuple[Any, np.ndarray, list[Any], list[float]]:
+        """(core spec, weights, aggregation methods, coverage) per node, built once per process."""
+        cached = self.__dict__.get("_cache_core")
+        if cached is None:
+            from .pipeline import make_spec
+
+            fw = self.framework
+            s = make_spec(fw, **self.spec)
+            weights = np.asarray(_core.Plan(fw._core, s).weights)
+            by_node = dict(s.aggregation_by_node)
+            methods = [by_node.get(c, s.aggregation) for c in fw.codes]
+            cov_by = dict(s.coverage_by_node)
+            coverage = [float(cov_by.get(c, s.coverage)) for c in fw.codes]
+            cached = (s, weights, methods, coverage)
+            self.__dict__["_cache_core"] = cached
+        return cached
+
+    def part_source(self, number: int | None) -> str:
+        return self.source if number is None else f"{self.source} (partition {number})"
+
+
+def _partition_summary(part: pd.DataFrame, ctx: _Context, number: int) -> dict[str, Any]:
+    """One partition's length and, per summary-path indicator, its count, minimum and maximum."""
+    if len(part) == 0:
+        return {"n": 0}
+    ds, _, _ = to_dataset(ctx.framework, part, denominators=ctx.denominators, ignore=ctx.ignore,
+                          source=ctx.part_source(number))
+    values = np.asarray(ds.values)
+    out: dict[str, Any] = {"n": values.shape[0], "count": {}, "min": {}, "max": {}}
+    for j in ctx.summary:
+        col = values[:, j]
+        present = ~np.isnan(col)
+        k = int(present.sum())
+        out["count"][j] = k
+        out["min"][j] = float(np.min(col[present])) if k else math.nan
+        out["max"][j] = float(np.max(col[present])) if k else math.nan
+    return out
+
+
+def _normalize_summary(x: np.ndarray, direction: float, gmin: float, gmax: float, lo: float, hi: float) -> np.ndarray:
+    """The core's min-max of one column (normalize_column_into) with the whole column's minimum
+    and maximum, operation for operation: lo + span * ((dir * x - mn) / w)."""
+    d = -1.0 if direction < 0 else 1.0
+    mn, mx = (gmin, gmax) if d > 0 else (-gmax, -gmin)
+    w, span = mx - mn, hi - lo
+    t = d * x
+    if math.isinf(w):  # the data's span overflows: every term halved, as the core does
+        t = (0.5 * t - 0.5 * mn) / (0.5 * mx - 0.5 * mn)
+    else:
+        t -= mn
+        t /= w
+    t *= span
+    t += lo
+    return t
+
+
+def _score_partition(part: pd.DataFrame, ctx: _Context, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Scores of one partition: units x every node (framework order)."""
+    fw = ctx.framework
+    number = None if partition_info is None else partition_info["number"]
+    if len(part) == 0:
+        return pd.DataFrame({c: pd.Series([], dtype="float64") for c in fw.codes},
+                            index=pd.Index([], name="unit", dtype=object))
+    ds, table, _ = to_dataset(fw, part, denominators=ctx.denominators, ignore=ctx.ignore, source=ctx.part_source(number))
+    raw = np.asarray(ds.values)
+    n, ni = raw.shape
+    start = ctx.offsets[number] if number is not None else 0
+    normalized = np.empty((n, ni), order="F")
+    for j in range(ni):
+        if j in ctx.summary:
+            normalized[:, j] = _normalize_summary(raw[:, j], *ctx.summary[j])
+        else:
+            normalized[:, j] = np.load(ctx.columns[j], mmap_mode="r")[start:start + n]
+    _, weights, methods, coverage = ctx.core()
+    units = list(table.index)
+    agg = np.asarray(_core.aggregate(fw._core, normalized, weights, methods, coverage, units))
+    ind_col = {c: j for j, c in enumerate(fw.indicators)}
+    agg_col = {c: j for j, c in enumerate(fw.aggregates)}
+    cols = {c: (normalized[:, ind_col[c]] if c in ind_col else agg[:, agg_col[c]]) for c in fw.codes}
+    return pd.DataFrame(cols, index=table.index)
+
+
+def _read_scores(path: str) -> pd.DataFrame:
+    """One partition's scores, read back from the work directory."""
+    return pd.read_parquet(path)
+
+
+def _read_ranks(args: tuple[str, list[str], list[str], int]) -> pd.DataFrame:
+    """One partition's ranks: the slice of each node's global ranks (int32, 0 = unranked)."""
+    path, codes, paths, start = args
+    import pyarrow.parquet as pq
+
+    units = pq.read_table(path, columns=["unit"]).column("unit").to_pylist()
+    n = len(units)
+    cols = {}
+    for c, p in zip(codes, paths):
+        r = np.array(np.load(p, mmap_mode="r")[start:start + n])
+        cols[c] = pd.arrays.IntegerArray(r, r == 0)
+    return pd.DataFrame(cols, index=pd.Index(units, name="unit", dtype=object))
+
+
+def _sub_framework(fw: Framework, code: str) -> Framework:
+    """A framework of one indicator (with its direction, goalposts and target) under a root."""
+    i = fw.codes.index(code)
+    core = fw._core
+    root = "ROOT" if code != "ROOT" else "ROOT_"
+    node = {"code": code, "parent": root, "weight": 1.0, "direction": int(core.directions[i])}
+    for key, vals in (("lower", core.lower), ("upper", core.upper), ("target", core.target)):
+        if not math.isnan(vals[i]):
+            node[key] = float(vals[i])
+    return Framework.from_nodes([{"code": root, "parent": "", "weight": 1.0}, node])
+
+
+class PartitionedResult:
+    """The result of scoring a Dask DataFrame (:func:`compindex.score` with ``data`` a Dask
+    DataFrame): scores and ranks at every node as Dask DataFrames backed by Parquet and ``.npy``
+    files in a work directory, equal to the in-memory run bit for bit.
+
+    The work directory is removed when the result is closed (:meth:`close`, or leaving a ``with``
+    block) or garbage-collected, unless it was given as ``workdir=``.
+    """
+
+    def __init__(self, framework: Framework, spec: Mapping[str, Any], workdir: str, owned: bool, n_units: int,
+                 weights: np.ndarray, effective_weights: np.ndarray, treatment: pd.DataFrame, imputed: pd.Series,
+                 diagnostics: list[dict[str, str]], timings: dict[str, float], rank_paths: list[str],
+                 offsets: list[int]) -> None:
+        self.framework = framework
+        self.spec = dict(spec)
+        """The keywords the result was scored with."""
+        self.workdir = workdir
+        """The directory holding the scores (``scores/``, Parquet) and ranks (``ranks/``, ``.npy``)."""
+        self.n_units = n_units
+        """The number of units scored."""
+        self.treatment = treatment
+        """One row per indicator treated (as :attr:`compindex.Result.treatment`)."""
+        self.imputed = imputed
+        """Per indicator, the number of values imputed."""
+        self.diagnostics = diagnostics
+        """Non-fatal issues of the run (each also raised once as a CompindexWarning)."""
+        self.timings = timings
+        """Seconds spent per stage: summaries, columns, scores, ranks."""
+        self._weights = weights
+        self._effective = effective_weights
+        self._rank_paths = rank_paths
+        self._offsets = offsets
+        self._finalizer = weakref.finalize(self, shutil.rmtree, workdir, True) if owned else None
+
+    @property
+    def scores(self) -> Any:
+        """Units x every node (a Dask DataFrame, one partition per input partition)."""
+        import dask.dataframe as dd
+
+        meta = pd.DataFrame({c: pd.Series([], dtype="float64") for c in self.framework.codes},
+                            index=pd.Index([], name="unit", dtype=object))
+        return dd.from_map(_read_scores, self._parts(), meta=meta, enforce_metadata=False)
+
+    @property
+    def ranks(self) -> Any:
+        """Units x every node, ``Int32`` ranks (1 = best, ties share the best place, missing
+        scores unranked), a Dask DataFrame with the partitions of :attr:`scores`."""
+        import dask.dataframe as dd
+
+        codes = list(self.framework.codes)
+        meta = pd.DataFrame({c: pd.array([], dtype="Int32") for c in codes}, index=pd.Index([], name="unit", dtype=object))
+        args = [(path, codes, self._rank_paths, int(self._offsets[k])) for k, path in enumerate(self._parts())]
+        return dd.from_map(_read_ranks, args, meta=meta, enforce_metadata=False)
+
+    def _parts(self) -> list[str]:
+        return [os.path.join(self.workdir, "scores", f"part.{k}.parquet") for k in range(len(self._offsets) - 1)]
+
+    @property
+    def index(self) -> Any:
+        """The root's scores (a Dask Series)."""
+        return self.scores[self.framework.root]
+
+    @property
+    def weights(self) -> pd.Series:
+        """The weight of every node used in this run (relative to its siblings)."""
+        return pd.Series(self._weights, index=self.framework.codes, name="weight")
+
+    @property
+    def effective_weights(self) -> pd.Series:
+        """Each node's final weight in the index."""
+        return pd.Series(self._effective, index=self.framework.codes, name="effective_weight")
+
+    def ranking(self, top: int = 10) -> pd.DataFrame:
+        """The best units by the root's rank, with the root's score and its children's scores.
+
+        Parameters
+        ----------
+        top : int
+            How many places to show (ties may add units).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per unit with a rank up to ``top``, best first.
+        """
+        root = self.framework.root
+        cols = [root] + self.framework.children(root)
+        rank = np.load(self._rank_paths[self.framework.codes.index(root)], mmap_mode="r")
+        rows = np.flatnonzero((rank > 0) & (rank <= top))
+        parts = []
+        for k, frame in enumerate(self.scores.to_delayed()):
+            lo, hi = self._offsets[k], self._offsets[k + 1]
+            sel = rows[(rows >= lo) & (rows < hi)]
+            if sel.size:
+                part = frame.compute()[cols].iloc[sel - lo].copy()
+                part.insert(0, "rank", pd.array(rank[sel], dtype="Int32"))
+                parts.append(part)
+        if not parts:
+            return pd.DataFrame(columns=["rank"] + cols)
+        out = pd.concat(parts)
+        return out.sort_values(["rank", root], ascending=[True, False])
+
+    def iter_long(self) -> Any:
+        """The tidy table (unit, code, score, rank), one pandas DataFrame per partition, computed
+        one at a time (the memory of a partition).
+
+        Yields
+        ------
+        pandas.DataFrame
+            Columns unit, code, score, rank (``Int64``), units in partition order, nodes in
+            framework order within a unit.
+        """
+        codes = list(self.framework.codes)
+        for k, frame in enumerate(self.scores.to_delayed()):
+            s = frame.compute()[codes]
+            n = len(s)
+            lo = self._offsets[k]
+            ranks = np.column_stack([np.load(p, mmap_mode="r")[lo:lo + n] for p in self._rank_paths]) if n else \
+                np.zeros((0, len(codes)), dtype=np.int32)
+            r = ranks.reshape(-1).astype(np.int64)
+            yield pd.DataFrame({"unit": np.repeat(s.index.to_numpy(), len(codes)), "code": np.tile(codes, n),
+                                "score": s.to_numpy().reshape(-1),
+                                "rank": pd.arrays.IntegerArray(r, r == 0)})
+
+    def close(self) -> None:
+        """Remove the work directory now (when the result created it)."""
+        if self._finalizer is not None:
+            self._finalizer()
+
+    def __enter__(self) -> PartitionedResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PartitionedResult: {self.n_units} units scored on {self.framework!r} (work directory {self.workdir})"
+
+
+def _check_supported(fw: Framework, s: Any) -> None:
+    """SpecError naming the method that a partitioned run cannot do."""
+    for code in fw.indicators:
+        imp = dict(s.imputation_by_indicator).get(code, s.imputation)
+        if _kind(imp) in _MULTIVARIATE_IMPUTATION:
+            raise SpecError(f"score: imputation {_MULTIVARIATE_IMPUTATION[_kind(imp)]!r} (indicator {code!r}) cannot be "
+                            "done partition by partition (it needs every unit's other indicators at once); score the data "
+                            "in memory (a pandas DataFrame), or impute by mean, median, group_mean or group_median")
+    by_node = dict(s.aggregation_by_node)
+    ratios = set(fw.ratios)
+    for code in fw.aggregates:
+        if code in ratios:
+            continue
+        m = by_node.get(code, s.aggregation)
+        if _kind(m) not in _ROW_LOCAL_AGGREGATION:
+            name = _AGGREGATION_NAMES.get(_kind(m), _kind(m))
+            raise SpecError(f"score: aggregation {name!r} (node {code!r}) compares units with each other, so it cannot be "
+                            "done partition by partition; score the data in memory (a pandas DataFrame), or use "
+                            f"one of {', '.join(SUPPORTED['aggregation'])}")
+
+
+def _column_frame(part: pd.DataFrame, cols: list[str], source: str) -> pd.DataFrame:
+    table = unit_index(part, source) if len(part) else part
+    return table[[c for c in cols if c in table.columns]]
+
+
+def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ignore: Any = (), source: str = "data",
+                      workdir: str | os.PathLike[str] | None = None, **spec: Any) -> PartitionedResult:
+    """Score a Dask DataFrame partition by partition (what :func:`compindex.score` does with one).
+
+    Parameters
+    ----------
+    framework : Framework
+        The index tree.
+    data : dask.dataframe.DataFrame
+        One row per unit, indexed by unit code (or with a ``unit`` column), one column per
+        indicator; text columns are unit groups, as in memory.
+    groups : None
+        Not supported: put unit groups in ``data`` as text columns.
+    ignore : sequence of str
+        Columns to leave out.
+    source : str
+        What to call the data in error messages.
+    workdir : path, optional
+        Where to keep the scores and ranks (every worker must see it); a temporary directory,
+        removed with the result, by default.
+    **spec
+        The keywords of :func:`compindex.make_spec`.
+
+    Returns
+    -------
+    PartitionedResult
+
+    Raises
+    ------
+    SpecError
+        A method that needs every unit at once (EM, kNN or chained imputation; Copeland, AMPI,
+        TOPSIS, Wroclaw or Benefit of the Doubt aggregation), or ``groups=``.
+    DataError
+        As in memory (a column without data, a constant column under min-max, ...).
+    """
+    import time
+
+    import dask
+    import dask.dataframe as dd
+
+    from .pipeline import check_spec_keywords, make_spec
+
+    if groups is not None:
+        raise SpecError("score: groups= is not supported with a Dask DataFrame; put the unit groups in the data as text columns")
+    check_spec_keywords(spec)
+    fw = framework
+    s = make_spec(fw, **spec)
+    _check_supported(fw, s)
+    timings: dict[str, float] = {}
+    owned = workdir is None
+    wd = tempfile.mkdtemp(prefix="compindex-") if owned else os.fspath(workdir)
+    os.makedirs(os.path.join(wd, "columns"), exist_ok=True)
+    os.makedirs(os.path.join(wd, "ranks"), exist_ok=True)
+    try:
+        return _run(fw, data, s, dict(spec), tuple(ignore), source, wd, owned, timings, dask, dd, time)
+    except BaseException:
+        if owned:
+            shutil.rmtree(wd, True)
+        raise
+
+
+def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[str, ...], source: str, wd: str,
+         owned: bool, timings: dict[str, float], dask: Any, dd: Any, time: Any) -> PartitionedResult:
+    dens_of = {str(k): v for k, v in dict(s.denominators).items()}
+    denominators = sorted({d.denominator for d in dens_of.values()})
+    ctx = _Context(fw, spec, source, ignore, denominators)
+    norm_by, imp_by = dict(s.normalization_by_indicator), dict(s.imputation_by_indicator)
+    tr_by, tf_by, rg_by = dict(s.treatment_by_indicator), dict(s.transform_by_indicator), dict(s.range_by_indicator)
+    directions = fw._core.directions
+    ind_index = {c: fw.codes.index(c) for c in fw.indicators}
+    column_path: list[int] = []
+    for j, code in enumerate(fw.indicators):
+        norm = norm_by.get(code, s.normalization)
+        plain = (code not in dens_of and _kind(imp_by.get(code, s.imputation)) == "NoImputation"
+                 and _kind(tr_by.get(code, s.treatment)) == "NoTreatment" and _kind(tf_by.get(code, s.transform)) == "NoTransform")
+        if plain and _kind(norm) in _SUMMARY_NORMALIZATION:
+            r = rg_by.get(code, s.output_range)
+            ctx.summary[j] = (float(directions[ind_index[code]]), math.nan, math.nan, float(r.lower), float(r.upper))
+        else:
+            column_path.append(j)
+
+    # 1. Summaries: a Dask reduction (partition lengths; count, min, max of the min-max columns).
+    t0 = time.perf_counter()
+    parts = data.to_delayed()
+    sums = dask.compute(*[dask.delayed(_partition_summary)(p, ctx, k) for k, p in enumerate(parts)])
+    lengths = [int(x["n"]) for x in sums]
+    ctx.offsets = list(np.concatenate([[0], np.cumsum(lengths)]).astype(int))
+    n_units = int(ctx.offsets[-1])
+    if n_units == 0:
+        raise DataError(f"{source}: no units (the table has no rows)")
+    for j in list(ctx.summary):
+        count = sum(x["count"][j] for x in sums if x["n"])
+        mins = [x["min"][j] for x in sums if x["n"] and x["count"][j]]
+        maxs = [x["max"][j] for x in sums if x["n"] and x["count"][j]]
+        code = fw.indicators[j]
+        if count == 0:
+            _core_error(fw, code, s, np.array([math.nan]))
+        gmin, gmax = min(mins), max(maxs)
+        if not gmax > gmin:
+            _core_error(fw, code, s, np.array([gmin, gmin]))
+        d, _, _, lo, hi = ctx.summary[j]
+        ctx.summary[j] = (d, gmin, gmax, lo, hi)
+    timings["summaries"] = time.perf_counter() - t0
+
+    # 2. Columns: each indicator that needs more than the summaries, gathered and run by the core.
+    t0 = time.perf_counter()
+    treatment_rows, imputed, diagnostics = [], {}, []
+    units = None
+    group_cols = [str(c) for c in data.columns if str(c) not in fw.indicators and str(c) not in denominators
+                  and str(c) not in ignore and str(c) not in ("unit", "uCode", "code") and not _numeric_dtype(data[c])]
+    rank_paths = [os.path.join(wd, "ranks", f"{k}.npy") for k in range(len(fw.codes))]
+    for j in column_path:
+        code = fw.indicators[j]
+        group = str(getattr(imp_by.get(code, s.imputation), "group", "") or "")
+        if group and group not in group_cols:
+            raise SpecError(f"imputation of {code!r}: unknown unit group {group!r} (the data's text columns: "
+                            f"{', '.join(map(repr, group_cols)) or 'none'})")
+        cols = [code] + ([dens_of[code].denominator] if code in dens_of else []) + ([group] if group else [])
+        frame = pd.concat(dask.compute(*[dask.delayed(_column_frame)(p, cols, source) for p in parts]))
+        if units is None:
+            units = list(frame.index)
+        sub = _sub_framework(fw, code)
+        sub_spec = _sub_spec(s, code, norm_by, imp_by, tr_by, tf_by, rg_by, dens_of)
+        ds, _, _ = to_dataset(sub, frame, denominators=[dens_of[code].denominator] if code in dens_of else [],
+                              source=source)
+        del frame
+        res = _core.build(sub._core, ds, sub_spec)
+        col = np.array(np.asarray(res.normalized)[:, 0])
+        path = os.path.join(wd, "columns", f"{j}.npy")
+        np.save(path, col)
+        ctx.columns[j] = path
+        _save_ranks(col, rank_paths[ind_index[code]])
+        imputed[code] = len(res.imputed_cells)
+        for r in res.treatment:
+            treatment_rows.append({
+                "indicator": code, "action": r.action, "skew_before": r.skew_before, "kurtosis_before": r.kurtosis_before,
+                "skew_after": r.skew_after, "kurtosis_after": r.kurtosis_after, "passes_after": r.passes_after,
+                "winsorized": r.winsorized, "winsorized_high": [units[i] for i in r.winsorized_high],
+                "winsorized_low": [units[i] for i in r.winsorized_low]})
+        diagnostics += [{"kind": d.kind, "code": d.code, "message": d.message} for d in res.diagnostics
+                        if d.kind != "missing_score"]
+        del res, ds, col
+    del units
+    timings["columns"] = time.perf_counter() - t0
+
+    # 3. Scores: each partition with the fixed summaries, written as Parquet.
+    t0 = time.perf_counter()
+    meta = pd.DataFrame({c: pd.Series([], dtype="float64") for c in fw.codes}, index=pd.Index([], name="unit", dtype=object))
+    scored = data.map_partitions(_score_partition, ctx, meta=meta, align_dataframes=False)
+    import pyarrow as pa
+
+    schema = pa.schema([("unit", pa.string())] + [(c, pa.float64()) for c in fw.codes])
+    scored.to_parquet(os.path.join(wd, "scores"), write_index=True, write_metadata_file=False, schema=schema)
+    timings["scores"] = time.perf_counter() - t0
+
+    # 4. Ranks: one node at a time, gathered, ranked by the core, written as int32.
+    t0 = time.perf_counter()
+    scores_dir = os.path.join(wd, "scores")
+    root_missing = 0
+    for k, code in enumerate(fw.codes):
+        if code in ind_index and fw.indicators.index(code) in ctx.columns:
+            continue  # ranked from its gathered column already
+        col = _gather_score_column(scores_dir, len(ctx.offsets) - 1, code)
+        if code == fw.root:
+            root_missing = int(np.isnan(col).sum())
+        _save_ranks(col, rank_paths[k])
+        del col
+    timings["ranks"] = time.perf_counter() - t0
+    if root_missing:
+        diagnostics.append({"kind": "missing_score", "code": fw.root,
+                            "message": f"{root_missing} unit(s) have no '{fw.root}' score (too few of their children "
+                                       "have data) and are unranked"})
+    _, weights, _, _ = ctx.core()
+    effective = np.asarray(fw._core.effective_weights(weights))
+    cols = ["action", "skew_before", "kurtosis_before", "skew_after", "kurtosis_after", "passes_after", "winsorized",
+            "winsorized_high", "winsorized_low"]
+    treatment = (pd.DataFrame(treatment_rows).set_index("indicator") if treatment_rows
+                 else pd.DataFrame(columns=cols, index=pd.Index([], name="indicator")))
+    out = PartitionedResult(fw, spec, wd, owned, n_units, weights, effective, treatment,
+                            pd.Series(imputed, dtype="int64", name="imputed"), diagnostics, timings, rank_paths,
+                            ctx.offsets)
+    by_kind: dict[str, list[dict[str, str]]] = {}
+    for d in diagnostics:
+        by_kind.setdefault(d["kind"], []).append(d)
+    for kind, items in by_kind.items():
+        first = "; ".join(d["message"] for d in items[:3])
+        more = f" (and {len(items) - 3} more)" if len(items) > 3 else ""
+        warnings.warn(f"{len(items)} {kind.replace('_', ' ')} issue(s): {first}{more}", CompindexWarning, stacklevel=4)
+    return out
+
+
+def _gather_score_column(scores_dir: str, n_parts: int, code: str) -> np.ndarray:
+    """One node's scores, every unit in row order (8 bytes per unit), from the scores' files."""
+    import pyarrow.parquet as pq
+
+    pieces = [pq.read_table(os.path.join(scores_dir, f"part.{k}.parquet"), columns=[code]).column(code).to_numpy()
+              for k in range(n_parts)]
+    return np.concatenate(pieces) if pieces else np.empty(0)
+
+
+def _numeric_dtype(col: Any) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(col.dtype))
+
+
+def _save_ranks(col: np.ndarray, path: str) -> None:
+    r = np.asarray(_core.rank_scores(col))
+    out = np.where(np.isnan(r), 0, r).astype(np.int32)
+    np.save(path, out)
+
+
+def _sub_spec(s: Any, code: str, norm_by: dict, imp_by: dict, tr_by: dict, tf_by: dict, rg_by: dict, dens_of: dict) -> Any:
+    """The spec of one indicator's own run: its resolved methods as the global ones."""
+    sub = _core.PipelineSpec()
+    sub.normalization = norm_by.get(code, s.normalization)
+    sub.imputation = imp_by.get(code, s.imputation)
+    sub.treatment = tr_by.get(code, s.treatment)
+    sub.transform = tf_by.get(code, s.transform)
+    sub.output_range = rg_by.get(code, s.output_range)
+    if code in dens_of:
+        sub.denominators = {code: dens_of[code]}
+    return sub
+
+
+def _core_error(fw: Framework, code: str, s: Any, values: np.ndarray) -> None:
+    """Raise the core's own error for an indicator whose summary shows it cannot be normalized
+    (no data, constant), by running the core on a column with that summary."""
+    norm_by, rg_by = dict(s.normalization_by_indicator), dict(s.range_by_indicator)
+    sub = _sub_framework(fw, code)
+    spec = _core.PipelineSpec()
+    spec.normalization = norm_by.get(code, s.normalization)
+    spec.output_range = rg_by.get(code, s.output_range)
+    ds = _core.Dataset([f"u{i}" for i in range(len(values))], values.reshape(-1, 1).copy(order="F"))
+    _core.build(sub._core, ds, spec)
+    raise DataError(f"indicator {code!r}: its values cannot be normalized")  # pragma: no cover - the core raised
