@@ -44,7 +44,7 @@ from ._convert import to_dataset, unit_index
 from .errors import CompindexWarning, DataError, SpecError
 from .framework import Framework
 
-__all__ = ["PartitionedResult", "SUPPORTED"]
+__all__ = ["PartitionedResult", "SUPPORTED", "read_folder", "score_folder", "score_partitioned"]
 
 #: What a partitioned run supports; anything else raises SpecError saying to score in memory.
 SUPPORTED = {
@@ -598,3 +598,91 @@ def _core_error(fw: Framework, code: str, s: Any, values: np.ndarray) -> None:
     ds = _core.Dataset([f"u{i}" for i in range(len(values))], values.reshape(-1, 1).copy(order="F"))
     _core.build(sub._core, ds, spec)
     raise DataError(f"indicator {code!r}: its values cannot be normalized")  # pragma: no cover - the core raised
+
+
+def _natural_key(name: str) -> list[Any]:
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
+def read_folder(fw: Framework, folder: str, denominators: list[str] = ()) -> Any:
+    """A folder of CSV or Parquet parts as a Dask DataFrame, one partition per file, in the
+    files' natural order (``part.2`` before ``part.10``).
+
+    Parameters
+    ----------
+    fw : Framework
+        The index tree: its indicator columns (and ``denominators``) are read as numbers, every
+        other column as text (unit codes, unit groups).
+    folder : str
+        A directory of ``*.csv`` files or of ``*.parquet`` / ``*.pq`` files.
+    denominators : list of str
+        Denominator columns, read as numbers.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+
+    Raises
+    ------
+    DataError
+        A folder with neither CSV nor Parquet files, or with both.
+    """
+    import dask.dataframe as dd
+
+    names = sorted(os.listdir(folder), key=_natural_key)
+    csv = [os.path.join(folder, f) for f in names if f.lower().endswith(".csv")]
+    pq = [os.path.join(folder, f) for f in names if f.lower().endswith((".parquet", ".pq"))]
+    if bool(csv) == bool(pq):
+        what = "both CSV and Parquet files" if csv else "no CSV or Parquet files"
+        raise DataError(f"{folder}: a folder of data parts must hold CSV files or Parquet files, it has {what}")
+    if pq:
+        return dd.read_parquet(pq, split_row_groups=False)
+    header = pd.read_csv(csv[0], nrows=0).columns
+    numeric = set(fw.indicators) | set(denominators)
+    dtype = {str(c): ("float64" if str(c).strip() in numeric else "object") for c in header}
+    return dd.read_csv(csv, blocksize=None, dtype=dtype, keep_default_na=True)
+
+
+def score_folder(fw: Framework, folder: str, out: str, spec: Mapping[str, Any], *, precision: int | None = None) -> int:
+    """``compindex score --data FOLDER``: score a folder of parts and write the tidy table
+    (unit, code, score, rank) one partition at a time.
+
+    Parameters
+    ----------
+    fw : Framework
+        The index tree.
+    folder : str
+        A directory of CSV or Parquet parts (see :func:`read_folder`).
+    out : str
+        The output CSV file.
+    spec : mapping
+        The keywords of :func:`compindex.make_spec`.
+    precision : int, optional
+        Significant digits of the scores (default: in full).
+
+    Returns
+    -------
+    int
+        The exit status (0).
+    """
+    from ._safe_text import safe_frame
+    from .pipeline import make_spec
+
+    if out.lower().endswith(".xlsx"):
+        raise DataError(f"{out}: a folder of data parts is scored into a CSV file (a workbook cannot hold that many rows)")
+    dens = sorted({d.denominator for d in dict(make_spec(fw, **spec).denominators).values()})
+    data = read_folder(fw, folder, dens)
+    with score_partitioned(fw, data, source=folder, **spec) as res:
+        try:
+            with open(out, "w", newline="", encoding="utf-8") as f:
+                for k, long in enumerate(res.iter_long()):
+                    long["rank"] = long["rank"].astype("Int64")
+                    safe_frame(long, index=False).to_csv(f, index=False, header=(k == 0),
+                                                          float_format=None if precision is None else f"%.{precision}g")
+        except OSError as e:
+            raise DataError(f"{out}: cannot write the file ({e})") from None
+        print(f"scored {res.n_units} units on {len(fw)} nodes in {len(res._offsets) - 1} parts; wrote {out}")
+        print(res.ranking(10).to_string(float_format=lambda x: f"{x:.2f}"))
+    return 0
