@@ -142,10 +142,22 @@ def _normalize_summary(x: np.ndarray, direction: float, gmin: float, gmax: float
     return t
 
 
-def _score_partition(part: pd.DataFrame, ctx: _Context, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+def _score_and_write(part: pd.DataFrame, ctx: _Context, number: int, path: str) -> int:
+    """Scores one partition and writes them (unit index, one float64 column per node) to ``path``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    scores = _score_partition(part, ctx, number)
+    table = pa.Table.from_arrays([pa.array(scores.index.to_numpy(dtype=object), type=pa.string())]
+                                 + [pa.array(scores[c].to_numpy()) for c in scores.columns],
+                                 names=["unit"] + [str(c) for c in scores.columns])
+    pq.write_table(table, path)
+    return len(scores)
+
+
+def _score_partition(part: pd.DataFrame, ctx: _Context, number: int | None = None) -> pd.DataFrame:
     """Scores of one partition: units x every node (framework order)."""
     fw = ctx.framework
-    number = None if partition_info is None else partition_info["number"]
     if len(part) == 0:
         return pd.DataFrame({c: pd.Series([], dtype="float64") for c in fw.codes},
                             index=pd.Index([], name="unit", dtype=object))
@@ -170,7 +182,7 @@ def _score_partition(part: pd.DataFrame, ctx: _Context, partition_info: dict[str
 
 def _read_scores(path: str) -> pd.DataFrame:
     """One partition's scores, read back from the work directory."""
-    return pd.read_parquet(path)
+    return pd.read_parquet(path).set_index("unit")
 
 
 def _read_ranks(args: tuple[str, list[str], list[str], int]) -> pd.DataFrame:
@@ -187,16 +199,22 @@ def _read_ranks(args: tuple[str, list[str], list[str], int]) -> pd.DataFrame:
     return pd.DataFrame(cols, index=pd.Index(units, name="unit", dtype=object))
 
 
-def _sub_framework(fw: Framework, code: str) -> Framework:
-    """A framework of one indicator (with its direction, goalposts and target) under a root."""
-    i = fw.codes.index(code)
+def _sub_framework(fw: Framework, codes: list[str]) -> Framework:
+    """A framework of some indicators (with their directions, goalposts and targets) under a root:
+    their per-indicator stages are the same as in the whole framework."""
     core = fw._core
-    root = "ROOT" if code != "ROOT" else "ROOT_"
-    node = {"code": code, "parent": root, "weight": 1.0, "direction": int(core.directions[i])}
-    for key, vals in (("lower", core.lower), ("upper", core.upper), ("target", core.target)):
-        if not math.isnan(vals[i]):
-            node[key] = float(vals[i])
-    return Framework.from_nodes([{"code": root, "parent": "", "weight": 1.0}, node])
+    root = "ROOT"
+    while root in codes:
+        root += "_"
+    nodes = [{"code": root, "parent": "", "weight": 1.0}]
+    for code in codes:
+        i = fw.codes.index(code)
+        node = {"code": code, "parent": root, "weight": 1.0, "direction": int(core.directions[i])}
+        for key, vals in (("lower", core.lower), ("upper", core.upper), ("target", core.target)):
+            if not math.isnan(vals[i]):
+                node[key] = float(vals[i])
+        nodes.append(node)
+    return Framework.from_nodes(nodes)
 
 
 class PartitionedResult:
@@ -365,7 +383,8 @@ def _column_frame(part: pd.DataFrame, cols: list[str], source: str) -> pd.DataFr
 
 
 def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ignore: Any = (), source: str = "data",
-                      workdir: str | os.PathLike[str] | None = None, **spec: Any) -> PartitionedResult:
+                      workdir: str | os.PathLike[str] | None = None, column_batch: int | None = None,
+                      **spec: Any) -> PartitionedResult:
     """Score a Dask DataFrame partition by partition (what :func:`compindex.score` does with one).
 
     Parameters
@@ -384,6 +403,9 @@ def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ig
     workdir : path, optional
         Where to keep the scores and ranks (every worker must see it); a temporary directory,
         removed with the result, by default.
+    column_batch : int, optional
+        How many indicators the client gathers and runs at once when their stages need the whole
+        column (default: as many as fit in the largest partition's bytes).
     **spec
         The keywords of :func:`compindex.make_spec`.
 
@@ -402,7 +424,6 @@ def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ig
     import time
 
     import dask
-    import dask.dataframe as dd
 
     from .pipeline import check_spec_keywords, make_spec
 
@@ -418,7 +439,7 @@ def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ig
     os.makedirs(os.path.join(wd, "columns"), exist_ok=True)
     os.makedirs(os.path.join(wd, "ranks"), exist_ok=True)
     try:
-        return _run(fw, data, s, dict(spec), tuple(ignore), source, wd, owned, timings, dask, dd, time)
+        return _run(fw, data, s, dict(spec), tuple(ignore), source, wd, owned, timings, column_batch, dask, time)
     except BaseException:
         if owned:
             shutil.rmtree(wd, True)
@@ -426,7 +447,7 @@ def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ig
 
 
 def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[str, ...], source: str, wd: str,
-         owned: bool, timings: dict[str, float], dask: Any, dd: Any, time: Any) -> PartitionedResult:
+         owned: bool, timings: dict[str, float], column_batch: int | None, dask: Any, time: Any) -> PartitionedResult:
     dens_of = {str(k): v for k, v in dict(s.denominators).items()}
     denominators = sorted({d.denominator for d in dens_of.values()})
     ctx = _Context(fw, spec, source, ignore, denominators)
@@ -471,33 +492,45 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
     # 2. Columns: each indicator that needs more than the summaries, gathered and run by the core.
     t0 = time.perf_counter()
     treatment_rows, imputed, diagnostics = [], {}, []
-    units = None
     group_cols = [str(c) for c in data.columns if str(c) not in fw.indicators and str(c) not in denominators
                   and str(c) not in ignore and str(c) not in ("unit", "uCode", "code") and not _numeric_dtype(data[c])]
     rank_paths = [os.path.join(wd, "ranks", f"{k}.npy") for k in range(len(fw.codes))]
-    for j in column_path:
-        code = fw.indicators[j]
-        group = str(getattr(imp_by.get(code, s.imputation), "group", "") or "")
-        if group and group not in group_cols:
-            raise SpecError(f"imputation of {code!r}: unknown unit group {group!r} (the data's text columns: "
-                            f"{', '.join(map(repr, group_cols)) or 'none'})")
-        cols = [code] + ([dens_of[code].denominator] if code in dens_of else []) + ([group] if group else [])
+    # Columns are gathered a batch at a time: as many as fit in the largest partition's bytes, so
+    # the client holds no more than a partition (and at least one column).
+    per_batch = max(1, min(len(column_path), (max(lengths) * len(fw.indicators)) // max(n_units, 1))) if column_path else 1
+    if column_batch is not None:
+        per_batch = max(1, int(column_batch))
+    for b0 in range(0, len(column_path), per_batch):
+        batch = [fw.indicators[j] for j in column_path[b0:b0 + per_batch]]
+        groups_needed, dens_needed = [], []
+        for code in batch:
+            group = str(getattr(imp_by.get(code, s.imputation), "group", "") or "")
+            if group and group not in group_cols:
+                raise SpecError(f"imputation of {code!r}: unknown unit group {group!r} (the data's text columns: "
+                                f"{', '.join(map(repr, group_cols)) or 'none'})")
+            if group and group not in groups_needed:
+                groups_needed.append(group)
+            if code in dens_of and dens_of[code].denominator not in dens_needed:
+                dens_needed.append(dens_of[code].denominator)
+        cols = batch + dens_needed + groups_needed
         frame = pd.concat(dask.compute(*[dask.delayed(_column_frame)(p, cols, source) for p in parts]))
-        if units is None:
-            units = list(frame.index)
-        sub = _sub_framework(fw, code)
-        sub_spec = _sub_spec(s, code, norm_by, imp_by, tr_by, tf_by, rg_by, dens_of)
-        ds, _, _ = to_dataset(sub, frame, denominators=[dens_of[code].denominator] if code in dens_of else [],
-                              source=source)
-        del frame
-        res = _core.build(sub._core, ds, sub_spec)
-        col = np.array(np.asarray(res.normalized)[:, 0])
-        path = os.path.join(wd, "columns", f"{j}.npy")
-        np.save(path, col)
-        ctx.columns[j] = path
-        _save_ranks(col, rank_paths[ind_index[code]])
-        imputed[code] = len(res.imputed_cells)
-        for r in res.treatment:
+        sub = _sub_framework(fw, batch)
+        ds, table, _ = to_dataset(sub, frame, denominators=dens_needed, source=source)
+        units = table.index
+        del frame, table
+        res = _core.build(sub._core, ds, _sub_spec(s, batch, norm_by, imp_by, tr_by, tf_by, rg_by, dens_of))
+        normalized = np.asarray(res.normalized)
+        imputed_cols = np.array([c for _, c in res.imputed_cells], dtype=np.int64)
+        for c, code in enumerate(batch):
+            j = fw.indicators.index(code)
+            col = np.array(normalized[:, c])
+            path = os.path.join(wd, "columns", f"{j}.npy")
+            np.save(path, col)
+            ctx.columns[j] = path
+            _save_ranks(col, rank_paths[ind_index[code]])
+            del col
+            imputed[code] = int((imputed_cols == c).sum())
+        for code, r in zip(batch, res.treatment):
             treatment_rows.append({
                 "indicator": code, "action": r.action, "skew_before": r.skew_before, "kurtosis_before": r.kurtosis_before,
                 "skew_after": r.skew_after, "kurtosis_after": r.kurtosis_after, "passes_after": r.passes_after,
@@ -505,23 +538,19 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
                 "winsorized_low": [units[i] for i in r.winsorized_low]})
         diagnostics += [{"kind": d.kind, "code": d.code, "message": d.message} for d in res.diagnostics
                         if d.kind != "missing_score"]
-        del res, ds, col
-    del units
+        del res, ds, normalized, units
     timings["columns"] = time.perf_counter() - t0
 
     # 3. Scores: each partition with the fixed summaries, written as Parquet.
     t0 = time.perf_counter()
-    meta = pd.DataFrame({c: pd.Series([], dtype="float64") for c in fw.codes}, index=pd.Index([], name="unit", dtype=object))
-    scored = data.map_partitions(_score_partition, ctx, meta=meta, align_dataframes=False)
-    import pyarrow as pa
-
-    schema = pa.schema([("unit", pa.string())] + [(c, pa.float64()) for c in fw.codes])
-    scored.to_parquet(os.path.join(wd, "scores"), write_index=True, write_metadata_file=False, schema=schema)
+    scores_dir = os.path.join(wd, "scores")
+    os.makedirs(scores_dir, exist_ok=True)
+    dask.compute(*[dask.delayed(_score_and_write)(p, ctx, k, os.path.join(scores_dir, f"part.{k}.parquet"))
+                   for k, p in enumerate(parts)])
     timings["scores"] = time.perf_counter() - t0
 
     # 4. Ranks: one node at a time, gathered, ranked by the core, written as int32.
     t0 = time.perf_counter()
-    scores_dir = os.path.join(wd, "scores")
     root_missing = 0
     for k, code in enumerate(fw.codes):
         if code in ind_index and fw.indicators.index(code) in ctx.columns:
@@ -574,16 +603,16 @@ def _save_ranks(col: np.ndarray, path: str) -> None:
     np.save(path, out)
 
 
-def _sub_spec(s: Any, code: str, norm_by: dict, imp_by: dict, tr_by: dict, tf_by: dict, rg_by: dict, dens_of: dict) -> Any:
-    """The spec of one indicator's own run: its resolved methods as the global ones."""
+def _sub_spec(s: Any, codes: list[str], norm_by: dict, imp_by: dict, tr_by: dict, tf_by: dict, rg_by: dict,
+              dens_of: dict) -> Any:
+    """The spec of some indicators' own run: each indicator's resolved methods."""
     sub = _core.PipelineSpec()
-    sub.normalization = norm_by.get(code, s.normalization)
-    sub.imputation = imp_by.get(code, s.imputation)
-    sub.treatment = tr_by.get(code, s.treatment)
-    sub.transform = tf_by.get(code, s.transform)
-    sub.output_range = rg_by.get(code, s.output_range)
-    if code in dens_of:
-        sub.denominators = {code: dens_of[code]}
+    sub.normalization_by_indicator = {c: norm_by.get(c, s.normalization) for c in codes}
+    sub.imputation_by_indicator = {c: imp_by.get(c, s.imputation) for c in codes}
+    sub.treatment_by_indicator = {c: tr_by.get(c, s.treatment) for c in codes}
+    sub.transform_by_indicator = {c: tf_by.get(c, s.transform) for c in codes}
+    sub.range_by_indicator = {c: rg_by.get(c, s.output_range) for c in codes}
+    sub.denominators = {c: dens_of[c] for c in codes if c in dens_of}
     return sub
 
 
@@ -591,7 +620,7 @@ def _core_error(fw: Framework, code: str, s: Any, values: np.ndarray) -> None:
     """Raise the core's own error for an indicator whose summary shows it cannot be normalized
     (no data, constant), by running the core on a column with that summary."""
     norm_by, rg_by = dict(s.normalization_by_indicator), dict(s.range_by_indicator)
-    sub = _sub_framework(fw, code)
+    sub = _sub_framework(fw, [code])
     spec = _core.PipelineSpec()
     spec.normalization = norm_by.get(code, s.normalization)
     spec.output_range = rg_by.get(code, s.output_range)
@@ -604,6 +633,11 @@ def _natural_key(name: str) -> list[Any]:
     import re
 
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
+
+
+def _read_part(path: str) -> pd.DataFrame:
+    """One Parquet part as a pandas DataFrame."""
+    return pd.read_parquet(path)
 
 
 def read_folder(fw: Framework, folder: str, denominators: list[str] = ()) -> Any:
@@ -638,7 +672,10 @@ def read_folder(fw: Framework, folder: str, denominators: list[str] = ()) -> Any
         what = "both CSV and Parquet files" if csv else "no CSV or Parquet files"
         raise DataError(f"{folder}: a folder of data parts must hold CSV files or Parquet files, it has {what}")
     if pq:
-        return dd.read_parquet(pq, split_row_groups=False)
+        import pyarrow.parquet as pqm
+
+        meta = pqm.read_schema(pq[0]).empty_table().to_pandas()
+        return dd.from_map(_read_part, pq, meta=meta, enforce_metadata=False)
     header = pd.read_csv(csv[0], nrows=0).columns
     numeric = set(fw.indicators) | set(denominators)
     dtype = {str(c): ("float64" if str(c).strip() in numeric else "object") for c in header}
