@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._convert import to_dataset, unit_index
+from ._convert import match_columns, numeric_column, to_dataset, unit_index
+from ._reading import numbers_of
 from .errors import CompindexWarning, DataError, SpecError
 from .framework import Framework
 
@@ -108,20 +109,24 @@ class _Context:
 
 
 def _partition_summary(part: pd.DataFrame, ctx: _Context, number: int) -> dict[str, Any]:
-    """One partition's length and, per summary-path indicator, its count, minimum and maximum."""
+    """One partition's length and, per summary-path indicator, its count, minimum and maximum.
+    (Only the columns it reads are checked here; the scores pass checks the whole partition.)"""
     if len(part) == 0:
         return {"n": 0}
-    ds, _, _ = to_dataset(ctx.framework, part, denominators=ctx.denominators, ignore=ctx.ignore,
-                          source=ctx.part_source(number))
-    values = np.asarray(ds.values)
-    out: dict[str, Any] = {"n": values.shape[0], "count": {}, "min": {}, "max": {}}
+    source = ctx.part_source(number)
+    table = match_columns(unit_index(part, source), ctx.framework.indicators, source)
+    numbers = numbers_of(part)
+    out: dict[str, Any] = {"n": len(table), "count": {}, "min": {}, "max": {}}
     for j in ctx.summary:
-        col = values[:, j]
+        code = ctx.framework.indicators[j]
+        if code not in table.columns:
+            raise DataError(f"{source}: no column for indicator {code!r}")
+        col = numeric_column(table[code], code, source, numbers)
         present = ~np.isnan(col)
         k = int(present.sum())
         out["count"][j] = k
-        out["min"][j] = float(np.min(col[present])) if k else math.nan
-        out["max"][j] = float(np.max(col[present])) if k else math.nan
+        out["min"][j] = float(np.min(col, where=present, initial=np.inf)) if k else math.nan
+        out["max"][j] = float(np.max(col, where=present, initial=-np.inf)) if k else math.nan
     return out
 
 
@@ -551,15 +556,12 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
 
     # 4. Ranks: one node at a time, gathered, ranked by the core, written as int32.
     t0 = time.perf_counter()
-    root_missing = 0
-    for k, code in enumerate(fw.codes):
-        if code in ind_index and fw.indicators.index(code) in ctx.columns:
-            continue  # ranked from its gathered column already
-        col = _gather_score_column(scores_dir, len(ctx.offsets) - 1, code)
-        if code == fw.root:
-            root_missing = int(np.isnan(col).sum())
-        _save_ranks(col, rank_paths[k])
-        del col
+    # (Each node is one task: a worker holds one column at a time; the root's task also counts
+    # the units without a score.)
+    todo = [(k, code) for k, code in enumerate(fw.codes)
+            if not (code in ind_index and fw.indicators.index(code) in ctx.columns)]
+    missing = dask.compute(*[dask.delayed(_rank_node)(scores_dir, len(parts), code, rank_paths[k]) for k, code in todo])
+    root_missing = dict(zip([c for _, c in todo], missing)).get(fw.root, 0)
     timings["ranks"] = time.perf_counter() - t0
     if root_missing:
         diagnostics.append({"kind": "missing_score", "code": fw.root,
@@ -591,6 +593,14 @@ def _gather_score_column(scores_dir: str, n_parts: int, code: str) -> np.ndarray
     pieces = [pq.read_table(os.path.join(scores_dir, f"part.{k}.parquet"), columns=[code]).column(code).to_numpy()
               for k in range(n_parts)]
     return np.concatenate(pieces) if pieces else np.empty(0)
+
+
+def _rank_node(scores_dir: str, n_parts: int, code: str, path: str) -> int:
+    """Ranks one node's scores over every unit (the core's ranking) into ``path``; returns the
+    number of units without a score."""
+    col = _gather_score_column(scores_dir, n_parts, code)
+    _save_ranks(col, path)
+    return int(np.isnan(col).sum())
 
 
 def _numeric_dtype(col: Any) -> bool:
