@@ -116,7 +116,9 @@ def _partition_summary(part: pd.DataFrame, ctx: _Context, number: int) -> dict[s
     source = ctx.part_source(number)
     table = match_columns(unit_index(part, source), ctx.framework.indicators, source)
     numbers = numbers_of(part)
-    out: dict[str, Any] = {"n": len(table), "count": {}, "min": {}, "max": {}}
+    # The unit codes' 64-bit hashes: the client finds codes repeated across partitions from them.
+    hashes = pd.util.hash_array(table.index.to_numpy(dtype=object))
+    out: dict[str, Any] = {"n": len(table), "count": {}, "min": {}, "max": {}, "hashes": hashes}
     for j in ctx.summary:
         code = ctx.framework.indicators[j]
         if code not in table.columns:
@@ -480,6 +482,7 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
     n_units = int(ctx.offsets[-1])
     if n_units == 0:
         raise DataError(f"{source}: no units (the table has no rows)")
+    _check_unique_units(parts, sums, ctx, dask)
     for j in list(ctx.summary):
         count = sum(x["count"][j] for x in sums if x["n"])
         mins = [x["min"][j] for x in sums if x["n"] and x["count"][j]]
@@ -584,6 +587,34 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
         more = f" (and {len(items) - 3} more)" if len(items) > 3 else ""
         warnings.warn(f"{len(items)} {kind.replace('_', ' ')} issue(s): {first}{more}", CompindexWarning, stacklevel=4)
     return out
+
+
+def _unit_at(part: pd.DataFrame, row: int, source: str) -> str:
+    return str(unit_index(part, source).index[row])
+
+
+def _check_unique_units(parts: list[Any], sums: tuple[dict[str, Any], ...], ctx: _Context, dask: Any) -> None:
+    """DataError naming a unit code that two partitions both have (each partition checks its own).
+    Compares the codes' 64-bit hashes, 8 bytes per unit, then the codes of any equal hashes."""
+    hashes = [x["hashes"] for x in sums if x["n"]]
+    if not hashes:
+        return
+    h = np.concatenate(hashes)
+    for x in sums:
+        x.pop("hashes", None)
+    order = np.argsort(h, kind="stable")
+    same = np.flatnonzero(h[order][1:] == h[order][:-1])
+    if not same.size:
+        return
+    starts = np.asarray(ctx.offsets)
+    for k in same[:10]:
+        a, b = int(order[k]), int(order[k + 1])  # global rows, a < b (stable sort)
+        pa_, pb = int(np.searchsorted(starts, a, side="right") - 1), int(np.searchsorted(starts, b, side="right") - 1)
+        ua, ub = dask.compute(dask.delayed(_unit_at)(parts[pa_], a - starts[pa_], ctx.source),
+                              dask.delayed(_unit_at)(parts[pb], b - starts[pb], ctx.source))
+        if ua == ub:
+            raise DataError(f"{ctx.source}: unit {ua!r} appears in partition {pa_} (row {a - starts[pa_] + 1}) and in "
+                            f"partition {pb} (row {b - starts[pb] + 1}); unit codes must be unique")
 
 
 def _gather_score_column(scores_dir: str, n_parts: int, code: str) -> np.ndarray:

@@ -266,3 +266,27 @@ def test_cli_folder_with_no_parts(tmp_path: Path, capsys: pytest.CaptureFixture[
     status = main(["score", "--framework", str(meta), "--data", str(tmp_path / "empty"), "--out", str(tmp_path / "o.csv")])
     assert status == 2
     assert "no CSV or Parquet files" in capsys.readouterr().err
+
+
+def test_a_unit_in_two_partitions_is_an_error(client: Any) -> None:
+    fw, data = synthetic(200)
+    dup = data.copy()
+    dup.index = [*data.index[:150], "u00003", *data.index[151:]]  # row 151 repeats u00003 (row 4)
+    dup.index.name = "unit"
+    with pytest.raises(ci.DataError, match="unit 'u00003' already appears"):
+        ci.score(fw, dup)
+    with pytest.raises(ci.DataError, match=r"unit 'u00003' appears in partition 0 \(row 4\) and in partition 3 \(row 1\)"):
+        ci.score(fw, dd.from_pandas(dup, npartitions=4, sort=False))
+
+
+def test_an_empty_partition_is_skipped(client: Any) -> None:
+    fw, data = synthetic(300)
+    frames = [data.iloc[:100], data.iloc[:0], data.iloc[100:]]
+    ddf = dd.from_map(lambda f: f, frames, meta=data.iloc[:0], enforce_metadata=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ci.CompindexWarning)
+        mem = ci.score(fw, data, normalization="z_score")
+        res = ci.score(fw, ddf, normalization="z_score")
+    assert res.scores.npartitions == 3
+    np.testing.assert_array_equal(bits(res.scores.compute().to_numpy()), bits(mem.scores.to_numpy()))
+    pd.testing.assert_frame_equal(res.ranks.compute(), mem.ranks.astype("Int32"), check_index_type=False)
