@@ -118,7 +118,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--memory-units", type=int, default=1_000_000, help="units of the in-memory comparison (0: skip)")
     ap.add_argument("--spec", choices=sorted(SPECS), default="min_max")
-    ap.add_argument("--dir", default=None, help="where to write the parts (default: a temporary directory)")
+    ap.add_argument("--dir", default=None, help="where to make the temporary directory (default: the system's)")
+    ap.add_argument("--keep-parts", default=None, metavar="FOLDER",
+                    help="generate the parts into FOLDER and keep them; reuse them when FOLDER already has them")
     a = ap.parse_args()
 
     import dask.dataframe as dd
@@ -131,13 +133,14 @@ def main() -> None:
     fw = framework(a.indicators)
     base = tempfile.mkdtemp(prefix="bench-dask-", dir=a.dir)
     try:
-        parts_dir = os.path.join(base, "parts")
-        os.makedirs(parts_dir)
+        parts_dir = a.keep_parts or os.path.join(base, "parts")
+        os.makedirs(parts_dir, exist_ok=True)
         t0 = time.perf_counter()
-        child = mp.get_context("spawn").Process(target=generate, args=(parts_dir, a.units, a.indicators, a.parts))
-        child.start()
-        child.join()
-        assert child.exitcode == 0
+        if len([f for f in os.listdir(parts_dir) if f.endswith(".parquet")]) != a.parts:
+            child = mp.get_context("spawn").Process(target=generate, args=(parts_dir, a.units, a.indicators, a.parts))
+            child.start()
+            child.join()
+            assert child.exitcode == 0
         gen = time.perf_counter() - t0
         part_bytes = a.units // a.parts * a.indicators * 8
         print(f"{a.units:,} units x {a.indicators} indicators ({a.units * a.indicators * 8 / 1e9:.1f} GB of float64) "

@@ -14,7 +14,8 @@ How (docs/distributed.md has the user's side):
    column in row order gives them exactly. Its normalized column is written to the work directory
    (a ``.npy`` file), and each partition reads its slice.
 3. **Scores** (``map_partitions``): each partition normalizes its min-max indicators with the
-   global minimum and maximum (the core's formula, operation for operation), takes the other
+   global count, minimum and maximum (the core's own one-pass normalization,
+   ``_core.normalize_with_summary``, compiled once for both paths), takes the other
    indicators' slices, and aggregates with the core's own aggregation; the scores are written to
    the work directory as Parquet, one file per partition.
 4. **Ranks** (one node at a time): each node's score column is gathered (8 bytes per unit),
@@ -59,7 +60,7 @@ SUPPORTED = {
 }
 
 # Core method types (by class name) that a partition can apply with summaries only.
-_SUMMARY_NORMALIZATION = {"MinMax": 0, "DistanceToMax": 3}
+_SUMMARY_NORMALIZATION = {"MinMax", "DistanceToMax"}
 _ROW_LOCAL_AGGREGATION = {"ArithmeticMean", "GeometricMean", "HarmonicMean", "GeneralizedMean", "Owa", "MeanMin", "Mpi"}
 _MULTIVARIATE_IMPUTATION = {"Em": "em", "EmDraw": "em_draw", "Knn": "knn", "Chained": "chained"}
 _AGGREGATION_NAMES = {"Copeland": "copeland", "Ampi": "ampi", "Topsis": "topsis", "Wroclaw": "wroclaw",
@@ -79,8 +80,8 @@ class _Context:
     source: str
     ignore: tuple[str, ...]
     denominators: list[str]
-    # indicator column -> (direction, global min, global max, range lower, range upper), summary path only
-    summary: dict[int, tuple[float, float, float, float, float]] = field(default_factory=dict)
+    # indicator column -> (direction, count, global min, global max), summary path only
+    summary: dict[int, tuple[int, int, float, float]] = field(default_factory=dict)
     columns: dict[int, str] = field(default_factory=dict)  # indicator column -> its normalized .npy (column path)
     offsets: list[int] = field(default_factory=list)  # partition -> its first row
 
@@ -132,23 +133,6 @@ def _partition_summary(part: pd.DataFrame, ctx: _Context, number: int) -> dict[s
     return out
 
 
-def _normalize_summary(x: np.ndarray, direction: float, gmin: float, gmax: float, lo: float, hi: float) -> np.ndarray:
-    """The core's min-max of one column (normalize_column_into) with the whole column's minimum
-    and maximum, operation for operation: lo + span * ((dir * x - mn) / w)."""
-    d = -1.0 if direction < 0 else 1.0
-    mn, mx = (gmin, gmax) if d > 0 else (-gmax, -gmin)
-    w, span = mx - mn, hi - lo
-    t = d * x
-    if math.isinf(w):  # the data's span overflows: every term halved, as the core does
-        t = (0.5 * t - 0.5 * mn) / (0.5 * mx - 0.5 * mn)
-    else:
-        t -= mn
-        t /= w
-    t *= span
-    t += lo
-    return t
-
-
 def _score_and_write(part: pd.DataFrame, ctx: _Context, number: int, path: str) -> int:
     """Scores one partition and writes them (unit index, one float64 column per node) to ``path``."""
     import pyarrow as pa
@@ -172,13 +156,17 @@ def _score_partition(part: pd.DataFrame, ctx: _Context, number: int | None = Non
     raw = np.asarray(ds.values)
     n, ni = raw.shape
     start = ctx.offsets[number] if number is not None else 0
+    s, weights, methods, coverage = ctx.core()
+    norm_by, rg_by = dict(s.normalization_by_indicator), dict(s.range_by_indicator)
     normalized = np.empty((n, ni), order="F")
     for j in range(ni):
-        if j in ctx.summary:
-            normalized[:, j] = _normalize_summary(raw[:, j], *ctx.summary[j])
+        if j in ctx.summary:  # the core's own min-max, with the whole column's summary
+            direction, count, gmin, gmax = ctx.summary[j]
+            code = fw.indicators[j]
+            normalized[:, j] = _core.normalize_with_summary(norm_by.get(code, s.normalization), rg_by.get(code, s.output_range),
+                                                            raw[:, j], direction, count, gmin, gmax, code)
         else:
             normalized[:, j] = np.load(ctx.columns[j], mmap_mode="r")[start:start + n]
-    _, weights, methods, coverage = ctx.core()
     units = list(table.index)
     agg = np.asarray(_core.aggregate(fw._core, normalized, weights, methods, coverage, units))
     ind_col = {c: j for j, c in enumerate(fw.indicators)}
@@ -468,8 +456,7 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
         plain = (code not in dens_of and _kind(imp_by.get(code, s.imputation)) == "NoImputation"
                  and _kind(tr_by.get(code, s.treatment)) == "NoTreatment" and _kind(tf_by.get(code, s.transform)) == "NoTransform")
         if plain and _kind(norm) in _SUMMARY_NORMALIZATION:
-            r = rg_by.get(code, s.output_range)
-            ctx.summary[j] = (float(directions[ind_index[code]]), math.nan, math.nan, float(r.lower), float(r.upper))
+            ctx.summary[j] = (int(directions[ind_index[code]]), 0, math.nan, math.nan)
         else:
             column_path.append(j)
 
@@ -493,8 +480,7 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
         gmin, gmax = min(mins), max(maxs)
         if not gmax > gmin:
             _core_error(fw, code, s, np.array([gmin, gmin]))
-        d, _, _, lo, hi = ctx.summary[j]
-        ctx.summary[j] = (d, gmin, gmax, lo, hi)
+        ctx.summary[j] = (ctx.summary[j][0], int(count), gmin, gmax)
     timings["summaries"] = time.perf_counter() - t0
 
     # 2. Columns: each indicator that needs more than the summaries, gathered and run by the core.

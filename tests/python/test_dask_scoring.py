@@ -290,3 +290,22 @@ def test_an_empty_partition_is_skipped(client: Any) -> None:
     assert res.scores.npartitions == 3
     np.testing.assert_array_equal(bits(res.scores.compute().to_numpy()), bits(mem.scores.to_numpy()))
     pd.testing.assert_frame_equal(res.ranks.compute(), mem.ranks.astype("Int32"), check_index_type=False)
+
+
+def test_normalize_with_summary_is_the_in_memory_min_max() -> None:
+    # The binding each partition calls: a slice normalized with the whole column's summary equals
+    # the slice of the whole column's min-max (by hand: (x - 1) / (9 - 1) * 100 on 1, 5, 9).
+    from compindex import _core
+
+    x = np.array([5.0, np.nan, 9.0, 1.0, -0.0, 3.0])
+    r = _core.Range(0.0, 100.0)
+    whole = _core.normalize_with_summary(_core.normalization.MinMax(), r, x, 1, 5, -0.0, 9.0, "a")
+    part = _core.normalize_with_summary(_core.normalization.MinMax(), r, x[2:], 1, 5, -0.0, 9.0, "a")
+    np.testing.assert_array_equal(bits(part), bits(whole[2:]))
+    np.testing.assert_array_equal(whole[[0, 2, 3]], [500 / 9, 100.0, 100 / 9])
+    inverse = _core.normalize_with_summary(_core.normalization.MinMax(), r, x, -1, 5, -0.0, 9.0, "a")
+    np.testing.assert_array_equal(inverse[[2, 3]], [0.0, 800 / 9])
+    with pytest.raises(ci.SpecError, match="'z_score' of indicator 'a' needs more"):
+        _core.normalize_with_summary(_core.normalization.ZScore(), r, x, 1, 5, -0.0, 9.0, "a")
+    with pytest.raises(ci.DataError, match="'a' is constant"):
+        _core.normalize_with_summary(_core.normalization.MinMax(), r, x, 1, 5, 2.0, 2.0, "a")
