@@ -314,27 +314,33 @@ class PartitionedResult:
         out = pd.concat(parts)
         return out.sort_values(["rank", root], ascending=[True, False])
 
-    def iter_long(self) -> Any:
-        """The tidy table (unit, code, score, rank), one pandas DataFrame per partition, computed
-        one at a time (the memory of a partition).
+    def iter_long(self, units_per_chunk: int = 65536) -> Any:
+        """The tidy table (unit, code, score, rank) in chunks, computed one partition at a time
+        (the memory of a partition).
+
+        Parameters
+        ----------
+        units_per_chunk : int
+            At most this many units (times the number of nodes rows) per chunk.
 
         Yields
         ------
         pandas.DataFrame
-            Columns unit, code, score, rank (``Int64``), units in partition order, nodes in
-            framework order within a unit.
+            Columns unit, code, score, rank (``Int64``), units in row order, nodes in framework
+            order within a unit.
         """
         codes = list(self.framework.codes)
+        step = max(1, int(units_per_chunk))
         for k, frame in enumerate(self.scores.to_delayed()):
-            s = frame.compute()[codes]
-            n = len(s)
+            part = frame.compute()[codes]
             lo = self._offsets[k]
-            ranks = np.column_stack([np.load(p, mmap_mode="r")[lo:lo + n] for p in self._rank_paths]) if n else \
-                np.zeros((0, len(codes)), dtype=np.int32)
-            r = ranks.reshape(-1).astype(np.int64)
-            yield pd.DataFrame({"unit": np.repeat(s.index.to_numpy(), len(codes)), "code": np.tile(codes, n),
-                                "score": s.to_numpy().reshape(-1),
-                                "rank": pd.arrays.IntegerArray(r, r == 0)})
+            for a in range(0, len(part), step):
+                s = part.iloc[a:a + step]
+                n = len(s)
+                ranks = np.column_stack([np.load(p, mmap_mode="r")[lo + a:lo + a + n] for p in self._rank_paths])
+                r = ranks.reshape(-1).astype(np.int64)
+                yield pd.DataFrame({"unit": np.repeat(s.index.to_numpy(), len(codes)), "code": np.tile(codes, n),
+                                    "score": s.to_numpy().reshape(-1), "rank": pd.arrays.IntegerArray(r, r == 0)})
 
     def close(self) -> None:
         """Remove the work directory now (when the result created it)."""

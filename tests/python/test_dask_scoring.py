@@ -212,7 +212,7 @@ def test_ranking_and_tidy_table(client: Any, pii: Any) -> None:
     expected = mem.ranking().head(len(top))
     assert list(top.index) == list(expected.index)
     np.testing.assert_array_equal(top[fw.root].to_numpy(), expected["score"].to_numpy())
-    long = pd.concat(list(res.iter_long()), ignore_index=True)
+    long = pd.concat(list(res.iter_long(units_per_chunk=4)), ignore_index=True)  # chunks within partitions
     ref = mem.to_long()
     key = ["unit", "code"]
     merged = long.merge(ref, on=key, suffixes=("", "_mem"))
