@@ -378,9 +378,23 @@ def _check_supported(fw: Framework, s: Any) -> None:
                             f"one of {', '.join(SUPPORTED['aggregation'])}")
 
 
-def _column_frame(part: pd.DataFrame, cols: list[str], source: str) -> pd.DataFrame:
-    table = unit_index(part, source) if len(part) else part
-    return table[[c for c in cols if c in table.columns]]
+def _column_part(part: pd.DataFrame, numeric: list[str], text: list[str], source: str, with_units: bool) -> dict[str, Any]:
+    """Some columns of one partition, converted on the worker: numbers as float64 (a bad cell
+    named as in memory), unit-group labels as text, and the unit codes if asked."""
+    if len(part) == 0:
+        return {"n": 0}
+    table = match_columns(unit_index(part, source), numeric, source)
+    numbers = numbers_of(part)
+    out: dict[str, Any] = {"n": len(table), "numeric": {}, "text": {}}
+    for c in numeric:
+        if c not in table.columns:
+            raise DataError(f"{source}: no column for {c!r}")
+        out["numeric"][c] = numeric_column(table[c], c, source, numbers)
+    for c in text:
+        out["text"][c] = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in table[c]]
+    if with_units:
+        out["units"] = table.index.to_numpy(dtype=object)
+    return out
 
 
 def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ignore: Any = (), source: str = "data",
@@ -500,6 +514,7 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
     per_batch = max(1, min(len(column_path), (max(lengths) * len(fw.indicators)) // max(n_units, 1))) if column_path else 1
     if column_batch is not None:
         per_batch = max(1, int(column_batch))
+    units: list[str] | None = None
     for b0 in range(0, len(column_path), per_batch):
         batch = [fw.indicators[j] for j in column_path[b0:b0 + per_batch]]
         groups_needed, dens_needed = [], []
@@ -513,11 +528,24 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
             if code in dens_of and dens_of[code].denominator not in dens_needed:
                 dens_needed.append(dens_of[code].denominator)
         cols = batch + dens_needed + groups_needed
-        frame = pd.concat(dask.compute(*[dask.delayed(_column_frame)(p, cols, source) for p in parts]))
+        pieces = dask.compute(*[dask.delayed(_column_part)(p, batch + dens_needed, groups_needed,
+                                                           ctx.part_source(k), units is None)
+                                 for k, p in enumerate(parts)])
+        pieces = [x for x in pieces if x["n"]]
+        if units is None:  # the unit codes, gathered once (the core checks that they are unique)
+            units = [str(u) for x in pieces for u in x.pop("units")]
+        values = np.empty((n_units, len(batch)), order="F")
+        for c, code in enumerate(batch):
+            values[:, c] = np.concatenate([x["numeric"][code] for x in pieces])
+        ds = _core.Dataset(units, values)
+        del values
+        if dens_needed:
+            ds.set_denominators(dens_needed, np.column_stack([np.concatenate([x["numeric"][d] for x in pieces])
+                                                              for d in dens_needed]))
+        for g in groups_needed:
+            ds.add_group(g, [v for x in pieces for v in x["text"][g]])
+        del pieces
         sub = _sub_framework(fw, batch)
-        ds, table, _ = to_dataset(sub, frame, denominators=dens_needed, source=source)
-        units = table.index
-        del frame, table
         res = _core.build(sub._core, ds, _sub_spec(s, batch, norm_by, imp_by, tr_by, tf_by, rg_by, dens_of))
         normalized = np.asarray(res.normalized)
         imputed_cols = np.array([c for _, c in res.imputed_cells], dtype=np.int64)
@@ -538,7 +566,8 @@ def _run(fw: Framework, data: Any, s: Any, spec: dict[str, Any], ignore: tuple[s
                 "winsorized_low": [units[i] for i in r.winsorized_low]})
         diagnostics += [{"kind": d.kind, "code": d.code, "message": d.message} for d in res.diagnostics
                         if d.kind != "missing_score"]
-        del res, ds, normalized, units
+        del res, ds, normalized
+    units = None
     timings["columns"] = time.perf_counter() - t0
 
     # 3. Scores: each partition with the fixed summaries, written as Parquet.
