@@ -138,21 +138,22 @@ def _score_and_write(part: pd.DataFrame, ctx: _Context, number: int, path: str) 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    scores = _score_partition(part, ctx, number)
-    table = pa.Table.from_arrays([pa.array(scores.index.to_numpy(dtype=object), type=pa.string())]
-                                 + [pa.array(scores[c].to_numpy()) for c in scores.columns],
-                                 names=["unit"] + [str(c) for c in scores.columns])
+    units, cols = _score_columns(part, ctx, number)
+    names = ["unit"] + list(ctx.framework.codes)
+    # The score columns are contiguous slices of the matrices: Arrow takes them without a copy.
+    table = pa.Table.from_arrays([pa.array(units, type=pa.string())] + [pa.array(c) for c in cols], names=names)
     pq.write_table(table, path)
-    return len(scores)
+    return len(units)
 
 
-def _score_partition(part: pd.DataFrame, ctx: _Context, number: int | None = None) -> pd.DataFrame:
-    """Scores of one partition: units x every node (framework order)."""
+def _score_columns(part: pd.DataFrame, ctx: _Context, number: int | None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One partition's unit codes and its score columns (every node, framework order)."""
     fw = ctx.framework
     if len(part) == 0:
-        return pd.DataFrame({c: pd.Series([], dtype="float64") for c in fw.codes},
-                            index=pd.Index([], name="unit", dtype=object))
+        return np.empty(0, dtype=object), [np.empty(0) for _ in fw.codes]
     ds, table, _ = to_dataset(fw, part, denominators=ctx.denominators, ignore=ctx.ignore, source=ctx.part_source(number))
+    units = table.index.to_numpy(dtype=object)
+    del table
     raw = np.asarray(ds.values)
     n, ni = raw.shape
     start = ctx.offsets[number] if number is not None else 0
@@ -167,12 +168,17 @@ def _score_partition(part: pd.DataFrame, ctx: _Context, number: int | None = Non
                                                             raw[:, j], direction, count, gmin, gmax, code)
         else:
             normalized[:, j] = np.load(ctx.columns[j], mmap_mode="r")[start:start + n]
-    units = list(table.index)
-    agg = np.asarray(_core.aggregate(fw._core, normalized, weights, methods, coverage, units))
+    del raw, ds
+    agg = np.asfortranarray(_core.aggregate(fw._core, normalized, weights, methods, coverage, list(units)))
     ind_col = {c: j for j, c in enumerate(fw.indicators)}
     agg_col = {c: j for j, c in enumerate(fw.aggregates)}
-    cols = {c: (normalized[:, ind_col[c]] if c in ind_col else agg[:, agg_col[c]]) for c in fw.codes}
-    return pd.DataFrame(cols, index=table.index)
+    return units, [normalized[:, ind_col[c]] if c in ind_col else agg[:, agg_col[c]] for c in fw.codes]
+
+
+def _score_partition(part: pd.DataFrame, ctx: _Context, number: int | None = None) -> pd.DataFrame:
+    """Scores of one partition: units x every node (framework order)."""
+    units, cols = _score_columns(part, ctx, number)
+    return pd.DataFrame(dict(zip(ctx.framework.codes, cols)), index=pd.Index(units, name="unit", dtype=object))
 
 
 def _read_scores(path: str) -> pd.DataFrame:
@@ -698,8 +704,12 @@ def _natural_key(name: str) -> list[Any]:
 
 
 def _read_part(path: str) -> pd.DataFrame:
-    """One Parquet part as a pandas DataFrame."""
-    return pd.read_parquet(path)
+    """One Parquet part as a pandas DataFrame (Arrow's buffers released column by column as they
+    are converted, so reading a part costs about one copy of it)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def read_folder(fw: Framework, folder: str, denominators: list[str] = ()) -> Any:
