@@ -448,6 +448,11 @@ def score_partitioned(framework: Framework, data: Any, *, groups: Any = None, ig
 
     from .pipeline import check_spec_keywords, make_spec
 
+    try:
+        import pyarrow  # noqa: F401  (the scores are written as Parquet)
+    except ImportError:
+        raise SpecError("score: scoring a Dask DataFrame needs pyarrow (pip install pyarrow, or the "
+                        "'distributed' extra of compindex)") from None
     if groups is not None:
         raise SpecError("score: groups= is not supported with a Dask DataFrame; put the unit groups in the data as text columns")
     check_spec_keywords(spec)
