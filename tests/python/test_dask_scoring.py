@@ -309,3 +309,16 @@ def test_normalize_with_summary_is_the_in_memory_min_max() -> None:
         _core.normalize_with_summary(_core.normalization.ZScore(), r, x, 1, 5, -0.0, 9.0, "a")
     with pytest.raises(ci.DataError, match="'a' is constant"):
         _core.normalize_with_summary(_core.normalization.MinMax(), r, x, 1, 5, 2.0, 2.0, "a")
+
+
+@pytest.mark.parametrize("batch", [1, 5, 100])
+def test_column_batches_and_denominators_do_not_change_the_scores(client: Any, batch: int) -> None:
+    fw, data = synthetic(400)
+    data = data.assign(pop=np.random.default_rng(3).uniform(1.0, 50.0, len(data)))
+    spec = {"denominators": {"x00": "pop", "x21": ("pop", 1000.0)}, "normalization": "z_score", "treatment": "gii"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ci.CompindexWarning)
+        mem = ci.score(fw, data, **spec)
+        res = ci.score(fw, dd.from_pandas(data, npartitions=N_PARTS, sort=False), column_batch=batch, **spec)
+    np.testing.assert_array_equal(bits(res.scores.compute().to_numpy()), bits(mem.scores.to_numpy()))
+    pd.testing.assert_frame_equal(res.ranks.compute(), mem.ranks.astype("Int32"), check_index_type=False)
