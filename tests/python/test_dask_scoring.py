@@ -322,3 +322,11 @@ def test_column_batches_and_denominators_do_not_change_the_scores(client: Any, b
         res = ci.score(fw, dd.from_pandas(data, npartitions=N_PARTS, sort=False), column_batch=batch, **spec)
     np.testing.assert_array_equal(bits(res.scores.compute().to_numpy()), bits(mem.scores.to_numpy()))
     pd.testing.assert_frame_equal(res.ranks.compute(), mem.ranks.astype("Int32"), check_index_type=False)
+
+
+def test_normalizations_with_parameters(client: Any) -> None:
+    fw, data = synthetic(500)
+    ref = data.index[data["x00"].notna() & (data["x00"] > data["x00"].min())][0]
+    spec = {"normalization_by_indicator": {"x12": "fraction_of_max", "x00": f"distance_to_reference(unit={ref})",
+                                           "x01": "distance_to_target(target=40)", "x02": "goalposts(lower=20, upper=80)"}}
+    same_as_in_memory(fw, data, **spec)
