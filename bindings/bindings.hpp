@@ -21,3 +21,4 @@ void bind_analysis(py::module_& m);
 void bind_weighting(py::module_& m);
 void bind_expert_weights(py::module_& m);
 void bind_spatial(py::module_& m);
+void bind_partitioned(py::module_& m);

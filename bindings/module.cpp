@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   bind_weighting(m);
   bind_expert_weights(m);
   bind_spatial(m);
+  bind_partitioned(m);
 }

@@ -22,6 +22,7 @@ from .errors import ComputationError, CompindexWarning, DataError, Error, SpecEr
 from ._reading import read_csv
 from .framework import Framework
 from .pipeline import STAGES, NodeDetails, Result, make_spec, score
+from ._dask_scoring import PartitionedResult  # what score() returns for a Dask DataFrame
 from .uncertainty import leave_one_out, sensitivity_analysis, uncertainty_analysis
 
 __version__: str = _core.__version__
@@ -34,6 +35,7 @@ __all__ = [
     "Error",
     "Framework",
     "NodeDetails",
+    "PartitionedResult",
     "Result",
     "SpecError",
     "__version__",

@@ -703,6 +703,11 @@ def embedded_pii(name: str) -> bytes:
 def kurtosis(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, 1]']) -> float:
     ...
 
+def normalize_with_summary(method: normalization.MinMax | normalization.ZScore | normalization.Goalposts | normalization.DistanceToMax | normalization.DistanceToReference | normalization.DistanceToTarget | normalization.FractionOfMax | normalization.Rank | normalization.PercentileRank | normalization.Borda | normalization.NoNormalization, range: Range, x: typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, 1]'], direction: typing.SupportsInt | typing.SupportsIndex, count: typing.SupportsInt | typing.SupportsIndex, min: typing.SupportsFloat | typing.SupportsIndex, max: typing.SupportsFloat | typing.SupportsIndex, indicator: str) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], '[m, 1]']:
+    """
+    normalizes one partition's column (min_max or distance_to_max) with the whole column's count, minimum and maximum (undirected values), as the core normalizes the whole column
+    """
+
 def pca(x: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, '[m, n]'], names: collections.abc.Sequence[str]=[]) -> PCAResult:
     ...
 

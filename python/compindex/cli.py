@@ -7,6 +7,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from typing import Any, Callable, Sequence
@@ -145,6 +146,10 @@ def cmd_score(a: argparse.Namespace) -> int:
     from .pipeline import score
 
     fw = read_framework(a.framework, **reading_from_args(a))
+    if os.path.isdir(a.data):  # a folder of CSV or Parquet parts: scored partition by partition
+        from ._dask_scoring import score_folder
+
+        return score_folder(fw, a.data, a.out, spec_from_args(a), precision=a.precision)
     data = read_data_csv(a.data, **reading_from_args(a))
     res = score(fw, data, source=data_source(a.data), **spec_from_args(a))
     if a.out.lower().endswith(".xlsx"):  # the results workbook (compindex.exchange.write_results)
@@ -182,7 +187,8 @@ def _add_score(p: argparse.ArgumentParser) -> None:
     p.add_argument("--framework", required=True, metavar="META.csv",
                    help="metadata: one row per node (code, parent, weight, direction, ...); or BOOK.xlsx[:SHEET] (sheet 'meta')")
     p.add_argument("--data", required=True, metavar="DATA.csv",
-                   help="data: a 'unit' column and one column per indicator code; or BOOK.xlsx[:SHEET] (sheet 'data')")
+                   help="data: a 'unit' column and one column per indicator code; or BOOK.xlsx[:SHEET] (sheet 'data'); "
+                        "or a folder of CSV or Parquet parts, scored part by part with Dask (docs/distributed.md)")
     p.add_argument("--out", required=True, metavar="OUT.csv",
                    help="output: unit,code,score,rank, one row per unit and node; OUT.xlsx writes the results workbook")
     precision_option(p)

@@ -193,7 +193,9 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     data
         One row per unit, indexed by unit code (or with a ``unit`` column), one column per
         indicator code. Text columns are unit groups (e.g. ``region``); denominator columns are
-        those named in the spec or the metadata.
+        those named in the spec or the metadata. A Dask DataFrame is scored partition by
+        partition, with the same scores and ranks bit for bit, and gives a
+        :class:`compindex.PartitionedResult` (keyword ``workdir=`` too; docs/distributed.md).
     groups
         Extra unit-group labels (a DataFrame or dict of columns indexed by unit).
     ignore
@@ -216,9 +218,15 @@ def score(framework: Framework, data: pd.DataFrame, *, groups: pd.DataFrame | Ma
     Returns
     -------
     Result
+        (a :class:`compindex.PartitionedResult` for a Dask DataFrame)
     """
     if not isinstance(framework, Framework):
         raise SpecError(f"score: expected a compindex.Framework, got {type(framework).__name__}")
+    if type(data).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(data, "map_partitions"):
+        # A Dask DataFrame: scored partition by partition (docs/distributed.md), same results.
+        from ._dask_scoring import score_partitioned
+
+        return score_partitioned(framework, data, groups=groups, ignore=ignore, source=source, **spec)  # type: ignore[return-value]
     check_spec_keywords(spec)
     core_spec = make_spec(framework, **spec)
     dens = sorted({d.denominator for d in core_spec.denominators.values()})
