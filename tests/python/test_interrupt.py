@@ -42,18 +42,23 @@ SETUP = textwrap.dedent("""
     reference = small()
 """)
 
-CHILD = SETUP + textwrap.dedent("""
+# The long analysis's data and factors; its progress bar opens at once, so the test sees the
+# replications start (an estimate under 2 s would show none).
+LONG = textwrap.dedent("""
+    import compindex.uncertainty
+    compindex.uncertainty._PROGRESS_AFTER = 0.0
+    from compindex.uncertainty import Imputation
+    gaps = data.mask(np.random.default_rng(4).random(data.shape) < 0.02)
+    slow = [Imputation(["em", "em_draw"])]
+""")
+
+CHILD = SETUP + LONG + textwrap.dedent("""
     import signal, sys
     # As in a terminal: SIGINT unblocked and handled by Python (a child inherits the signal mask and
     # an ignored disposition from whatever started it, here the test process after 600 other tests).
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    import compindex.uncertainty
-    compindex.uncertainty._PROGRESS_AFTER = 0.0  # the bar opens at once: the parent sees the replications start
     what = sys.argv[1]
-    from compindex.uncertainty import Imputation
-    gaps = data.mask(np.random.default_rng(4).random(data.shape) < 0.02)
-    slow = [Imputation(["em", "em_draw"])]
     print("started", flush=True)
     try:
         if what == "uncertainty":
@@ -124,12 +129,12 @@ def test_interrupting_a_notebook_kernel_keeps_it_usable():
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            setup = kc.execute_interactive(SETUP, timeout=120)
+            setup = kc.execute_interactive(SETUP + LONG, timeout=120)
             assert setup["content"]["status"] == "ok"
             # stop_on_error=False: the kernel would otherwise abort the cells queued right after the
             # interrupted one (as a notebook's "run all" does), and the next cell is sent at once here.
-            msg_id = kc.execute("ci.uncertainty_analysis(fw, data, factors, n=30_000, seed=3, threads=2, range=(1, 100))",
-                                stop_on_error=False)
+            msg_id = kc.execute("ci.uncertainty_analysis(fw, gaps, factors + slow, n=30_000, seed=3, threads=2, "
+                                "range=(1, 100), imputation='em')", stop_on_error=False)
             # Wait for the progress bar (stderr of the cell): the analysis is in its replications.
             bar = ""
             while "uncertainty analysis" not in bar:
