@@ -124,8 +124,7 @@ def to_dataset(fw: Framework, data: pd.DataFrame, *, denominators: Iterable[str]
             raise DataError(f"{source}: column {col!r} is not an indicator of the framework "
                             "(pass it in ignore=[...] or make it a denominator)")
         group_cols.append(col)
-    units = list(data.index)
-    ds = _core.Dataset(units, *_indicator_values(data, indicators, source, numbers))
+    ds = _core.Dataset(data.index, *_indicator_values(data, indicators, source, numbers))
     if denominators:
         dv = np.empty((len(data), len(denominators)), order="F")
         for j, code in enumerate(denominators):

@@ -30,8 +30,9 @@ def peak(mode: str) -> dict:
 def test_scoring_peaks_under_three_copies_of_the_data(mode: str) -> None:
     r = peak(mode)
     assert r["peak_reset"], "VmHWM could not be reset, so the peak would include making the input"
-    # The input itself is one copy (plus the unit codes): scoring may add at most two more.
+    # The input itself is one copy (plus the unit codes, in Arrow strings when pandas has pyarrow,
+    # and what loading pyarrow costs): scoring may add at most two more.
     assert 1.0 <= r["input_copies"] < 1.15
-    assert r["peak_scoring_copies"] <= 3.0, r
+    assert r["peak_scoring_copies"] - r["input_copies"] <= 2.0, r
     if mode == "core":  # the root's scores and the ranks cross to NumPy as views: no copy
         assert r["peak_copies"] <= 3.0, r
