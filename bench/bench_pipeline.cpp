@@ -15,6 +15,7 @@
 //   --units/--indicators/--reps change the scale case (default 100000 x 200, 7 repetitions).
 //   The data are synthetic, log-normal with ~2% missing, from std::mt19937_64 with a fixed seed.
 #include "bench_common.hpp"
+#include "bench_index.hpp"
 
 #include <compindex/compindex.hpp>
 #include <compindex/detail/huge_pages.hpp>
@@ -37,58 +38,13 @@
 
 namespace {
 
+using bench::consume;
+using bench::make_data;
+using bench::make_framework;
+using bench::make_units;
+using bench::median_of;
+
 using clock_type = std::chrono::steady_clock;
-
-// Results go here so the compiler cannot drop the work that produced them.
-volatile double g_sink = 0.0;
-void consume(double x) { g_sink = g_sink + x; }
-
-// ---------------------------------------------------------------------------------------------
-// Synthetic index
-
-// A tree given by its level sizes, leaves first: e.g. {52, 21, 7, 2, 1}. Node k of a level is the
-// child of node floor(k * parents / children) of the level above, so children are spread evenly.
-compindex::framework make_framework(const std::vector<int>& levels) {
-  std::vector<compindex::node> nodes;
-  std::vector<std::vector<std::string>> names(levels.size());
-  const char* prefix[] = {"ind", "sub", "pil", "sdx", "idx", "lv5", "lv6"};
-  for (std::size_t l = 0; l < levels.size(); ++l)
-    for (int k = 0; k < levels[l]; ++k) names[l].push_back(std::string(prefix[std::min<std::size_t>(l, 6)]) + std::to_string(k));
-  // Root first, then level by level down to the indicators (which keep their order as columns).
-  for (std::size_t l = levels.size(); l-- > 0;)
-    for (int k = 0; k < levels[l]; ++k) {
-      compindex::node nd;
-      nd.code = names[l][static_cast<std::size_t>(k)];
-      if (l + 1 < levels.size())
-        nd.parent = names[l + 1][static_cast<std::size_t>(static_cast<long long>(k) * levels[l + 1] / levels[l])];
-      if (l == 0 && k % 7 == 3) nd.direction = -1;  // some lower-is-better indicators
-      nodes.push_back(std::move(nd));
-    }
-  return compindex::framework(std::move(nodes));
-}
-
-// Units x indicators, log-normal with a per-indicator location and spread (so some indicators are
-// skewed enough for the GII rule and some not), and ~2% of cells missing.
-compindex::matrix make_data(compindex::index_t n, compindex::index_t m, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> mu_d(0.0, 3.0), sigma_d(0.2, 1.2), u(0.0, 1.0);
-  std::normal_distribution<double> z(0.0, 1.0);
-  compindex::matrix x(n, m);
-  for (compindex::index_t j = 0; j < m; ++j) {
-    const double mu = mu_d(rng), sigma = sigma_d(rng);
-    for (compindex::index_t i = 0; i < n; ++i) {
-      const double v = std::exp(mu + sigma * z(rng));
-      x(i, j) = u(rng) < 0.02 ? compindex::nan : v;
-    }
-  }
-  return x;
-}
-
-compindex::codes make_units(compindex::index_t n) {
-  compindex::codes u(static_cast<std::size_t>(n));
-  for (compindex::index_t i = 0; i < n; ++i) u[static_cast<std::size_t>(i)] = "u" + std::to_string(i);
-  return u;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Timing
@@ -99,11 +55,6 @@ struct timing {
   double wall;  // median wall time (steady_clock), seconds
   double cpu;   // median thread CPU time, seconds (NaN when not measured)
 };
-
-double median_of(std::vector<double> t) {
-  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-  return t[t.size() / 2];
-}
 
 // Median times of `reps` calls, after one warm-up call. CPU time is read only for long calls
 // (`with_cpu`), where the cost of reading it is negligible.

@@ -22,6 +22,7 @@
 //
 // Usage: bench_ranks [--units N] [--indicators M] [--reps R] [--pii-reps R] [--no-pii]
 #include "bench_common.hpp"
+#include "bench_index.hpp"
 
 #include <compindex/compindex.hpp>
 #include <compindex/detail/huge_pages.hpp>
@@ -46,54 +47,17 @@
 
 namespace {
 
+using bench::consume;
+using bench::make_data;
+using bench::make_framework;
+using bench::make_units;
+using bench::median_of;
+
 using clock_type = std::chrono::steady_clock;
 using compindex::index_t;
 using compindex::rank_t;
 
-volatile double g_sink = 0.0;
-void consume(double x) { g_sink = g_sink + x; }
-
-// ---------------------------------------------------------------------------------------------
-// Synthetic index: the same as bench_pipeline's (same tree rule, distributions and seed).
-
-compindex::framework make_framework(const std::vector<int>& levels) {
-  std::vector<compindex::node> nodes;
-  std::vector<std::vector<std::string>> names(levels.size());
-  const char* prefix[] = {"ind", "sub", "pil", "sdx", "idx", "lv5", "lv6"};
-  for (std::size_t l = 0; l < levels.size(); ++l)
-    for (int k = 0; k < levels[l]; ++k) names[l].push_back(std::string(prefix[std::min<std::size_t>(l, 6)]) + std::to_string(k));
-  for (std::size_t l = levels.size(); l-- > 0;)
-    for (int k = 0; k < levels[l]; ++k) {
-      compindex::node nd;
-      nd.code = names[l][static_cast<std::size_t>(k)];
-      if (l + 1 < levels.size())
-        nd.parent = names[l + 1][static_cast<std::size_t>(static_cast<long long>(k) * levels[l + 1] / levels[l])];
-      if (l == 0 && k % 7 == 3) nd.direction = -1;
-      nodes.push_back(std::move(nd));
-    }
-  return compindex::framework(std::move(nodes));
-}
-
-compindex::matrix make_data(index_t n, index_t m, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> mu_d(0.0, 3.0), sigma_d(0.2, 1.2), u(0.0, 1.0);
-  std::normal_distribution<double> z(0.0, 1.0);
-  compindex::matrix x(n, m);
-  for (index_t j = 0; j < m; ++j) {
-    const double mu = mu_d(rng), sigma = sigma_d(rng);
-    for (index_t i = 0; i < n; ++i) {
-      const double v = std::exp(mu + sigma * z(rng));
-      x(i, j) = u(rng) < 0.02 ? compindex::nan : v;
-    }
-  }
-  return x;
-}
-
-compindex::codes make_units(index_t n) {
-  compindex::codes u(static_cast<std::size_t>(n));
-  for (index_t i = 0; i < n; ++i) u[static_cast<std::size_t>(i)] = "u" + std::to_string(i);
-  return u;
-}
+// The synthetic index is bench_pipeline's (bench_index.hpp: same tree rule, distributions, seed).
 
 // ---------------------------------------------------------------------------------------------
 // Timing
@@ -107,11 +71,6 @@ double process_cpu_seconds() {
 struct timing {
   double wall, cpu, process;  // medians: wall, calling thread's CPU, process CPU (seconds)
 };
-
-double median_of(std::vector<double> t) {
-  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-  return t[t.size() / 2];
-}
 
 timing measure(int reps, const std::function<void()>& f) {
   f();

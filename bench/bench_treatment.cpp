@@ -18,6 +18,7 @@
 //                        [--sigma-max S]   (the data's largest log-normal spread, default 1.2 as
 //                                           bench_pipeline; e.g. 0.65 leaves few indicators to the log)
 #include "bench_common.hpp"
+#include "bench_index.hpp"
 
 #include <compindex/compindex.hpp>
 
@@ -35,65 +36,23 @@
 
 namespace {
 
+using bench::consume;
+using bench::make_data;
+using bench::make_framework;
+using bench::make_units;
+using bench::median_of;
+
 using clock_type = std::chrono::steady_clock;
 using bench::arg_int;
 using bench::has_flag;
 using bench::thread_cpu_seconds;
 
-volatile double g_sink = 0.0;
-void consume(double x) { g_sink = g_sink + x; }
-
-// A tree given by its level sizes, leaves first, as bench_pipeline builds it.
-compindex::framework make_framework(const std::vector<int>& levels) {
-  std::vector<compindex::node> nodes;
-  std::vector<std::vector<std::string>> names(levels.size());
-  const char* prefix[] = {"ind", "sub", "pil", "sdx", "idx", "lv5", "lv6"};
-  for (std::size_t l = 0; l < levels.size(); ++l)
-    for (int k = 0; k < levels[l]; ++k) names[l].push_back(std::string(prefix[std::min<std::size_t>(l, 6)]) + std::to_string(k));
-  for (std::size_t l = levels.size(); l-- > 0;)
-    for (int k = 0; k < levels[l]; ++k) {
-      compindex::node nd;
-      nd.code = names[l][static_cast<std::size_t>(k)];
-      if (l + 1 < levels.size())
-        nd.parent = names[l + 1][static_cast<std::size_t>(static_cast<long long>(k) * levels[l + 1] / levels[l])];
-      if (l == 0 && k % 7 == 3) nd.direction = -1;
-      nodes.push_back(std::move(nd));
-    }
-  return compindex::framework(std::move(nodes));
-}
-
-// The data of bench_pipeline: log-normal per indicator, ~2% missing, the same seed.
-// (--sigma-max lowers the largest spread: fewer indicators need the log.)
+// --sigma-max lowers the largest spread of the synthetic data: fewer indicators need the log.
 double g_sigma_max = 1.2;
-compindex::matrix make_data(compindex::index_t n, compindex::index_t m, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> mu_d(0.0, 3.0), sigma_d(0.2, g_sigma_max), u(0.0, 1.0);
-  std::normal_distribution<double> z(0.0, 1.0);
-  compindex::matrix x(n, m);
-  for (compindex::index_t j = 0; j < m; ++j) {
-    const double mu = mu_d(rng), sigma = sigma_d(rng);
-    for (compindex::index_t i = 0; i < n; ++i) {
-      const double v = std::exp(mu + sigma * z(rng));
-      x(i, j) = u(rng) < 0.02 ? compindex::nan : v;
-    }
-  }
-  return x;
-}
-
-compindex::codes make_units(compindex::index_t n) {
-  compindex::codes u(static_cast<std::size_t>(n));
-  for (compindex::index_t i = 0; i < n; ++i) u[static_cast<std::size_t>(i)] = "u" + std::to_string(i);
-  return u;
-}
 
 struct timing {
   double wall, cpu;
 };
-
-double median_of(std::vector<double> t) {
-  std::nth_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(t.size() / 2), t.end());
-  return t[t.size() / 2];
-}
 
 timing measure(int reps, const std::function<void()>& f) {
   f();
@@ -135,7 +94,7 @@ void run_case(const std::string& title, compindex::index_t n, const std::vector<
   using namespace compindex;
   const framework fw = make_framework(levels);
   const index_t m = static_cast<index_t>(fw.n_indicators());
-  const dataset data(make_units(n), make_data(n, m, 20240607u));
+  const dataset data(make_units(n), make_data(n, m, 20240607u, g_sigma_max));
   const auto X = data.values();
   pipeline_spec plain;
   pipeline_spec gii = plain;

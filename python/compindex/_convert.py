@@ -37,8 +37,13 @@ def unit_index(data: pd.DataFrame, source: str) -> pd.DataFrame:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        codes = pc.fill_null(pc.utf8_trim_whitespace(pa.array(data.index.array)), "")
-        units = pd.Index(pd.array(codes, dtype=data.index.dtype), name="unit")
+        given = pa.array(data.index.array)
+        codes = pc.utf8_trim_whitespace(given)
+        if given.null_count == 0 and codes.equals(given):  # the usual case: the caller's codes as they are
+            codes, units = given, data.index.rename("unit")
+        else:
+            codes = pc.fill_null(codes, "")
+            units = pd.Index(pd.array(codes, dtype=data.index.dtype), name="unit")
     else:
         units = pd.Index([str(u).strip() if not (isinstance(u, float) and math.isnan(u)) else "" for u in data.index],
                          name="unit")

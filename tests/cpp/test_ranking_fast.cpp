@@ -118,6 +118,7 @@ std::vector<double> make_column(int kind, std::size_t n, std::mt19937_64& g) {
       break;
     case 1: {  // log-normal, min-max normalized to [0, 100] (exact 0 and 100), 2% missing
       for (auto& v : x) v = std::exp(1.2 * z(g));
+      if (x.empty()) break;
       const double lo = *std::min_element(x.begin(), x.end()), hi = *std::max_element(x.begin(), x.end());
       for (auto& v : x) v = hi > lo ? (v - lo) / (hi - lo) * 100.0 : 0.0;
       for (auto& v : x)

@@ -45,7 +45,7 @@ ci::dataset data(std::uint64_t seed, bool with_missing, bool constant) {
   ci::matrix v(40, 12);
   for (int i = 0; i < 40; ++i)
     for (int j = 0; j < 12; ++j) v(i, j) = ln(g);
-  for (int i = 0; i < 40; i += 3) v(i, 1) = v(i + 1, 1);  // ties
+  for (int i = 0; i + 1 < 40; i += 3) v(i, 1) = v(i + 1, 1);  // ties
   for (int i = 0; i < 40; i += 5) v(i, 2) = 2.5;           // more ties
   v(3, 4) = 0.0, v(4, 4) = -0.0, v(5, 4) = 0.0;            // +0 and -0 (and the column's minimum)
   for (int i = 0; i < 40; ++i) v(i, 5) -= 1.0;             // some negative values

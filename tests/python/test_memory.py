@@ -3,7 +3,7 @@
 Runs bench/bench_memory.py (each API in a fresh subprocess) at 100,000 units x 200 indicators,
 large enough that the per-unit overheads (unit codes, ranking scratch) are a few percent of a
 copy, small enough for the test command (a few seconds, about 0.5 GB). The benchmark's default,
-1,000,000 x 100, gives 2.96 (C++) and 3.00 (Python); see docs/robustness.md.
+1,000,000 x 100, gives 2.96 (C++) and 2.98 (Python); see docs/robustness.md.
 """
 
 from __future__ import annotations
