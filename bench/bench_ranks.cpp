@@ -23,6 +23,7 @@
 // Usage: bench_ranks [--units N] [--indicators M] [--reps R] [--pii-reps R] [--no-pii]
 #include "bench_common.hpp"
 #include "bench_index.hpp"
+#include "reference/previous_ranking.hpp"
 
 #include <compindex/compindex.hpp>
 #include <compindex/detail/huge_pages.hpp>
@@ -96,75 +97,27 @@ std::string fmt_time(double s) {
   return buf;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The kernel rank_nodes used before issue #18 (for comparison): an LSD radix sort of (high 32
-// bits of the descending key, row) pairs on three 11-bit digits, runs of equal high halves sorted
-// by the full key, then a walk that writes the places.
-
-std::uint64_t descending_key(double x) {
-  std::uint64_t u;
-  std::memcpy(&u, &x, sizeof u);
-  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
-  return ~((u & sign) ? ~u : (u | sign));
-}
+// The kernel rank_nodes used before issue #18 (for comparison) is the ranking test's oracle:
+// tests/cpp/reference/previous_ranking.hpp.
+inline std::uint64_t descending_key(double x) { return previous_ranking::oracle_key(x); }  // the library's key
 
 struct two_arrays {
   std::vector<std::uint64_t> a, b;
 };
 
-void previous_rank(const double* x, index_t n, rank_t* out, two_arrays& ws) {
-  ws.a.resize(static_cast<std::size_t>(n));
-  constexpr std::uint64_t high = 0xFFFFFFFF00000000ULL, low = 0xFFFFFFFFULL;
-  std::size_t m = 0;
+// The column's best key and the shift that fits (key - best) for every score into `bits` bits: so
+// the sort key spends its bits on the column's own range.
+std::uint64_t range_shift(const double* x, index_t n, int bits, std::uint64_t& best) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (index_t i = 0; i < n; ++i) {
-    out[i] = compindex::unranked;
-    if (std::isnan(x[i])) continue;
-    ws.a[m++] = (descending_key(x[i]) & high) | static_cast<std::uint64_t>(i);
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
   }
-  if (m == 0) return;
-  if (m < 256) {
-    std::sort(ws.a.begin(), ws.a.begin() + static_cast<std::ptrdiff_t>(m));
-  } else {
-    constexpr int shift[] = {32, 43, 54};
-    constexpr std::uint64_t mask[] = {0x7FF, 0x7FF, 0x3FF};
-    std::array<std::array<std::uint32_t, 2048>, 3> hist{};
-    for (std::size_t i = 0; i < m; ++i)
-      for (int p = 0; p < 3; ++p) ++hist[static_cast<std::size_t>(p)][(ws.a[i] >> shift[p]) & mask[p]];
-    ws.b.resize(ws.a.size());
-    for (int p = 0; p < 3; ++p) {
-      auto& h = hist[static_cast<std::size_t>(p)];
-      if (h[(ws.a[0] >> shift[p]) & mask[p]] == m) continue;
-      std::uint32_t sum = 0;
-      for (auto& c : h) {
-        const std::uint32_t t = c;
-        c = sum;
-        sum += t;
-      }
-      for (std::size_t i = 0; i < m; ++i) ws.b[h[(ws.a[i] >> shift[p]) & mask[p]]++] = ws.a[i];
-      ws.a.swap(ws.b);
-    }
-  }
-  std::uint64_t* e = ws.a.data();
-  auto full = [&](std::uint64_t v) { return descending_key(x[v & low]); };
-  for (std::size_t k = 0; k < m;) {
-    std::size_t j = k + 1;
-    while (j < m && (e[j] & high) == (e[k] & high)) ++j;
-    if (j - k > 1)
-      std::sort(e + k, e + j, [&](std::uint64_t a, std::uint64_t b) {
-        const std::uint64_t ka = full(a), kb = full(b);
-        return ka != kb ? ka < kb : (a & low) < (b & low);
-      });
-    k = j;
-  }
-  const std::uint64_t plus_zero = descending_key(0.0) & high, minus_zero = descending_key(-0.0) & high;
-  rank_t place = 1;
-  out[e[0] & low] = 1;
-  for (std::size_t k = 1; k < m; ++k) {
-    const std::uint64_t h = e[k] & high, h0 = e[k - 1] & high;
-    const bool tie = (h == h0 || (h0 == plus_zero && h == minus_zero)) && x[e[k] & low] == x[e[k - 1] & low];
-    if (!tie) place = static_cast<rank_t>(k + 1);
-    out[e[k] & low] = place;
-  }
+  best = descending_key(hi);
+  const std::uint64_t range = descending_key(lo) - best;
+  int used = 0;
+  while (used < 64 && (range >> used) != 0) ++used;
+  return static_cast<std::uint64_t>(used > bits ? used - bits : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,15 +136,8 @@ void floor_rank(const double* x, index_t n, rank_t* out, two_arrays& ws) {
     for (index_t i = 0; i < n; ++i) a[i] = (descending_key(x[i]) & 0xFFFFFFFF00000000ULL) | static_cast<std::uint64_t>(i);
     std::sort(a, a + m);
   } else {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (index_t i = 0; i < n; ++i) {
-      lo = x[i] < lo ? x[i] : lo;
-      hi = x[i] > hi ? x[i] : hi;
-    }
-    const std::uint64_t best = descending_key(hi), range = descending_key(lo) - best;
-    int bits = 0;
-    while (bits < 64 && (range >> bits) != 0) ++bits;
-    const int shift = bits > 32 ? bits - 32 : 0;
+    std::uint64_t best = 0;
+    const std::uint64_t shift = range_shift(x, n, 32, best);
     std::array<std::array<std::uint32_t, 2048>, 3> hist{};
     for (index_t i = 0; i < n; ++i) {
       const std::uint64_t r = static_cast<std::uint32_t>((descending_key(x[i]) - best) >> shift);  // NaN: any key, in bounds
@@ -229,15 +175,8 @@ void floor_rank(const double* x, index_t n, rank_t* out, two_arrays& ws) {
 // of the ranks cost, the least memory traffic any ranking by buckets has.
 void one_counting_pass(const double* x, index_t n, rank_t* out, std::vector<std::uint32_t>& keys,
                        std::vector<std::uint32_t>& hist) {
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (index_t i = 0; i < n; ++i) {
-    lo = x[i] < lo ? x[i] : lo;
-    hi = x[i] > hi ? x[i] : hi;
-  }
-  const std::uint64_t best = descending_key(hi), range = descending_key(lo) - best;
-  int bits = 0;
-  while (bits < 64 && (range >> bits) != 0) ++bits;
-  const int shift = bits > 16 ? bits - 16 : 0;
+  std::uint64_t best = 0;
+  const std::uint64_t shift = range_shift(x, n, 16, best);
   keys.resize(static_cast<std::size_t>(n));
   hist.assign(65536, 0);
   for (index_t i = 0; i < n; ++i) {
@@ -343,13 +282,13 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
                     })});
   }
   {
-    std::vector<two_arrays> ws(nt);
+    std::vector<previous_ranking::oracle_workspace> ws(nt);
     rank_matrix prev;
     rows.push_back({"previous kernel (before #18), " + std::to_string(nt) + (nt == 1 ? " thread" : " threads"), measure(reps, [&] {
                       prev = rank_matrix();
                       detail::resize_matrix(prev, n, static_cast<index_t>(nodes));
                       over_columns(nodes, nt, [&](std::size_t i, unsigned t) {
-                        previous_rank(cols[i], n, prev.col(static_cast<index_t>(i)).data(), ws[t]);
+                        previous_ranking::oracle_rank(cols[i], n, prev.col(static_cast<index_t>(i)).data(), ws[t]);
                       });
                       consume(prev(0, 0));
                     })});
@@ -357,7 +296,7 @@ void run_case(const char* title, index_t n, const std::vector<int>& levels, int 
     if (nt > 1)
       rows.push_back({"previous kernel (before #18), 1 thread", measure(reps, [&] {
                         over_columns(nodes, 1, [&](std::size_t i, unsigned t) {
-                          previous_rank(cols[i], n, prev.col(static_cast<index_t>(i)).data(), ws[t]);
+                          previous_ranking::oracle_rank(cols[i], n, prev.col(static_cast<index_t>(i)).data(), ws[t]);
                         });
                         consume(prev(0, 0));
                       })});

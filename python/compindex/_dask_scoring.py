@@ -781,7 +781,7 @@ def score_folder(fw: Framework, folder: str, out: str, spec: Mapping[str, Any], 
     int
         The exit status (0).
     """
-    from ._safe_text import safe_frame
+    from .cli import write_csv
     from .pipeline import make_spec
 
     if out.lower().endswith(".xlsx"):
@@ -793,8 +793,7 @@ def score_folder(fw: Framework, folder: str, out: str, spec: Mapping[str, Any], 
             with open(out, "w", newline="", encoding="utf-8") as f:
                 for k, long in enumerate(res.iter_long()):
                     long["rank"] = long["rank"].astype("Int64")
-                    safe_frame(long, index=False).to_csv(f, index=False, header=(k == 0),
-                                                          float_format=None if precision is None else f"%.{precision}g")
+                    write_csv(long, f, precision=precision, header=k == 0)
         except OSError as e:
             raise DataError(f"{out}: cannot write the file ({e})") from None
         print(f"scored {res.n_units} units on {len(fw)} nodes in {len(res._offsets) - 1} parts; wrote {out}")

@@ -132,14 +132,14 @@ def _precision(text: str) -> int:
     return n
 
 
-def write_csv(df: pd.DataFrame, path: str, *, precision: int | None = None) -> None:
-    """Write a table compindex produced: numbers in full (they read back exactly) or with
-    ``precision`` significant digits; text that a spreadsheet would run as a formula is written
-    as text (see compindex._safe_text)."""
+def write_csv(df: pd.DataFrame, path: Any, *, precision: int | None = None, header: bool = True) -> None:
+    """Write a table compindex produced (to a path, or an open file for one chunk after another):
+    numbers in full (they read back exactly) or with ``precision`` significant digits; text that a
+    spreadsheet would run as a formula is written as text (see compindex._safe_text)."""
     from ._safe_text import safe_frame
 
     safe = safe_frame(df, index=False)
-    safe.to_csv(path, index=False, float_format=None if precision is None else f"%.{precision}g")
+    safe.to_csv(path, index=False, header=header, float_format=None if precision is None else f"%.{precision}g")
 
 
 def cmd_score(a: argparse.Namespace) -> int:
