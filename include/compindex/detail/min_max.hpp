@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <string>
+#include <variant>
 
 namespace compindex::detail {
 
@@ -27,13 +28,18 @@ inline void check_output_range(const range& r) {
 // values that matter here (a halved subnormal loses a bit it cannot contribute to the result).
 inline double halved_fraction(double x, double a, double b) { return (0.5 * x - 0.5 * a) / (0.5 * b - 0.5 * a); }
 
+/// Whether `m` is min_max or distance_to_max: the methods this one-pass formula serves.
+inline bool is_min_max_family(const normalization::method& m) {
+  return std::holds_alternative<normalization::min_max>(m) || std::holds_alternative<normalization::distance_to_max>(m);
+}
+
 /// What the pass over a column's values needs: lo + span * ((dir x - mn) / w).
 struct min_max_params {
   double dir = 1.0, mn = 0.0, mx = 1.0, w = 1.0, lo = 0.0, span = 1.0;
   bool halve = false;  // the data's span overflows: every term halved (halved_fraction)
 };
 
-/// The checks of min_max / distance_to_max (method index 0 or 3) on a column's summary, and its
+/// The checks of min_max / distance_to_max (is_min_max_family) on a column's summary, and its
 /// parameters. @throws data_error for a column without data or a constant one, spec_error for a
 /// bad range
 inline min_max_params min_max_prepare(const normalization::method& m, const range& r, const statistics::summary& sm,
@@ -47,7 +53,7 @@ inline min_max_params min_max_prepare(const normalization::method& m, const rang
   p.mx = p.dir > 0 ? sm.max : -sm.min;
   if (!(p.mx > p.mn))
     throw_data("indicator '" + ind + "' is constant (every value is " + fmt_double(sm.min) + "); " +
-               (m.index() == 0 ? "min_max" : "distance_to_max") + " is undefined for it");
+               normalization::name(m) + " is undefined for it");
   p.w = p.mx - p.mn;
   p.lo = r.lower;
   p.span = r.upper - r.lower;

@@ -118,7 +118,7 @@ COMPINDEX_INLINE bool normalize_column_into(const normalization::method& m, cons
                                             index_t n, const statistics::summary& sm, const column_context& c) {
   // min_max and distance_to_max in one pass: direction, scaling and range together. (The two
   // formulas are equal; distance_to_max is COINr's 1 - (max - x)/(max - min).)
-  if (!(m.index() == 0 || m.index() == 3)) return false;
+  if (!detail::is_min_max_family(m)) return false;
   detail::min_max_apply(detail::min_max_prepare(m, r, sm, c), src, dst, n);
   return true;
 }

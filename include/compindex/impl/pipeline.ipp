@@ -498,8 +498,8 @@ COMPINDEX_INLINE void score(const plan& p, const dataset& data, result& out, agg
           break;
         }
         const std::size_t j = fw.indicator_column(c);
-        const auto mi = p.normalization[j].index();
-        ok = ok && !fused[j] && p.transform[j].index() == 0 && (mi == 0 || mi == 3);
+        ok = ok && !fused[j] && std::holds_alternative<transform::none>(p.transform[j]) &&
+             detail::is_min_max_family(p.normalization[j]);
       }
       if (!ok) continue;
       done[a] = 1;
